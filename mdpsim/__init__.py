@@ -1,0 +1,21 @@
+"""mdpsim — put reinforcement-learning theory to the test on exact numbers.
+
+Flat public API::
+
+    import mdpsim
+    mdp = mdpsim.make("riverswim", S=6, horizon=20)
+    sol = mdpsim.solve(mdp)            # .V, .Q, .policy
+    V = mdpsim.evaluate(mdp, sol.policy)
+"""
+from ._version import __version__
+from .models import TabularMDP, SuccessorLists
+from .planning import (Solution, solve, evaluate, q_values, backward_induction,
+                       value_iteration, policy_iteration, linear_programming, bellman_operator,
+                       occupancy, sample_trajectory)
+from .envs import make, list_envs, register
+from .kernels import available_backends
+
+__all__ = ["__version__", "TabularMDP", "SuccessorLists", "Solution", "solve", "evaluate",
+           "q_values", "backward_induction", "value_iteration", "policy_iteration",
+           "linear_programming", "bellman_operator", "occupancy", "sample_trajectory", "make",
+           "list_envs", "register", "available_backends"]

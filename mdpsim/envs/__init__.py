@@ -1,0 +1,10 @@
+"""Environment catalogue: factories returning :class:`~mdpsim.TabularMDP` instances.
+
+See ``mdpsim.list_envs()`` for the registered names and each factory's docstring for its
+parameters and source.
+"""
+from ._registry import register, make, list_envs, env_factory
+from . import catalogue  # noqa: F401
+from .catalogue import *  # noqa: F401,F403
+
+__all__ = ["register", "make", "list_envs", "env_factory"] + catalogue.__all__

@@ -1,0 +1,433 @@
+"""Tabular MDPs: finite-horizon episodic or discounted, dense or successor-list storage.
+
+A :class:`TabularMDP` is frozen data. It holds
+
+* transitions ``P`` — either dense, ``float64[S, A, S']`` (stationary) or
+  ``float64[H, S, A, S']`` (stage-dependent), or as :class:`SuccessorLists`
+  (CSR: for each row ``(h, s, a)`` the reachable ``s'`` and their probabilities);
+* mean rewards ``R`` — ``float64[S, A]`` (stationary) or ``float64[H, S, A]``;
+* exactly one of ``horizon`` (episodic, H steps, undiscounted) or ``gamma``
+  (discounted, ``0 <= gamma < 1``);
+* ``init`` — the initial distribution over states (default: all mass on state 0).
+
+Validation happens once, on construction, and raises :class:`ValueError` naming the field,
+the offending index and value, and what was expected. Inputs are copied and the stored arrays
+are read-only, so neither the caller's arrays nor the model can be changed afterwards.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["TabularMDP", "SuccessorLists", "ROW_SUM_TOL"]
+
+#: Absolute tolerance on ``|sum_s' P(s'|s,a) - 1|``. Summing S float64 numbers in [0, 1]
+#: has a rounding error of at most ~S * 1.1e-16, i.e. 2e-12 at S = 20 000, so 1e-9 accepts
+#: every valid row at any size a dense model can have while rejecting real mistakes.
+ROW_SUM_TOL = 1e-9
+
+
+def _frozen(a: np.ndarray) -> np.ndarray:
+    a = np.array(a, copy=True)
+    a.setflags(write=False)
+    return a
+
+
+def _fmt_index(idx) -> str:
+    return ", ".join(str(int(i)) for i in idx)
+
+
+@dataclass(frozen=True, eq=False)
+class SuccessorLists:
+    """Sparse transition storage: one CSR row per ``(h, s, a)``.
+
+    Row ``r = (h * S + s) * A + a`` (``h`` omitted for stationary models) lists the reachable
+    next states ``indices[indptr[r]:indptr[r+1]]`` (sorted, distinct) and their probabilities
+    ``probs[indptr[r]:indptr[r+1]]``.
+
+    Shapes: ``indptr: int64[n_stages * S * A + 1]``, ``indices: int64[nnz]``,
+    ``probs: float64[nnz]``; ``n_stages`` is 1 for a stationary model and H otherwise.
+    """
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    probs: np.ndarray
+    S: int
+    A: int
+    n_stages: int = 1
+
+    def __post_init__(self):
+        object.__setattr__(self, "indptr", _frozen(np.asarray(self.indptr, dtype=np.int64)))
+        object.__setattr__(self, "indices", _frozen(np.asarray(self.indices, dtype=np.int64)))
+        object.__setattr__(self, "probs", _frozen(np.asarray(self.probs, dtype=np.float64)))
+        for name in ("S", "A", "n_stages"):
+            v = getattr(self, name)
+            if not isinstance(v, (int, np.integer)) or v <= 0:
+                raise ValueError(f"SuccessorLists.{name} must be a positive integer, got {v!r}")
+            object.__setattr__(self, name, int(v))
+        rows = self.n_stages * self.S * self.A
+        ip = self.indptr
+        if ip.ndim != 1 or ip.shape[0] != rows + 1:
+            raise ValueError(
+                f"SuccessorLists.indptr must have shape ({rows + 1},) = n_stages*S*A + 1, "
+                f"got {ip.shape}")
+        if ip[0] != 0:
+            raise ValueError(f"SuccessorLists.indptr[0] must be 0, got {ip[0]}")
+        bad = np.flatnonzero(np.diff(ip) < 0)
+        if bad.size:
+            r = int(bad[0])
+            raise ValueError(f"SuccessorLists.indptr must be non-decreasing; "
+                             f"indptr[{r + 1}] = {ip[r + 1]} < indptr[{r}] = {ip[r]}")
+        nnz = int(ip[-1])
+        if self.indices.shape != (nnz,) or self.probs.shape != (nnz,):
+            raise ValueError(f"SuccessorLists.indices and .probs must have shape ({nnz},) = "
+                             f"(indptr[-1],), got {self.indices.shape} and {self.probs.shape}")
+
+    @property
+    def nnz(self) -> int:
+        return int(self.indptr[-1])
+
+    def row(self, h: int, s: int, a: int):
+        r = ((h if self.n_stages > 1 else 0) * self.S + s) * self.A + a
+        lo, hi = self.indptr[r], self.indptr[r + 1]
+        return self.indices[lo:hi], self.probs[lo:hi]
+
+    def _row_label(self, r: int) -> str:
+        h, rem = divmod(r, self.S * self.A)
+        s, a = divmod(rem, self.A)
+        return f"[{h}, {s}, {a}]" if self.n_stages > 1 else f"[{s}, {a}]"
+
+    def to_dense(self) -> np.ndarray:
+        """Dense ``float64[S, A, S']`` (or ``[H, S, A, S']``) copy."""
+        rows = self.n_stages * self.S * self.A
+        out = np.zeros((rows, self.S), dtype=np.float64)
+        row_of = np.repeat(np.arange(rows), np.diff(self.indptr))
+        out[row_of, self.indices] = self.probs
+        shape = (self.S, self.A, self.S) if self.n_stages == 1 else (
+            self.n_stages, self.S, self.A, self.S)
+        return out.reshape(shape)
+
+    @classmethod
+    def from_dense(cls, P: np.ndarray) -> "SuccessorLists":
+        """Keep the strictly positive entries of a dense ``[S,A,S']`` or ``[H,S,A,S']`` array."""
+        P = np.asarray(P, dtype=np.float64)
+        if P.ndim == 3:
+            n_stages, S, A = 1, P.shape[0], P.shape[1]
+        elif P.ndim == 4:
+            n_stages, S, A = P.shape[0], P.shape[1], P.shape[2]
+        else:
+            raise ValueError(f"P must have 3 or 4 dimensions, got shape {P.shape}")
+        flat = P.reshape(-1, P.shape[-1])
+        rows, cols = np.nonzero(flat > 0)  # row-major: sorted by row, then column
+        indptr = np.zeros(flat.shape[0] + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=flat.shape[0]), out=indptr[1:])
+        return cls(indptr, cols, flat[rows, cols], S, A, n_stages)
+
+
+class TabularMDP:
+    """A finite MDP with exact transition and reward tables.
+
+    Parameters
+    ----------
+    P : float64[S, A, S'] | float64[H, S, A, S'] | SuccessorLists
+        Transition probabilities ``P[s, a, s'] = Pr(s_{h+1} = s' | s_h = s, a_h = a)``,
+        stationary or per stage ``h`` (stage-dependent models need ``horizon``).
+    R : float64[S, A] | float64[H, S, A]
+        Mean reward of taking ``a`` in ``s`` (at stage ``h``).
+    horizon : int, optional
+        Episode length H (finite-horizon, undiscounted criterion
+        ``V_h(s) = E[sum_{t=h}^{H-1} R_t(s_t, a_t) | s_h = s]``).
+    gamma : float, optional
+        Discount factor in ``[0, 1)`` (criterion ``V(s) = E[sum_t gamma^t R(s_t, a_t)]``).
+    init : float64[S], optional
+        Initial distribution; default: state 0 with probability 1.
+
+    Exactly one of ``horizon`` and ``gamma`` must be given.
+
+    Examples
+    --------
+    >>> import numpy as np, mdpsim
+    >>> P = np.array([[[0.9, 0.1], [0.2, 0.8]], [[0.0, 1.0], [1.0, 0.0]]])
+    >>> R = np.array([[0.0, 1.0], [2.0, 0.0]])
+    >>> mdp = mdpsim.TabularMDP(P, R, gamma=0.9)
+    >>> mdp.S, mdp.A, mdp.storage
+    (2, 2, 'dense')
+    """
+
+    __slots__ = ("_P", "_succ", "_R", "_init", "horizon", "gamma", "S", "A", "name",
+                 "_frozen", "_cache")
+
+    def __init__(self, P, R, *, horizon=None, gamma=None, init=None, name: str | None = None):
+        object.__setattr__(self, "_frozen", False)
+        object.__setattr__(self, "_cache", {})
+        # --- criterion -------------------------------------------------------------------
+        if (horizon is None) == (gamma is None):
+            raise ValueError("exactly one of horizon (finite-horizon) or gamma (discounted) "
+                             f"must be given, got horizon={horizon!r}, gamma={gamma!r}")
+        if horizon is not None:
+            if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) \
+                    or horizon <= 0:
+                raise ValueError(f"horizon must be a positive integer, got {horizon!r}")
+            horizon = int(horizon)
+        else:
+            if isinstance(gamma, bool) or not isinstance(gamma, (int, float, np.floating,
+                                                                 np.integer)):
+                raise ValueError(f"gamma must be a number in [0, 1), got {gamma!r}")
+            gamma = float(gamma)
+            if not (0.0 <= gamma < 1.0):
+                raise ValueError(f"gamma must be in [0, 1), got {gamma!r}")
+        self.horizon = horizon
+        self.gamma = gamma
+
+        # --- transitions -----------------------------------------------------------------
+        if isinstance(P, SuccessorLists):
+            succ, dense = P, None
+            S, A, n_stages = P.S, P.A, P.n_stages
+        else:
+            try:
+                dense = np.array(P, dtype=np.float64, copy=True)
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"P must be a numeric array or SuccessorLists: {exc}") from None
+            if dense.ndim == 3:
+                n_stages = 1
+                S, A = dense.shape[0], dense.shape[1]
+                if dense.shape[2] != S:
+                    raise ValueError(f"P must have shape [S, A, S]; got {dense.shape}: "
+                                     f"P.shape[2] = {dense.shape[2]} != P.shape[0] = {S}")
+            elif dense.ndim == 4:
+                n_stages, S, A = dense.shape[0], dense.shape[1], dense.shape[2]
+                if dense.shape[3] != S:
+                    raise ValueError(f"P must have shape [H, S, A, S]; got {dense.shape}: "
+                                     f"P.shape[3] = {dense.shape[3]} != P.shape[1] = {S}")
+            else:
+                raise ValueError("P must have shape [S, A, S] (stationary) or [H, S, A, S] "
+                                 f"(stage-dependent), got shape {dense.shape}")
+            if S == 0 or A == 0:
+                raise ValueError(f"P must have at least one state and one action, got shape "
+                                 f"{dense.shape}")
+            succ = None
+        if n_stages > 1:
+            if horizon is None:
+                raise ValueError("stage-dependent P (4 dimensions) needs horizon=H; "
+                                 "discounted models take P of shape [S, A, S]")
+            if n_stages != horizon:
+                raise ValueError(f"stage-dependent P has {n_stages} stages but horizon = "
+                                 f"{horizon}")
+        self.S, self.A = int(S), int(A)
+        if dense is not None:
+            self._check_dense(dense)
+            dense.setflags(write=False)
+        else:
+            self._check_successors(succ)
+        self._P, self._succ = dense, succ
+
+        # --- rewards ---------------------------------------------------------------------
+        try:
+            Rarr = np.array(R, dtype=np.float64, copy=True)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"R must be a numeric array: {exc}") from None
+        if Rarr.ndim == 2:
+            if Rarr.shape != (S, A):
+                raise ValueError(f"R must have shape [S, A] = [{S}, {A}] to match P, got "
+                                 f"{Rarr.shape}")
+        elif Rarr.ndim == 3:
+            if horizon is None:
+                raise ValueError("stage-dependent R (3 dimensions) needs horizon=H; "
+                                 "discounted models take R of shape [S, A]")
+            if Rarr.shape != (horizon, S, A):
+                raise ValueError(f"R must have shape [H, S, A] = [{horizon}, {S}, {A}], got "
+                                 f"{Rarr.shape}")
+        else:
+            raise ValueError(f"R must have shape [S, A] or [H, S, A], got shape {Rarr.shape}")
+        bad = np.argwhere(~np.isfinite(Rarr))
+        if bad.size:
+            i = tuple(bad[0])
+            raise ValueError(f"R[{_fmt_index(i)}] = {Rarr[i]!r} is not finite; rewards must be "
+                             "finite numbers")
+        Rarr.setflags(write=False)
+        self._R = Rarr
+
+        # --- initial distribution ----------------------------------------------------------
+        if init is None:
+            mu = np.zeros(S)
+            mu[0] = 1.0
+        else:
+            try:
+                mu = np.array(init, dtype=np.float64, copy=True)
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"init must be a numeric array of shape [S]: {exc}") from None
+            if mu.shape != (S,):
+                raise ValueError(f"init must have shape [S] = [{S}], got {mu.shape}")
+            bad = np.flatnonzero(~np.isfinite(mu) | (mu < 0))
+            if bad.size:
+                i = int(bad[0])
+                raise ValueError(f"init[{i}] = {mu[i]!r}; init must be a probability "
+                                 "distribution (finite, non-negative entries)")
+            tot = mu.sum()
+            if abs(tot - 1.0) > ROW_SUM_TOL:
+                raise ValueError(f"init sums to {tot!r}; init must be a probability distribution "
+                                 f"summing to 1 (tolerance {ROW_SUM_TOL:g})")
+        mu.setflags(write=False)
+        self._init = mu
+        self.name = name
+        object.__setattr__(self, "_frozen", True)
+
+    # ---------------------------------------------------------------- validation helpers
+    def _check_dense(self, P: np.ndarray) -> None:
+        stage = P.ndim == 4
+        bad = np.argwhere(~np.isfinite(P) | (P < 0))
+        if bad.size:
+            i = tuple(bad[0])
+            raise ValueError(f"P[{_fmt_index(i)}] = {P[i]!r}; transition probabilities must be "
+                             "finite and non-negative")
+        sums = P.sum(axis=-1)
+        bad = np.argwhere(np.abs(sums - 1.0) > ROW_SUM_TOL)
+        if bad.size:
+            i = tuple(bad[0])
+            lab = ("h, s, a" if stage else "s, a")
+            raise ValueError(f"P[{_fmt_index(i)}, :] sums to {sums[i]!r}; each row P[{lab}, :] "
+                             f"must sum to 1 (tolerance {ROW_SUM_TOL:g})")
+
+    def _check_successors(self, L: SuccessorLists) -> None:
+        S = L.S
+        bad = np.flatnonzero((L.indices < 0) | (L.indices >= S))
+        if bad.size:
+            k = int(bad[0])
+            r = int(np.searchsorted(L.indptr, k, side="right") - 1)
+            raise ValueError(f"successor row {L._row_label(r)}: next-state index {L.indices[k]} "
+                             f"is out of range [0, {S})")
+        bad = np.flatnonzero(~np.isfinite(L.probs) | (L.probs < 0))
+        if bad.size:
+            k = int(bad[0])
+            r = int(np.searchsorted(L.indptr, k, side="right") - 1)
+            raise ValueError(f"P{L._row_label(r)[:-1]}, {L.indices[k]}] = {L.probs[k]!r}; "
+                             "transition probabilities must be finite and non-negative")
+        if L.nnz:
+            row_of = np.repeat(np.arange(L.indptr.shape[0] - 1), np.diff(L.indptr))
+            same_row = row_of[1:] == row_of[:-1]
+            bad = np.flatnonzero(same_row & (L.indices[1:] <= L.indices[:-1]))
+            if bad.size:
+                k = int(bad[0]) + 1
+                raise ValueError(f"successor row {L._row_label(int(row_of[k]))}: next-state "
+                                 "indices must be strictly increasing (sorted, no duplicates), "
+                                 f"got {L.indices[k - 1]} then {L.indices[k]}")
+        sums = np.zeros(L.indptr.shape[0] - 1)
+        nz = np.diff(L.indptr) > 0
+        if L.nnz:
+            sums[nz] = np.add.reduceat(L.probs, L.indptr[:-1][nz])
+        bad = np.flatnonzero(np.abs(sums - 1.0) > ROW_SUM_TOL)
+        if bad.size:
+            r = int(bad[0])
+            raise ValueError(f"P{L._row_label(r)[:-1]}, :] sums to {sums[r]!r}; each row must sum "
+                             f"to 1 (tolerance {ROW_SUM_TOL:g})")
+
+    # ---------------------------------------------------------------- immutability
+    def __setattr__(self, key, value):
+        if getattr(self, "_frozen", False):
+            raise AttributeError(f"TabularMDP is frozen; cannot set {key!r}")
+        object.__setattr__(self, key, value)
+
+    # ---------------------------------------------------------------- properties
+    @property
+    def finite_horizon(self) -> bool:
+        return self.horizon is not None
+
+    @property
+    def storage(self) -> str:
+        """``"dense"`` or ``"successors"``."""
+        return "dense" if self._P is not None else "successors"
+
+    @property
+    def stationary(self) -> bool:
+        """True when neither P nor R depends on the stage."""
+        return self.n_p_stages == 1 and self._R.ndim == 2
+
+    @property
+    def n_p_stages(self) -> int:
+        return (self._P.shape[0] if self._P.ndim == 4 else 1) if self._P is not None \
+            else self._succ.n_stages
+
+    @property
+    def P(self) -> np.ndarray:
+        """Dense transitions as given (``[S,A,S']`` or ``[H,S,A,S']``), densified if stored
+        as successor lists."""
+        if self._P is not None:
+            return self._P
+        if "dense" not in self._cache:
+            d = self._succ.to_dense()
+            d.setflags(write=False)
+            self._cache["dense"] = d
+        return self._cache["dense"]
+
+    @property
+    def successors(self) -> SuccessorLists:
+        """Successor-list (CSR) view of P; built once from dense storage if needed."""
+        if self._succ is not None:
+            return self._succ
+        if "succ" not in self._cache:
+            self._cache["succ"] = SuccessorLists.from_dense(self._P)
+        return self._cache["succ"]
+
+    @property
+    def R(self) -> np.ndarray:
+        return self._R
+
+    @property
+    def init(self) -> np.ndarray:
+        return self._init
+
+    @property
+    def H(self) -> int | None:
+        return self.horizon
+
+    def to_dense(self) -> "TabularMDP":
+        """The same MDP with dense storage of P."""
+        if self._P is not None:
+            return self
+        return self.replace(P=self.P)
+
+    def to_successors(self) -> "TabularMDP":
+        """The same MDP with successor-list (CSR) storage of P."""
+        if self._succ is not None:
+            return self
+        return self.replace(P=self.successors)
+
+    def replace(self, **changes) -> "TabularMDP":
+        """A new model with some fields changed (``P``, ``R``, ``horizon``, ``gamma``,
+        ``init``, ``name``); validated like any other."""
+        kw = dict(P=self._P if self._P is not None else self._succ, R=self._R,
+                  init=self._init, name=self.name)
+        if "horizon" in changes or "gamma" in changes:
+            kw["horizon"] = changes.pop("horizon", None)
+            kw["gamma"] = changes.pop("gamma", None)
+        else:
+            kw["horizon"], kw["gamma"] = self.horizon, self.gamma
+        unknown = set(changes) - {"P", "R", "init", "name"}
+        if unknown:
+            raise ValueError(f"replace() got unknown field(s) {sorted(unknown)}; expected P, R, "
+                             "horizon, gamma, init, name")
+        kw.update(changes)
+        return TabularMDP(kw.pop("P"), kw.pop("R"), **kw)
+
+    # ---------------------------------------------------------------- kernel views
+    def _stage_R(self) -> np.ndarray:
+        """Rewards as ``float64[n_r, S, A]`` with ``n_r`` in {1, H} (C-contiguous)."""
+        if "R3" not in self._cache:
+            self._cache["R3"] = np.ascontiguousarray(self._R[None] if self._R.ndim == 2
+                                                     else self._R)
+        return self._cache["R3"]
+
+    def _stage_P(self) -> np.ndarray:
+        """Dense transitions as ``float64[n_p, S, A, S']`` (C-contiguous)."""
+        if "P4" not in self._cache:
+            P = self.P
+            self._cache["P4"] = np.ascontiguousarray(P[None] if P.ndim == 3 else P)
+        return self._cache["P4"]
+
+    def __repr__(self) -> str:
+        crit = f"horizon={self.horizon}" if self.finite_horizon else f"gamma={self.gamma}"
+        nm = f"{self.name!r}, " if self.name else ""
+        nnz = f", nnz={self.successors.nnz}" if self.storage == "successors" else ""
+        return (f"TabularMDP({nm}S={self.S}, A={self.A}, {crit}, storage={self.storage!r}"
+                f"{nnz}, stationary={self.stationary})")
