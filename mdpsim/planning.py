@@ -116,14 +116,14 @@ def as_stochastic_policy(mdp: TabularMDP, policy) -> np.ndarray:
     if bad.size:
         i = tuple(bad[0])
         idx = ", ".join(map(str, i[1:] if arr.ndim == 2 else i))
-        raise ValueError(f"policy[{idx}] = {pi[i]!r}; action probabilities must be finite and "
+        raise ValueError(f"policy[{idx}] = {float(pi[i])!r}; action probabilities must be finite and "
                          "non-negative")
     sums = pi.sum(-1)
     bad = np.argwhere(np.abs(sums - 1) > ROW_SUM_TOL)
     if bad.size:
         i = tuple(bad[0])
         idx = ", ".join(map(str, i[1:] if arr.ndim == 2 else i))
-        raise ValueError(f"policy[{idx}, :] sums to {sums[i]!r}; action probabilities must sum "
+        raise ValueError(f"policy[{idx}, :] sums to {float(sums[i])!r}; action probabilities must sum "
                          f"to 1 (tolerance {ROW_SUM_TOL:g})")
     return np.ascontiguousarray(pi)
 

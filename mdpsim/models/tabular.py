@@ -243,7 +243,7 @@ class TabularMDP:
         bad = np.argwhere(~np.isfinite(Rarr))
         if bad.size:
             i = tuple(bad[0])
-            raise ValueError(f"R[{_fmt_index(i)}] = {Rarr[i]!r} is not finite; rewards must be "
+            raise ValueError(f"R[{_fmt_index(i)}] = {float(Rarr[i])!r} is not finite; rewards must be "
                              "finite numbers")
         Rarr.setflags(write=False)
         self._R = Rarr
@@ -262,11 +262,11 @@ class TabularMDP:
             bad = np.flatnonzero(~np.isfinite(mu) | (mu < 0))
             if bad.size:
                 i = int(bad[0])
-                raise ValueError(f"init[{i}] = {mu[i]!r}; init must be a probability "
+                raise ValueError(f"init[{i}] = {float(mu[i])!r}; init must be a probability "
                                  "distribution (finite, non-negative entries)")
             tot = mu.sum()
             if abs(tot - 1.0) > ROW_SUM_TOL:
-                raise ValueError(f"init sums to {tot!r}; init must be a probability distribution "
+                raise ValueError(f"init sums to {float(tot)!r}; init must be a probability distribution "
                                  f"summing to 1 (tolerance {ROW_SUM_TOL:g})")
         mu.setflags(write=False)
         self._init = mu
@@ -279,14 +279,14 @@ class TabularMDP:
         bad = np.argwhere(~np.isfinite(P) | (P < 0))
         if bad.size:
             i = tuple(bad[0])
-            raise ValueError(f"P[{_fmt_index(i)}] = {P[i]!r}; transition probabilities must be "
+            raise ValueError(f"P[{_fmt_index(i)}] = {float(P[i])!r}; transition probabilities must be "
                              "finite and non-negative")
         sums = P.sum(axis=-1)
         bad = np.argwhere(np.abs(sums - 1.0) > ROW_SUM_TOL)
         if bad.size:
             i = tuple(bad[0])
             lab = ("h, s, a" if stage else "s, a")
-            raise ValueError(f"P[{_fmt_index(i)}, :] sums to {sums[i]!r}; each row P[{lab}, :] "
+            raise ValueError(f"P[{_fmt_index(i)}, :] sums to {float(sums[i])!r}; each row P[{lab}, :] "
                              f"must sum to 1 (tolerance {ROW_SUM_TOL:g})")
 
     def _check_successors(self, L: SuccessorLists) -> None:
@@ -301,7 +301,7 @@ class TabularMDP:
         if bad.size:
             k = int(bad[0])
             r = int(np.searchsorted(L.indptr, k, side="right") - 1)
-            raise ValueError(f"P{L._row_label(r)[:-1]}, {L.indices[k]}] = {L.probs[k]!r}; "
+            raise ValueError(f"P{L._row_label(r)[:-1]}, {L.indices[k]}] = {float(L.probs[k])!r}; "
                              "transition probabilities must be finite and non-negative")
         if L.nnz:
             row_of = np.repeat(np.arange(L.indptr.shape[0] - 1), np.diff(L.indptr))
@@ -319,7 +319,7 @@ class TabularMDP:
         bad = np.flatnonzero(np.abs(sums - 1.0) > ROW_SUM_TOL)
         if bad.size:
             r = int(bad[0])
-            raise ValueError(f"P{L._row_label(r)[:-1]}, :] sums to {sums[r]!r}; each row must sum "
+            raise ValueError(f"P{L._row_label(r)[:-1]}, :] sums to {float(sums[r])!r}; each row must sum "
                              f"to 1 (tolerance {ROW_SUM_TOL:g})")
 
     # ---------------------------------------------------------------- immutability
