@@ -11,11 +11,12 @@ from mdpsim.kernels import cupy_backend
 
 from conftest import random_mdp
 
-pytestmark = [pytest.mark.gpu,
-              pytest.mark.skipif(not cupy_backend.available(),
-                                 reason="needs CuPy and a CUDA GPU")]
+needs_gpu = [pytest.mark.gpu,
+             pytest.mark.skipif(not cupy_backend.available(), reason="needs CuPy and a CUDA GPU")]
 
 
+@needs_gpu[0]
+@needs_gpu[1]
 @pytest.mark.parametrize("storage", ["dense", "successors"])
 def test_cupy_matches_reference(storage):
     f = random_mdp(0, S=50, A=4, horizon=10, storage=storage)
