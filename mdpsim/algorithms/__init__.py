@@ -1,0 +1,16 @@
+"""Online learning algorithms for tabular episodic MDPs, registered by name.
+
+``list_algorithms()`` gives the names; ``get_algorithm(name).describe()`` the
+hyper-parameters with their defaults, types and provenance (``paper`` / ``paper-code`` /
+``proposed``). Each algorithm is one module whose docstring cites the paper and says which
+parts follow it and which are reconstructions or tuned choices. Run them with
+:func:`mdpsim.run` or step them with :func:`mdpsim.agent`.
+"""
+from ._registry import (HyperParameter, Algorithm, ModelInfo, register_algorithm,
+                        get_algorithm, list_algorithms, SOURCES)
+from ._common import model_info
+from . import catalogue  # noqa: F401  (registers the built-in algorithms)
+from .catalogue import *  # noqa: F401,F403
+
+__all__ = ["HyperParameter", "Algorithm", "ModelInfo", "register_algorithm", "get_algorithm",
+           "list_algorithms", "model_info", "SOURCES"] + catalogue.__all__

@@ -1,0 +1,237 @@
+"""Algorithm registry: typed hyper-parameters with provenance, one decorator to register.
+
+An online algorithm is a subclass of :class:`Algorithm` made of
+
+* ``init_state(info, hp) -> tuple`` (Python): the algorithm's statistics as a tuple of arrays
+  (its whole memory; nothing else persists between episodes);
+* ``theta(info, hp) -> float64[:]`` (Python): the numeric hyper-parameters and derived
+  constants (log terms, reward range) packed for the kernels;
+* ``plan(state, theta, k, rng, pi) -> float`` (``@njit``): at the start of episode ``k``
+  (0-based) write the policy to play, ``pi: float64[H, S, A]`` (action probabilities; a
+  deterministic policy is one-hot), and return the algorithm's own estimate of its value
+  from the initial distribution (optimistic value, sampled-model value, ...; diagnostics only).
+  Posterior sampling draws from ``rng`` (the seed's ``numpy.random.Generator``);
+* ``observe(state, theta, h, s, a, r, s_next)`` (``@njit``): one transition at step ``h``.
+
+The engine (:mod:`mdpsim.engine`) runs these kernels inside one compiled loop; the same
+kernels back the reference loop and the :class:`~mdpsim.engine.Agent` facade.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, NamedTuple
+
+import numpy as np
+
+__all__ = ["HyperParameter", "Algorithm", "ModelInfo", "register_algorithm", "get_algorithm",
+           "list_algorithms", "SOURCES"]
+
+#: Provenance of a default: taken from the paper, from the authors' code, or proposed here.
+SOURCES = ("paper", "paper-code", "proposed")
+
+#: Names the engine uses for its own output columns; a hyper-parameter may not take them.
+RESERVED = frozenset({"algorithm", "env", "params", "reconstructed", "reward_noise", "seed",
+                      "spawn_key", "root_entropy", "episode", "value", "optimal_value",
+                      "regret", "return", "realized_regret", "switches", "estimate",
+                      "wall_time", "episodes", "seeds", "rng", "eval_every", "threads",
+                      "engine", "reevaluate", "mdp"})
+
+_TYPE_NAMES = {float: "float", int: "int", bool: "bool", str: "str"}
+
+
+@dataclass(frozen=True)
+class HyperParameter:
+    """One typed hyper-parameter.
+
+    ``source`` says where ``default`` comes from (one of :data:`SOURCES`); ``theory`` is the
+    paper's value when the default is a tuned one (``None`` when the default *is* the paper's
+    value or the paper fixes none); ``valid``/``expected`` check the range.
+    """
+
+    name: str
+    default: Any
+    type: type
+    source: str
+    doc: str
+    theory: Any = None
+    choices: tuple | None = None
+    valid: Callable[[Any], bool] | None = None
+    expected: str = ""
+
+    def __post_init__(self):
+        if self.type not in _TYPE_NAMES:
+            raise ValueError(f"hyper-parameter {self.name}: type must be float, int, bool or str")
+        if self.source not in SOURCES:
+            raise ValueError(f"hyper-parameter {self.name}: source must be one of {SOURCES}, "
+                             f"got {self.source!r}")
+        if self.name in RESERVED:
+            raise ValueError(f"hyper-parameter name {self.name!r} is reserved for an output "
+                             "column or a run() argument")
+
+    def coerce(self, value, algorithm: str):
+        """``value`` converted to :attr:`type`, or ``ValueError`` naming the field."""
+        t = self.type
+        tname = _TYPE_NAMES[t]
+        bad_type = ValueError(f"{algorithm}: hyper-parameter {self.name} must be of type "
+                              f"{tname}, got {value!r} ({type(value).__name__})")
+        if t is bool:
+            if not isinstance(value, (bool, np.bool_)):
+                raise bad_type
+            v = bool(value)
+        elif t is int:
+            if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+                raise bad_type
+            v = int(value)
+        elif t is float:
+            if isinstance(value, (bool, np.bool_)) or not isinstance(
+                    value, (int, float, np.integer, np.floating)):
+                raise bad_type
+            v = float(value)
+            if not np.isfinite(v):
+                raise ValueError(f"{algorithm}: hyper-parameter {self.name} must be finite, "
+                                 f"got {value!r}")
+        else:
+            if not isinstance(value, str):
+                raise bad_type
+            v = value
+        if self.choices is not None and v not in self.choices:
+            raise ValueError(f"{algorithm}: hyper-parameter {self.name} must be one of "
+                             f"{', '.join(map(repr, self.choices))}; got {value!r}")
+        if self.valid is not None and not self.valid(v):
+            raise ValueError(f"{algorithm}: hyper-parameter {self.name} must be "
+                             f"{self.expected}; got {value!r}")
+        return v
+
+
+class ModelInfo(NamedTuple):
+    """What an algorithm is told about the MDP it learns on.
+
+    ``S, A, H``; ``K`` the episode budget (0 when unknown); ``n_ps`` the number of transition
+    stages the agent models (1 when the true P is stationary: counts are pooled over steps,
+    as in Azar et al. 2017; H otherwise); ``n_rs`` likewise for rewards; ``[r_lo, r_hi]`` a
+    known reward range (``min(0, min R)``, ``max(1, max R)``: ``[0, 1]`` for the usual
+    instances); ``R3`` the true mean rewards ``float64[n_rs, S, A]`` (used only when rewards
+    are known); ``init`` the initial distribution (used only for the reported estimate).
+    """
+
+    S: int
+    A: int
+    H: int
+    K: int
+    n_ps: int
+    n_rs: int
+    r_lo: float
+    r_hi: float
+    R3: np.ndarray
+    init: np.ndarray
+
+
+class Algorithm:
+    """Base class of a registered online algorithm (see the module docstring).
+
+    Class attributes: ``name`` (registered, lower case), ``title`` (e.g. ``"UCBVI-CH"``),
+    ``paper`` (citation with arXiv id), ``hyperparameters`` (tuple of
+    :class:`HyperParameter`), ``reconstructed`` (short labels of the parts that are
+    reconstructions rather than the paper's text; copied to the output),
+    ``needs_episodes`` (the algorithm's constants use the episode budget K),
+    ``state_fields`` (names of the arrays of the state tuple, in order).
+    """
+
+    name: str = ""
+    title: str = ""
+    paper: str = ""
+    hyperparameters: tuple = ()
+    reconstructed: tuple = ()
+    needs_episodes: bool = False
+    state_fields: tuple = ()
+
+    plan: Callable = None
+    observe: Callable = None
+
+    @classmethod
+    def init_state(cls, info: ModelInfo, hp: dict) -> tuple:
+        raise NotImplementedError
+
+    @classmethod
+    def theta(cls, info: ModelInfo, hp: dict) -> np.ndarray:
+        raise NotImplementedError
+
+    @classmethod
+    def resolve(cls, given: dict) -> dict:
+        """Full typed hyper-parameters: defaults overridden by ``given`` (validated)."""
+        known = {p.name: p for p in cls.hyperparameters}
+        for k in given:
+            if k not in known:
+                raise ValueError(f"{cls.name} has no hyper-parameter {k!r}; accepted: "
+                                 f"{', '.join(known) or '(none)'}")
+        return {n: (p.coerce(given[n], cls.name) if n in given else p.default)
+                for n, p in known.items()}
+
+    @classmethod
+    def sources(cls) -> dict:
+        return {p.name: p.source for p in cls.hyperparameters}
+
+    @classmethod
+    def describe(cls) -> str:
+        """One paragraph per hyper-parameter: default, type, source, theory value, doc."""
+        lines = [f"{cls.name} ({cls.title}) — {cls.paper}"]
+        for p in cls.hyperparameters:
+            th = "" if p.theory is None else f"; theory: {p.theory!r}"
+            lines.append(f"  {p.name}: {_TYPE_NAMES[p.type]} = {p.default!r} "
+                         f"[{p.source}{th}] {p.doc}")
+        if cls.reconstructed:
+            lines.append(f"  reconstructed: {', '.join(cls.reconstructed)}")
+        return "\n".join(lines)
+
+
+_REGISTRY: dict[str, type] = {}
+_ALIASES: dict[str, str] = {}
+
+
+def register_algorithm(cls=None, *, aliases: tuple = ()):
+    """Class decorator: ``@register_algorithm`` (or ``@register_algorithm(aliases=(...))``)."""
+    def deco(c):
+        if not (isinstance(c, type) and issubclass(c, Algorithm)):
+            raise TypeError("register_algorithm decorates subclasses of Algorithm")
+        if not c.name or c.name != c.name.lower():
+            raise ValueError(f"algorithm name must be a non-empty lower-case string, got "
+                             f"{c.name!r}")
+        for n in (c.name, *aliases):
+            if (n in _REGISTRY and _REGISTRY[n] is not c) or \
+                    (n in _ALIASES and _ALIASES[n] != c.name):
+                raise ValueError(f"algorithm {n!r} is already registered")
+        if c.plan is None or c.observe is None:
+            raise ValueError(f"algorithm {c.name!r} must define plan and observe kernels")
+        names = [p.name for p in c.hyperparameters]
+        if len(set(names)) != len(names):
+            raise ValueError(f"algorithm {c.name!r} has duplicate hyper-parameter names")
+        _REGISTRY[c.name] = c
+        for a in aliases:
+            _ALIASES[a] = c.name
+        return c
+    return deco(cls) if cls is not None else deco
+
+
+def _load_all():
+    from . import catalogue  # noqa: F401  (registers the built-in algorithms)
+
+
+def get_algorithm(name) -> type:
+    """The registered :class:`Algorithm` subclass for ``name`` (or an alias)."""
+    _load_all()
+    if isinstance(name, type) and issubclass(name, Algorithm):
+        return name
+    if isinstance(name, str):
+        key = _ALIASES.get(name, name)
+        if key in _REGISTRY:
+            return _REGISTRY[key]
+    al = "".join(f", {a} (= {t})" for a, t in sorted(_ALIASES.items()))
+    raise ValueError(f"unknown algorithm {name!r}; available: "
+                     f"{', '.join(sorted(_REGISTRY))}{al}")
+
+
+def list_algorithms(*, aliases: bool = False) -> list[str]:
+    """Registered algorithm names, sorted (with ``aliases=True``, aliases too)."""
+    _load_all()
+    names = sorted(_REGISTRY)
+    return sorted(names + list(_ALIASES)) if aliases else names

@@ -1,0 +1,7 @@
+"""Built-in algorithms (importing this module registers them)."""
+from .ucbvi import UCBVI_CH, UCBVI_BF
+from .psrl import PSRL
+from .optq import OptimisticQLearning
+from .greedy import Greedy, EpsilonGreedy
+
+__all__ = ["UCBVI_CH", "UCBVI_BF", "PSRL", "OptimisticQLearning", "Greedy", "EpsilonGreedy"]

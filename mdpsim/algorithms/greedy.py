@@ -1,0 +1,112 @@
+r"""Certainty equivalence without exploration bonus: greedy and ε-greedy (the contrast).
+
+No single paper: certainty-equivalence control is folklore; it is the "no optimism" ablation
+of Azar, Osband, Munos 2017 (UCBVI with ``b = 0``, arXiv:1703.05449) and the classic example
+of a method that fails on hard-exploration instances such as RiverSwim (Strehl & Littman
+2008; Osband, Russo, Van Roy 2013, arXiv:1306.0940).
+
+At the start of each episode: build the empirical model (``P̂ = N(s,a,.)/N(s,a)``; an unvisited
+pair has ``P̂ V = 0``, i.e. only its immediate reward counts — the "no bonus" UCBVI recursion),
+solve it by backward induction and
+
+* ``greedy``: play its greedy policy (lowest action index among ties);
+* ``epsilon_greedy``: play ``π_h(a|s) = ε/A + (1 - ε) 1[a = greedy]`` — a stochastic policy,
+  which the engine evaluates exactly as such.
+
+Rewards are the known means by default, or empirical means (0 before the first observation)
+with ``estimate_rewards=True``. The reported ``estimate`` is the empirical model's value of the
+greedy policy. Every choice here is ours (``source="proposed"``), kept deliberately plain.
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from ..kernels.numba_backend import _greedy_row
+from ._common import (empirical_state, count_transition, count_reward, empirical_mean,
+                      mean_reward)
+from ._registry import Algorithm, HyperParameter, ModelInfo, register_algorithm
+
+__all__ = ["Greedy", "EpsilonGreedy"]
+
+_EST, _EPS = range(2)
+
+
+@njit(cache=True)
+def _plan(state, theta, k, rng, pi):
+    N, Nsas, succ, nsucc, Rsum, NR, R3, init, Q, V = state
+    H, S, A = Q.shape
+    est = theta[_EST] != 0.0
+    eps = theta[_EPS]
+    for s in range(S):
+        V[H, s] = 0.0
+    for h in range(H - 1, -1, -1):
+        hs = h if N.shape[0] > 1 else 0
+        Vn = V[h + 1]
+        for s in range(S):
+            for a in range(A):
+                q = mean_reward(R3, Rsum, NR, est, h, s, a)
+                if N[hs, s, a] > 0.0:
+                    q += empirical_mean(N, Nsas, succ, nsucc, hs, s, a, Vn)
+                Q[h, s, a] = q
+            m, ab = _greedy_row(Q[h, s])
+            V[h, s] = m
+            for b in range(A):
+                pi[h, s, b] = eps / A
+            pi[h, s, ab] += 1.0 - eps
+    acc = 0.0
+    for s in range(S):
+        acc += init[s] * V[0, s]
+    return acc
+
+
+@njit(cache=True)
+def _observe(state, theta, h, s, a, r, s_next):
+    N, Nsas, succ, nsucc, Rsum, NR, R3, init, Q, V = state
+    count_transition(N, Nsas, succ, nsucc, h, s, a, s_next)
+    count_reward(Rsum, NR, h, s, a, r)
+
+
+_EST_HP = HyperParameter("estimate_rewards", False, bool, "proposed",
+                         "use empirical mean rewards instead of the known R")
+
+
+class _CEBase(Algorithm):
+    state_fields = ("N", "Nsas", "succ", "nsucc", "Rsum", "NR", "R3", "init", "Q", "V")
+    plan = _plan
+    observe = _observe
+
+    @classmethod
+    def init_state(cls, info: ModelInfo, hp: dict) -> tuple:
+        H, S, A = info.H, info.S, info.A
+        return empirical_state(info) + (info.R3.copy(), info.init.copy(), np.zeros((H, S, A)),
+                                        np.zeros((H + 1, S)))
+
+    @classmethod
+    def theta(cls, info: ModelInfo, hp: dict) -> np.ndarray:
+        return np.array([float(hp["estimate_rewards"]), float(hp.get("epsilon", 0.0))])
+
+
+@register_algorithm
+class Greedy(_CEBase):
+    """Greedy certainty equivalence (no bonus). See :mod:`mdpsim.algorithms.greedy`."""
+
+    name = "greedy"
+    title = "Greedy certainty equivalence"
+    paper = "certainty-equivalence baseline (no-bonus ablation of arXiv:1703.05449)"
+    hyperparameters = (_EST_HP,)
+
+
+@register_algorithm
+class EpsilonGreedy(_CEBase):
+    """ε-greedy certainty equivalence. See :mod:`mdpsim.algorithms.greedy`."""
+
+    name = "epsilon_greedy"
+    title = "ε-greedy certainty equivalence"
+    paper = "certainty-equivalence baseline with ε-dithering"
+    hyperparameters = (
+        HyperParameter("epsilon", 0.1, float, "proposed",
+                       "probability of a uniformly random action at every step",
+                       valid=lambda v: 0.0 <= v <= 1.0, expected="a number in [0, 1]"),
+        _EST_HP,
+    )

@@ -1,0 +1,217 @@
+r"""UCBVI — upper-confidence-bound value iteration, Hoeffding (CH) and Bernstein–Freedman (BF).
+
+Paper: M. G. Azar, I. Osband, R. Munos, "Minimax Regret Bounds for Reinforcement Learning",
+ICML 2017, arXiv:1703.05449 (v2). Regret ``Õ(H sqrt(S A T))`` for UCBVI-CH and
+``Õ(sqrt(H S A T) + H^2 S^2 A + H sqrt(T))`` for UCBVI-BF, ``T = K H`` (stationary P,
+rewards in [0, 1]).
+
+At the start of episode k, with pooled visit counts ``N_k(s, a)``, the empirical kernel
+``P̂_k`` and ``L = ln(5 S A T / δ)``, backward induction from ``V_{k,H} = 0``:
+
+.. math::
+    Q_{k,h}(s,a) = \min\{Q_{k-1,h}(s,a),\ V_{\max,h},\ R(s,a) + \hat P_k V_{k,h+1}(s,a)
+                   + c\, b_{k,h}(s,a)\},\quad Q_{k,h}(s,a) = V_{\max,h}\ \text{if}\ N_k(s,a)=0,
+
+``V_{k,h}(s) = max_a Q_{k,h}(s,a)``; the agent plays the greedy policy (lowest action index
+among ties). Bonuses (Algorithms 3 and 4 of the paper, with ``c = bonus_scale``):
+
+* CH: ``b = 7 H L / sqrt(N)``;
+* BF: ``b = sqrt(8 L Var_{P̂}(V_{k,h+1}) / N) + 14 H L / (3 N)
+  + sqrt(8 sum_y P̂(y|s,a) min(100^2 H^3 S^2 A L^2 / N'_{k,h+1}(y), H^2) / N)``,
+  where ``N'_{k,h+1}(y)`` counts the earlier episodes that were in ``y`` at step ``h+1``
+  (``min(., H^2) = H^2`` when that count is 0).
+
+What follows the paper: the recursion above (including the ``min`` with the previous
+episode's Q, hyper-parameter ``monotone``), pooled counts, the unvisited value, both bonuses
+with their printed constants and ``L`` (checked against a line-by-line transcription of
+Algorithms 1–4 of arXiv:1703.05449v2, not against the PDF itself), known rewards.
+
+What is ours (documented choices, ``source="proposed"``):
+
+* ``clip="remaining"`` (default) caps ``Q_{k,h}`` at ``V_{max,h} = (H - h) r_max`` — the
+  largest value ``h``-to-go steps can have — instead of the paper's ``H`` (``clip="H"``);
+  both keep optimism (``V*_h <= (H - h) r_max``).
+* ``bonus_scale`` multiplies the whole bonus; the theoretical constants (``bonus_scale =
+  1``) make the agent explore for far longer than ``K = 10^5`` episodes on small instances,
+  so the default is a tuned value (see the hyper-parameter table). Runs with the
+  theoretical constants use ``bonus_scale=1.0``.
+* Reward range: for rewards outside ``[0, 1]`` the agent knows ``[r_lo, r_hi] =
+  [min(0, min R), max(1, max R)]``; ``H`` in the bonuses is replaced by ``w H`` with
+  ``w = r_hi - r_lo`` (``w = 1`` for rewards in [0, 1]: the paper's bonus).
+* ``estimate_rewards=True``: the empirical mean reward plus a Hoeffding reward bonus
+  ``c w sqrt(L / (2 N_R))`` (``r_hi`` before the first observation), capped at ``r_hi``.
+* Stage-dependent P: counts (and ``P̂``) are kept per step instead of pooled.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from ..kernels.numba_backend import _greedy_row
+from ._common import (empirical_state, count_transition, count_reward, empirical_mean_var,
+                      mean_reward, set_onehot)
+from ._registry import Algorithm, HyperParameter, ModelInfo, register_algorithm
+
+__all__ = ["UCBVI_CH", "UCBVI_BF"]
+
+# theta layout
+_EST, _L, _SCALE, _WIDTH, _RHI, _BF, _MONO, _CLIP_H, _SA = range(9)
+
+
+@njit(cache=True)
+def _plan(state, theta, k, rng, pi):
+    N, Nsas, succ, nsucc, Rsum, NR, R3, init, Q, V, Nh = state
+    H, S, A = Q.shape
+    est = theta[_EST] != 0.0
+    L = theta[_L]
+    c = theta[_SCALE]
+    wH = theta[_WIDTH] * H
+    r_hi = theta[_RHI]
+    bf = theta[_BF] != 0.0
+    mono = theta[_MONO] != 0.0
+    cap3 = 1.0e4 * wH ** 3 * theta[_SA] * S * L * L  # 100^2 H^3 S^2 A L^2 (one S in _SA)
+    for s in range(S):
+        V[H, s] = 0.0
+    for h in range(H - 1, -1, -1):
+        hs = h if N.shape[0] > 1 else 0
+        hr = h if R3.shape[0] > 1 else 0
+        vmax = H * r_hi if theta[_CLIP_H] != 0.0 else (H - h) * r_hi
+        Vn = V[h + 1]
+        for s in range(S):
+            for a in range(A):
+                n = N[hs, s, a]
+                if n == 0.0:
+                    q = vmax
+                else:
+                    m, var = empirical_mean_var(N, Nsas, succ, nsucc, hs, s, a, Vn)
+                    if bf:
+                        extra = 0.0
+                        for i in range(nsucc[hs, s, a]):
+                            y = succ[hs, s, a, i]
+                            ny = Nh[h + 1, y]
+                            t = wH * wH
+                            if ny > 0.0 and cap3 / ny < t:
+                                t = cap3 / ny
+                            extra += Nsas[hs, s, a, y] * t
+                        extra /= n
+                        b = (math.sqrt(8.0 * L * var / n) + 14.0 * wH * L / (3.0 * n)
+                             + math.sqrt(8.0 * extra / n))
+                    else:
+                        b = 7.0 * wH * L / math.sqrt(n)
+                    if est:
+                        nr = NR[hr, s, a]
+                        if nr == 0.0:
+                            r = r_hi
+                        else:
+                            r = Rsum[hr, s, a] / nr + c * (wH / H) * math.sqrt(L / (2.0 * nr))
+                            if r > r_hi:
+                                r = r_hi
+                    else:
+                        r = mean_reward(R3, Rsum, NR, False, h, s, a)
+                    q = r + m + c * b
+                    if q > vmax:
+                        q = vmax
+                if mono and Q[h, s, a] < q:
+                    q = Q[h, s, a]
+                Q[h, s, a] = q
+            vbest, abest = _greedy_row(Q[h, s])
+            V[h, s] = vbest
+            set_onehot(pi[h, s], abest)
+    acc = 0.0
+    for s in range(S):
+        acc += init[s] * V[0, s]
+    return acc
+
+
+@njit(cache=True)
+def _observe(state, theta, h, s, a, r, s_next):
+    N, Nsas, succ, nsucc, Rsum, NR, R3, init, Q, V, Nh = state
+    count_transition(N, Nsas, succ, nsucc, h, s, a, s_next)
+    count_reward(Rsum, NR, h, s, a, r)
+    if h == 0:
+        Nh[0, s] += 1.0
+    Nh[h + 1, s_next] += 1.0
+
+
+def _common_hps(scale_default, scale_doc):
+    pos = dict(valid=lambda v: v >= 0.0, expected="a number >= 0")
+    return (
+        HyperParameter("delta", 0.05, float, "proposed",
+                       "confidence parameter δ of L = ln(5 S A T / δ) (the paper leaves δ free)",
+                       valid=lambda v: 0.0 < v < 1.0, expected="a number in (0, 1)"),
+        HyperParameter("bonus_scale", scale_default, float, "proposed", scale_doc, theory=1.0,
+                       **pos),
+        HyperParameter("monotone", True, bool, "paper",
+                       "take the min with the previous episode's Q (Algorithm 2)"),
+        HyperParameter("clip", "remaining", str, "proposed",
+                       "cap of Q_h: 'remaining' = (H - h) r_max, or 'H' = H r_max (paper)",
+                       theory="H", choices=("remaining", "H")),
+        HyperParameter("estimate_rewards", False, bool, "paper",
+                       "estimate mean rewards (empirical mean + Hoeffding bonus) instead of "
+                       "using the known R (the paper assumes R known)"),
+    )
+
+
+class _UCBVIBase(Algorithm):
+    needs_episodes = True
+    state_fields = ("N", "Nsas", "succ", "nsucc", "Rsum", "NR", "R3", "init", "Q", "V", "Nh")
+    plan = _plan
+    observe = _observe
+    _bf = 0.0
+
+    @classmethod
+    def init_state(cls, info: ModelInfo, hp: dict) -> tuple:
+        H, S, A = info.H, info.S, info.A
+        Q = np.empty((H, S, A))
+        for h in range(H):
+            Q[h] = (H if hp["clip"] == "H" else H - h) * info.r_hi
+        return empirical_state(info) + (info.R3.copy(), info.init.copy(), Q,
+                                        np.zeros((H + 1, S)), np.zeros((H + 1, S)))
+
+    @classmethod
+    def theta(cls, info: ModelInfo, hp: dict) -> np.ndarray:
+        T = max(info.K, 1) * info.H
+        L = math.log(5.0 * info.S * info.A * T / hp["delta"])
+        th = np.zeros(9)
+        th[_EST] = float(hp["estimate_rewards"])
+        th[_L] = L
+        th[_SCALE] = hp["bonus_scale"]
+        th[_WIDTH] = info.r_hi - info.r_lo
+        th[_RHI] = info.r_hi
+        th[_BF] = cls._bf
+        th[_MONO] = float(hp["monotone"])
+        th[_CLIP_H] = float(hp["clip"] == "H")
+        th[_SA] = float(info.S * info.A)
+        return th
+
+
+@register_algorithm(aliases=("ucbvi",))
+class UCBVI_CH(_UCBVIBase):
+    """UCBVI with the Chernoff–Hoeffding bonus ``7 H L / sqrt(N)`` (Azar et al. 2017,
+    arXiv:1703.05449, Algorithm 3). See :mod:`mdpsim.algorithms.ucbvi`."""
+
+    name = "ucbvi_ch"
+    title = "UCBVI-CH"
+    paper = ("Azar, Osband, Munos, Minimax Regret Bounds for Reinforcement Learning, "
+             "ICML 2017, arXiv:1703.05449")
+    hyperparameters = _common_hps(
+        0.01, "multiplier c of the bonus 7 H L / sqrt(N); 1.0 = the paper's constant; "
+              "default tuned on RiverSwim/Garnet at K = 1e5")
+    _bf = 0.0
+
+
+@register_algorithm
+class UCBVI_BF(_UCBVIBase):
+    """UCBVI with the Bernstein–Freedman bonus (Azar et al. 2017, arXiv:1703.05449,
+    Algorithm 4). See :mod:`mdpsim.algorithms.ucbvi`."""
+
+    name = "ucbvi_bf"
+    title = "UCBVI-BF"
+    paper = ("Azar, Osband, Munos, Minimax Regret Bounds for Reinforcement Learning, "
+             "ICML 2017, arXiv:1703.05449")
+    hyperparameters = _common_hps(
+        0.05, "multiplier c of the whole Bernstein-Freedman bonus; 1.0 = the paper's "
+              "constants; default tuned on RiverSwim/Garnet at K = 1e5")
+    _bf = 1.0

@@ -1,0 +1,135 @@
+"""The :class:`Agent` facade: one online algorithm, stepped from Python.
+
+For notebooks and for users who bring their own environment loop. It calls the same
+compiled ``plan`` / ``observe`` kernels as :func:`mdpsim.run` (one Python call per episode
+and per step, so it is slow compared with the compiled engine)::
+
+    agent = mdpsim.agent("ucbvi", mdp, rng=0, episodes=1000)
+    for k in range(1000):
+        s = ...                                  # initial state
+        for h in range(mdp.horizon):
+            a = agent.act(h, s)                  # plans at the start of each episode
+            s_next, r = ...                      # your environment
+            agent.observe(h, s, a, r, s_next)
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .._rng import as_generator
+from ..algorithms import get_algorithm, model_info
+from ..models import TabularMDP
+from .reference import inv_cdf
+
+__all__ = ["Agent", "agent"]
+
+
+def _check_episodic(mdp, what: str) -> None:
+    if not isinstance(mdp, TabularMDP):
+        raise ValueError(f"mdp must be a TabularMDP, got {type(mdp).__name__}")
+    if not mdp.finite_horizon:
+        raise ValueError(f"{what} needs a finite-horizon MDP (horizon=H); this one is "
+                         f"discounted (gamma={mdp.gamma})")
+
+
+class Agent:
+    """An online algorithm for episodic ``mdp`` (its S, A, H, and its mean rewards when
+    rewards are known).
+
+    Parameters: ``algorithm`` a registered name (see :func:`mdpsim.list_algorithms`);
+    ``rng`` a Generator, SeedSequence or int (a Generator is used as is, so it can be shared
+    with the caller's loop); ``episodes`` the episode budget K (needed by algorithms whose
+    constants use ``T = K H``, e.g. UCBVI's ``L = ln(5 S A T / δ)``); hyper-parameters by
+    keyword.
+
+    Protocol per episode: :meth:`policy` or :meth:`act` (plans the episode's policy on first
+    use), then :meth:`observe` for steps ``h = 0, ..., H-1`` in order; after step ``H-1`` the
+    next :meth:`policy`/:meth:`act` plans a new episode.
+    """
+
+    def __init__(self, algorithm, mdp: TabularMDP, *, rng=0, episodes: int | None = None,
+                 **hyperparameters):
+        self.algorithm = get_algorithm(algorithm)
+        _check_episodic(mdp, "an online algorithm")
+        if episodes is None:
+            if self.algorithm.needs_episodes:
+                raise ValueError(f"{self.algorithm.name} needs episodes=K: its confidence "
+                                 "terms use T = K * H")
+            episodes = 0
+        elif isinstance(episodes, bool) or not isinstance(episodes, (int, np.integer)) \
+                or episodes <= 0:
+            raise ValueError(f"episodes must be a positive integer, got {episodes!r}")
+        self.hyperparameters = self.algorithm.resolve(hyperparameters)
+        self.mdp = mdp
+        self.info = model_info(mdp, int(episodes))
+        self._state = self.algorithm.init_state(self.info, self.hyperparameters)
+        self._theta = self.algorithm.theta(self.info, self.hyperparameters)
+        self.rng = as_generator(rng)
+        H, S, A = self.info.H, self.info.S, self.info.A
+        self._pi = np.zeros((H, S, A))
+        self._planned = False
+        self._step = 0
+        #: Number of episodes planned so far.
+        self.episode = 0
+        #: The algorithm's own value estimate for the current episode (see ``plan``).
+        self.estimate = float("nan")
+
+    @property
+    def name(self) -> str:
+        return self.algorithm.name
+
+    def _plan(self) -> None:
+        self.estimate = float(self.algorithm.plan(self._state, self._theta, self.episode,
+                                                  self.rng, self._pi))
+        self.episode += 1
+        self._planned = True
+        self._step = 0
+
+    def policy(self) -> np.ndarray:
+        """The current episode's policy ``float64[H, S, A]`` (a copy); plans it if needed."""
+        if not self._planned:
+            self._plan()
+        return self._pi.copy()
+
+    def act(self, h: int, s: int, u: float | None = None) -> int:
+        """Action at step ``h`` in state ``s``: ``F^{-1}_{pi_h(s)}(u)`` with ``u`` drawn from
+        the agent's generator unless given."""
+        if not self._planned:
+            self._plan()
+        if u is None:
+            u = self.rng.random()
+        return inv_cdf(self._pi[h, s].tolist(), u)
+
+    def observe(self, h: int, s: int, a: int, r: float, s_next: int) -> None:
+        """Feed the transition ``(s, a) -> (r, s_next)`` taken at step ``h``."""
+        H, S, A = self.info.H, self.info.S, self.info.A
+        if not self._planned:
+            raise ValueError("observe() before the episode's policy: call policy() or act() "
+                             "at the start of each episode")
+        if h != self._step:
+            raise ValueError(f"observe() expected step h = {self._step} of this episode, "
+                             f"got h = {h!r}")
+        for nm, v, hi in (("s", s, S), ("a", a, A), ("s_next", s_next, S)):
+            if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or not 0 <= v < hi:
+                raise ValueError(f"{nm} must be an integer in [0, {hi}), got {v!r}")
+        if not np.isfinite(r):
+            raise ValueError(f"r must be a finite number, got {r!r}")
+        self.algorithm.observe(self._state, self._theta, int(h), int(s), int(a), float(r),
+                               int(s_next))
+        self._step += 1
+        if self._step == H:
+            self._planned = False
+
+    @property
+    def state(self) -> dict:
+        """The algorithm's statistics by name (copies), e.g. UCBVI's optimistic ``V``."""
+        return {n: a.copy() for n, a in zip(self.algorithm.state_fields, self._state)}
+
+    def __repr__(self) -> str:
+        return f"Agent({self.name!r}, episode={self.episode}, {self.hyperparameters})"
+
+
+def agent(algorithm, mdp: TabularMDP, *, rng=0, episodes: int | None = None,
+          **hyperparameters) -> Agent:
+    """``Agent(algorithm, mdp, rng=rng, episodes=episodes, **hyperparameters)``."""
+    return Agent(algorithm, mdp, rng=rng, episodes=episodes, **hyperparameters)

@@ -1,0 +1,205 @@
+r"""The compiled episode loop: K episodes x H steps of one seed in one call, GIL released.
+
+One generic loop body, :func:`_episode_loop`, serves every algorithm. It calls two kernels
+by the global names ``plan`` and ``observe``; :func:`compiled_loop` makes, per algorithm, a
+copy of the function whose globals bind those names to the algorithm's ``@njit`` kernels and
+compiles it with ``@njit(cache=True, nogil=True)``. (Passing the kernels as dispatcher
+*arguments* compiles too, but Numba then refuses to cache the caller — the dispatchers become
+"dynamic globals" — and every process would recompile; binding them as globals keeps the
+on-disk cache working.) The copy's name carries a hash of the algorithm's module, of
+``mdpsim/algorithms/_common.py`` and of ``mdpsim/kernels/numba_backend.py``, so editing a
+kernel there gives a fresh cache entry instead of stale machine code.
+
+Per episode ``k = 1..K`` the loop
+
+1. calls ``est = plan(state, theta, k - 1, rng, pi)``, which writes the policy
+   ``pi: float64[H, S, A]`` (PSRL draws its posterior sample from ``rng`` here);
+2. if ``pi`` differs (exact comparison) from the previous episode's table, evaluates it
+   exactly on the true model by backward induction, ``v_k = init @ V^{pi}_0``, and counts a
+   switch (k > 1); otherwise ``v_k = v_{k-1}`` — the same policy has the same value, so the
+   cumulative regret ``sum_j (V*_1 - v_j)`` is exact at every episode whatever the recording
+   schedule;
+3. plays one episode: ``s_0 = F^{-1}_init(u)``, then per step ``a_h = F^{-1}_{pi_h(s_h)}(u)``,
+   ``s_{h+1} = F^{-1}_{P_h(s_h, a_h)}(u)``, and, with Bernoulli reward noise,
+   ``r_h = 1[u < R_h(s_h, a_h)]`` (else ``r_h = R_h(s_h, a_h)``); each ``u = rng.random()``
+   drawn in exactly this order; ``F^{-1}_p(u)`` is the first index ``j`` with
+   ``u < p_0 + ... + p_j`` (sequential sum, zero entries skipped), the semantics of
+   :mod:`mdpsim.kernels`; each step calls ``observe(state, theta, h, s, a, r, s_next)``;
+4. at the episodes listed in ``rec`` stores value, return, cumulative regret, cumulative
+   realised regret, switches, ``est`` and the wall time since the loop started.
+"""
+from __future__ import annotations
+
+import hashlib
+import inspect
+import pathlib
+import threading
+import types as _pytypes
+
+import numpy as np
+from numba import njit
+
+from ..kernels.numba_backend import _pv, _inv_cdf
+from ._clock import clock_ns
+
+__all__ = ["compiled_loop", "env_tuple", "policy_value", "next_state"]
+
+
+@njit(cache=True)
+def next_state(dense, P, indptr, indices, probs, S, A, hp, s, a, u):
+    """``F^{-1}`` of the row ``P_hp(. | s, a)`` at ``u`` (dense or successor lists)."""
+    if dense:
+        return _inv_cdf(P[hp, s, a], u)
+    r = (hp * S + s) * A + a
+    lo = indptr[r]
+    return indices[lo + _inv_cdf(probs[lo:indptr[r + 1]], u)]
+
+
+@njit(cache=True)
+def policy_value(dense, P, indptr, indices, probs, n_p, R3, init, pi, V, pv):
+    """``init @ V^pi_0`` for ``pi: float64[H, S, A]`` by backward evaluation on the true model;
+    ``V: float64[H + 1, S]`` and ``pv: float64[S * A]`` are work buffers."""
+    H, S, A = pi.shape
+    for s in range(S):
+        V[H, s] = 0.0
+    for h in range(H - 1, -1, -1):
+        hp = h if n_p > 1 else 0
+        hr = h if R3.shape[0] > 1 else 0
+        _pv(dense, P, indptr, indices, probs, S, A, hp, V[h + 1], pv)
+        for s in range(S):
+            acc = 0.0
+            for a in range(A):
+                acc += pi[h, s, a] * (R3[hr, s, a] + pv[s * A + a])
+            V[h, s] = acc
+    acc = 0.0
+    for s in range(S):
+        acc += init[s] * V[0, s]
+    return acc
+
+
+@njit(cache=True)
+def _same(x, y):
+    fx = x.reshape(-1)
+    fy = y.reshape(-1)
+    for i in range(fx.shape[0]):
+        if fx[i] != fy[i]:
+            return False
+    return True
+
+
+def _episode_loop(state, theta, env, K, rec, vstar, rng, noise, always_eval):
+    dense, P, indptr, indices, probs, n_p, R3, init, H, S, A = env
+    n_rec = rec.shape[0]
+    out_value = np.empty(n_rec)
+    out_return = np.empty(n_rec)
+    out_regret = np.empty(n_rec)
+    out_rregret = np.empty(n_rec)
+    out_switches = np.empty(n_rec, dtype=np.int64)
+    out_est = np.empty(n_rec)
+    out_wall = np.empty(n_rec)
+    pi = np.zeros((H, S, A))
+    prev = np.zeros((H, S, A))
+    Vbuf = np.zeros((H + 1, S))
+    pv = np.zeros(S * A)
+    value = 0.0
+    regret = 0.0
+    rregret = 0.0
+    switches = 0
+    n_evals = 0
+    j = 0
+    t0 = clock_ns()
+    for k in range(K):
+        est = plan(state, theta, k, rng, pi)  # noqa: F821  (bound by compiled_loop)
+        changed = k == 0 or not _same(pi, prev)
+        if changed or always_eval:
+            value = policy_value(dense, P, indptr, indices, probs, n_p, R3, init, pi, Vbuf, pv)
+            n_evals += 1
+        if changed:
+            if k > 0:
+                switches += 1
+            prev[:] = pi
+        regret += vstar - value
+        s = _inv_cdf(init, rng.random())
+        ret = 0.0
+        for h in range(H):
+            a = _inv_cdf(pi[h, s], rng.random())
+            hp = h if n_p > 1 else 0
+            s2 = next_state(dense, P, indptr, indices, probs, S, A, hp, s, a, rng.random())
+            r = R3[h if R3.shape[0] > 1 else 0, s, a]
+            if noise:
+                r = 1.0 if rng.random() < r else 0.0
+            observe(state, theta, h, s, a, r, s2)  # noqa: F821  (bound by compiled_loop)
+            ret += r
+            s = s2
+        rregret += vstar - ret
+        if j < n_rec and rec[j] == k + 1:
+            out_value[j] = value
+            out_return[j] = ret
+            out_regret[j] = regret
+            out_rregret[j] = rregret
+            out_switches[j] = switches
+            out_est[j] = est
+            t = clock_ns()
+            out_wall[j] = (t - t0) * 1e-9 if t >= 0 else np.nan
+            j += 1
+    return (out_value, out_return, out_regret, out_rregret, out_switches, out_est, out_wall,
+            n_evals)
+
+
+_TRACKED = (pathlib.Path(__file__).resolve().parents[1] / "algorithms" / "_common.py",
+            pathlib.Path(__file__).resolve().parents[1] / "kernels" / "numba_backend.py")
+_LOOPS: dict = {}
+_LOCK = threading.Lock()
+
+
+def _source_tag(algo) -> str | None:
+    """Hash of the files whose kernels get compiled into ``algo``'s loop (None: not in a file)."""
+    h = hashlib.sha1()
+    try:
+        files = {pathlib.Path(inspect.getfile(f.py_func)).resolve()
+                 for f in (algo.plan, algo.observe)}
+    except (OSError, TypeError):
+        return None
+    for p in sorted(files | set(_TRACKED)):
+        try:
+            h.update(p.read_bytes())
+        except OSError:
+            return None
+    return h.hexdigest()[:12]
+
+
+def compiled_loop(algo):
+    """The compiled episode loop of ``algo`` (an :class:`~mdpsim.algorithms.Algorithm`
+    subclass), built once per process and cached on disk by Numba."""
+    with _LOCK:
+        fn = _LOOPS.get(algo)
+        if fn is None:
+            tag = _source_tag(algo)
+            g = dict(_episode_loop.__globals__)
+            g["plan"] = algo.plan
+            g["observe"] = algo.observe
+            f = _pytypes.FunctionType(_episode_loop.__code__, g, "_episode_loop",
+                                      _episode_loop.__defaults__, _episode_loop.__closure__)
+            safe = "".join(c if c.isalnum() else "_" for c in algo.name)
+            f.__qualname__ = f"_episode_loop__{safe}_{tag or 'nocache'}"
+            f.__module__ = _episode_loop.__module__
+            fn = njit(cache=tag is not None, nogil=True)(f)
+            _LOOPS[algo] = fn
+        return fn
+
+
+def env_tuple(mdp) -> tuple:
+    """The true model as the loop's ``env`` tuple (dense or successor-list layout)."""
+    from ..planning import _trans
+    T = _trans(mdp)
+    # writable C-contiguous copies: one array type per field, hence one compiled signature
+    R3 = np.array(mdp._stage_R(), dtype=np.float64, order="C", copy=True)
+    init = np.array(mdp.init, dtype=np.float64, order="C", copy=True)
+    if T.kind == "dense":
+        return (True, np.array(T.P, dtype=np.float64, order="C", copy=True),
+                np.zeros(1, np.int64), np.zeros(1, np.int64), np.zeros(0), int(T.n_p), R3,
+                init, int(mdp.horizon), mdp.S, mdp.A)
+    return (False, np.zeros((0, 0, 0, 0)), np.array(T.indptr, dtype=np.int64, copy=True),
+            np.array(T.indices, dtype=np.int64, copy=True),
+            np.array(T.probs, dtype=np.float64, copy=True), int(T.n_p), R3, init,
+            int(mdp.horizon), mdp.S, mdp.A)

@@ -1,0 +1,86 @@
+"""The reference engine: the episode loop of :mod:`mdpsim.engine.driver`, in plain Python.
+
+One readable per-step loop over the *same* algorithm kernels (through the
+:class:`~mdpsim.engine.agent.Agent` facade) and the *same* random stream, used as the oracle
+for the compiled engine: for a given seed both produce identical trajectories (states,
+actions, rewards, returns, switch counts, estimates). The exact value of each played policy
+is computed here independently, every episode, with the plain-NumPy kernels
+(``mdpsim.kernels.reference.evaluate_finite``), so the compiled engine's value cache and its
+evaluation kernel are checked too (values agree to rounding, ~1e-15).
+"""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from ..kernels import get_backend
+
+__all__ = ["inv_cdf", "reference_loop"]
+
+
+def inv_cdf(p, u: float) -> int:
+    """First index ``j`` with ``u < p[0] + ... + p[j]`` (sequential float sum, entries <= 0
+    skipped; the last positive index if ``u`` exceeds the total) — ``_inv_cdf`` of the
+    kernels, in Python."""
+    c = 0.0
+    last = -1
+    for j, pj in enumerate(p):
+        if pj > 0.0:
+            c += pj
+            last = j
+            if u < c:
+                return j
+    return last
+
+
+def _next_state(T, hp: int, s: int, a: int, u: float) -> int:
+    if T.kind == "dense":
+        return inv_cdf(T.P[hp, s, a].tolist(), u)
+    r = (hp * T.S + s) * T.A + a
+    lo, hi = int(T.indptr[r]), int(T.indptr[r + 1])
+    return int(T.indices[lo + inv_cdf(T.probs[lo:hi].tolist(), u)])
+
+
+def reference_loop(agent, mdp, K: int, rec: np.ndarray, vstar: float, rng, noise: bool):
+    """Run ``K`` episodes of ``agent`` (whose generator is ``rng``) on ``mdp``; same outputs
+    as the compiled loop: ``(value, return, regret, realized_regret, switches, estimate,
+    wall_time, n_evals)`` at the 1-based episodes ``rec``."""
+    from ..planning import _trans
+    ref = get_backend("reference")
+    T = _trans(mdp)
+    R3 = mdp._stage_R()
+    init = np.asarray(mdp.init)
+    init_list = init.tolist()
+    H = mdp.horizon
+    record = set(int(e) for e in rec)
+    rows = []
+    regret = rregret = 0.0
+    switches = 0
+    prev = None
+    t0 = time.perf_counter()
+    for k in range(K):
+        pi = agent.policy()                       # the compiled plan kernel, same rng
+        if prev is not None and not np.array_equal(pi, prev):
+            switches += 1
+        prev = pi
+        value = float(init @ ref.evaluate_finite(T, R3, H, pi)[1][0])
+        regret += vstar - value
+        s = inv_cdf(init_list, rng.random())
+        ret = 0.0
+        for h in range(H):
+            a = agent.act(h, s)                   # draws rng.random()
+            s_next = _next_state(T, h if T.n_p > 1 else 0, s, a, rng.random())
+            r = float(R3[h if R3.shape[0] > 1 else 0, s, a])
+            if noise:
+                r = 1.0 if rng.random() < r else 0.0
+            agent.observe(h, s, a, r, s_next)     # the compiled observe kernel
+            ret += r
+            s = s_next
+        rregret += vstar - ret
+        if k + 1 in record:
+            rows.append((value, ret, regret, rregret, switches, agent.estimate,
+                         time.perf_counter() - t0))
+    cols = list(zip(*rows))
+    return (np.array(cols[0]), np.array(cols[1]), np.array(cols[2]), np.array(cols[3]),
+            np.array(cols[4], dtype=np.int64), np.array(cols[5]), np.array(cols[6]), K)
