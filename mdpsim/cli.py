@@ -1,7 +1,7 @@
-"""Command line: ``mdpsim quickstart | list``.
+"""Command line: ``mdpsim quickstart | run | status | figs | check | list``.
 
 User errors print one line with what to do and exit with status 2; ``--debug`` shows the
-traceback instead.
+traceback instead. ``run`` exits with status 1 when some cells failed (the others are stored).
 """
 from __future__ import annotations
 
@@ -9,14 +9,18 @@ import argparse
 import sys
 import time
 
-import numpy as np
+import numpy as np  # noqa: F401  (kept for callers that patch module attributes)
 
 
 class UserError(Exception):
     """An error caused by the user's input: printed as one line, exit status 2."""
 
 
-def _cmd_quickstart(args) -> int:
+QUICKSTART_EXPERIMENT = "regret_tabular"
+
+
+# ------------------------------------------------------------------------------ quickstart
+def _solve_table() -> int:
     import mdpsim
 
     cases = [
@@ -51,34 +55,189 @@ def _cmd_quickstart(args) -> int:
     return 0
 
 
+def _cmd_quickstart(args) -> int:
+    if args.solve_only:
+        return _solve_table()
+    import mdpsim
+    from mdpsim.experiment import run_experiment
+    from mdpsim.experiment.figures import run_figure, find_figure
+
+    t0 = time.perf_counter()
+    print(f"mdpsim {mdpsim.__version__} quickstart: the quick profile of experiments/"
+          f"{QUICKSTART_EXPERIMENT}.py (regret of UCBVI-CH, UCBVI-BF, PSRL, optimistic "
+          f"Q-learning and greedy on RiverSwim and a Garnet), then its figure", flush=True)
+    rep = run_experiment(QUICKSTART_EXPERIMENT, profile="quick", executor=args.executor,
+                         workers=args.workers, out=args.out, progress=not args.no_progress)
+    print(rep.summary())
+    if not rep.ok:
+        print(f"mdpsim: {len(rep.failed)} cells failed; see {rep.root / 'failed'}",
+              file=sys.stderr)
+        return 1
+    result = run_figure(find_figure(QUICKSTART_EXPERIMENT), results=args.out,
+                        figdir=args.figdir, profile="quick")
+    if result.get("summary"):
+        print(result["summary"])
+    for p in result.get("paths", []):
+        print(f"figure: {p}")
+    print(f"done in {time.perf_counter() - t0:.0f} s; results in {rep.root} "
+          f"(mdpsim.load({QUICKSTART_EXPERIMENT!r}) reads them; `mdpsim figs` redraws)")
+    return 0
+
+
+# ------------------------------------------------------------------------------- run etc.
+def _cmd_run(args) -> int:
+    from mdpsim.experiment import run_experiment
+
+    rep = run_experiment(args.spec, profile=args.profile, seeds=args.seeds,
+                         executor=args.executor, workers=args.workers,
+                         scheduler=args.scheduler, out=args.out,
+                         progress=not args.no_progress)
+    print(rep.summary())
+    if not rep.ok:
+        print(f"mdpsim: {len(rep.failed)} of {rep.total} cells failed (the others are "
+              f"stored); errors in {rep.root / 'failed'}; fix and re-run to retry them",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+def _cmd_status(args) -> int:
+    from mdpsim.experiment import experiment_status
+
+    st = experiment_status(args.spec, profile=args.profile, seeds=args.seeds, out=args.out)
+    print(f"{st['experiment']} [{st['profile']}] spec {st['spec_hash']} in {st['root']}")
+    print(f"  cells: {st['total']} total, {st['done']} done, {st['pending']} pending, "
+          f"{st['running']} running, {st['failed']} failed"
+          + (f", {st['bad']} unreadable/mismatching (recomputed on the next run)"
+             if st['bad'] else ""))
+    if st["stale"]:
+        print(f"  {st['stale']} stored cells are not cells of this spec/profile (kept)")
+    for cid, err in st["failures"][:5]:
+        print(f"  failed {cid}: {err}")
+    m = st["manifest"]
+    if m:
+        print(f"  last run: {m.get('run_id')} [{m.get('profile')}] {m.get('status')}, "
+              f"started {m.get('started')}, finished {m.get('finished')}")
+    return 0
+
+
+def _cmd_figs(args) -> int:
+    from mdpsim.experiment.figures import list_figures, find_figure, run_figure
+
+    names = args.names or list_figures()
+    if not names:
+        raise UserError("no figure scripts found (paper_figs/*.py); run from the mdpsim "
+                        "repository root or set MDPSIM_PROJECT")
+    for name in names:
+        result = run_figure(find_figure(name), results=args.out, figdir=args.figdir,
+                            profile=args.profile)
+        if result.get("summary"):
+            print(result["summary"])
+        for p in result.get("paths", []):
+            print(f"figure: {p}")
+    return 0
+
+
+def _cmd_check(args) -> int:
+    from mdpsim.experiment.checks import run_checks, format_table
+
+    results = run_checks(args.names or None, seed=args.seed)
+    print(format_table(results))
+    return 0 if all(r["passed"] for r in results) else 1
+
+
 def _cmd_list(args) -> int:
     import mdpsim
+    from mdpsim.experiment import list_experiments
+    from mdpsim.experiment.figures import list_figures
+    from mdpsim.experiment.checks import list_checks
 
+    print("algorithms:", ", ".join(mdpsim.list_algorithms()))
     print("environments:", ", ".join(mdpsim.list_envs()))
+    print("experiments:", ", ".join(list_experiments()) or "(none found: run from the "
+          "repository root)")
+    print("figures:", ", ".join(list_figures()) or "(none found)")
+    print("checks:", ", ".join(list_checks()) or "(none found)")
     print("backends:", ", ".join(mdpsim.available_backends()))
     return 0
 
 
+# ------------------------------------------------------------------------------- parser
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="mdpsim", description=__doc__.splitlines()[0])
     p.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     sub = p.add_subparsers(dest="command", required=True)
-    sub.add_parser("quickstart", help="solve a few catalogue environments and print V*")
-    sub.add_parser("list", help="list environments and backends")
+
+    def executor_opts(q, *, scheduler=True):
+        q.add_argument("--executor", choices=("local", "dask", "inline"), default="local",
+                       help="where cells run: a local process pool (default), a Dask cluster, "
+                            "or inline in this process")
+        q.add_argument("--workers", type=int, default=None,
+                       help="pool size / LocalCluster workers (default: all cores)")
+        if scheduler:
+            q.add_argument("--scheduler", default=None, metavar="ADDR",
+                           help="Dask scheduler address tcp://host:port (default: start a "
+                                "LocalCluster)")
+        q.add_argument("--out", default="results", metavar="DIR",
+                       help="results root; an experiment's cells go to DIR/<name>/ "
+                            "(default: results)")
+        q.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    q = sub.add_parser("quickstart", help="quick regret experiment, its figure and fitted "
+                                          "slopes (--solve-only: exact values of catalogue "
+                                          "environments)")
+    q.add_argument("--solve-only", action="store_true",
+                   help="only solve catalogue environments and print V* (no learning)")
+    executor_opts(q, scheduler=False)
+    q.add_argument("--figdir", default="figures", metavar="DIR",
+                   help="where figures are written (default: figures)")
+
+    q = sub.add_parser("run", help="run the cells of an experiment spec that are not stored")
+    q.add_argument("spec", help="experiments/<name>.py or its name")
+    q.add_argument("--profile", default="full", help="profile of the spec (quick|full|...)")
+    q.add_argument("--seeds", type=int, default=None, help="override the number of seeds")
+    executor_opts(q)
+
+    q = sub.add_parser("status", help="cells done / pending / running / failed of a spec")
+    q.add_argument("spec")
+    q.add_argument("--profile", default="full")
+    q.add_argument("--seeds", type=int, default=None)
+    q.add_argument("--out", default="results", metavar="DIR")
+
+    q = sub.add_parser("figs", help="regenerate figures from stored results (no runs)")
+    q.add_argument("names", nargs="*", help="figure scripts in paper_figs/ (default: all)")
+    q.add_argument("--out", default="results", metavar="DIR", help="results root")
+    q.add_argument("--figdir", default="figures", metavar="DIR")
+    q.add_argument("--profile", default=None,
+                   help="which profile's cells to draw (default: full if stored, else quick)")
+
+    q = sub.add_parser("check", help="run the numeric lemma checks in proofs_checks/")
+    q.add_argument("names", nargs="*", help="check modules (default: all)")
+    q.add_argument("--seed", type=int, default=0, help="root seed of the random instances")
+
+    sub.add_parser("list", help="list algorithms, environments, experiments, figures, checks")
     return p
 
 
 def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    handlers = {"quickstart": _cmd_quickstart, "list": _cmd_list}
+    handlers = {"quickstart": _cmd_quickstart, "run": _cmd_run, "status": _cmd_status,
+                "figs": _cmd_figs, "check": _cmd_check, "list": _cmd_list}
     try:
         return handlers[args.command](args)
     except (UserError, ValueError) as exc:
         if args.debug:
             raise
-        print(f"mdpsim: error: {exc}", file=sys.stderr)
+        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        print(f"mdpsim: error: {msg}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        if args.debug:
+            raise
+        print("mdpsim: interrupted; finished cells are stored, re-run to resume",
+              file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,8 +9,8 @@ import pytest
 from mdpsim.cli import main
 
 
-def test_quickstart_prints_values(capsys):
-    assert main(["quickstart"]) == 0
+def test_quickstart_solve_only_prints_values(capsys):
+    assert main(["quickstart", "--solve-only"]) == 0
     out = capsys.readouterr().out
     assert "V*(init)" in out
     rows = [line for line in out.splitlines() if line.startswith(("garnet", "riverswim"))]

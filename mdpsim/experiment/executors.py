@@ -1,0 +1,150 @@
+"""Executors: where cells run. A cell is the unit of work for all of them.
+
+* ``inline`` — in this process, one cell at a time (``workers=1``; tests, debugging).
+* ``local`` — a process pool sized to the machine (the default); ``spawn`` start method, so
+  workers never inherit a forked Numba threading layer; each worker runs its cell's seeds on
+  ``max(1, cores // workers)`` threads (results do not depend on it).
+* ``dask`` — a ``dask.distributed`` cluster: ``scheduler="tcp://host:port"`` connects to a
+  running one; without an address a ``LocalCluster`` is started (and stopped afterwards).
+
+Every executor runs the same function (:func:`mdpsim.experiment._engine.compute_cell`) on the
+same plain-data cell, so the numbers do not depend on which one ran it. Compiled kernels come
+from Numba's on-disk cache (``cache=True``), so a fresh worker loads them instead of compiling.
+"""
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing as mp
+import os
+
+from ._engine import compute_cell
+
+__all__ = ["make_executor", "cpu_count", "InlineExecutor", "LocalExecutor", "DaskExecutor",
+           "EXECUTORS"]
+
+EXECUTORS = ("local", "dask", "inline")
+
+
+def cpu_count() -> int:
+    """Cores this process may use (affinity-aware)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _warm(_=None) -> int:
+    """Import the package in a worker (loads the cached kernels); returns the worker pid."""
+    import mdpsim  # noqa: F401
+    return os.getpid()
+
+
+class InlineExecutor:
+    """Run each cell synchronously at submission (no processes)."""
+
+    name = "inline"
+    workers = 1
+    threads = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.shutdown()
+
+    def submit(self, cell, runner=None):
+        fut = cf.Future()
+        try:
+            fut.set_result(compute_cell(dict(cell.content), cell.id, runner, self.threads))
+        except Exception as exc:  # noqa: BLE001 - reported per cell by the sweep
+            fut.set_exception(exc)
+        return fut
+
+    def wait(self, futures, timeout):
+        return {f for f in futures if f.done()}
+
+    def shutdown(self):
+        pass
+
+
+class LocalExecutor(InlineExecutor):
+    """A ``ProcessPoolExecutor`` with ``workers`` processes (default: all cores)."""
+
+    name = "local"
+
+    def __init__(self, workers: int | None = None):
+        self.workers = int(workers) if workers else cpu_count()
+        self.threads = max(1, cpu_count() // self.workers)
+        self._pool = cf.ProcessPoolExecutor(max_workers=self.workers,
+                                            mp_context=mp.get_context("spawn"))
+
+    def submit(self, cell, runner=None):
+        return self._pool.submit(compute_cell, dict(cell.content), cell.id, runner,
+                                 self.threads)
+
+    def wait(self, futures, timeout):
+        done, _ = cf.wait(futures, timeout=timeout, return_when=cf.FIRST_COMPLETED)
+        return done
+
+    def shutdown(self):
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class DaskExecutor(InlineExecutor):
+    """Cells as ``dask.distributed`` tasks (``pure=False``: a cell is computed when asked)."""
+
+    name = "dask"
+
+    def __init__(self, scheduler: str | None = None, workers: int | None = None):
+        try:
+            import distributed
+        except ImportError:
+            raise ValueError("the dask executor needs dask.distributed: pip install "
+                             "'mdpsim[dist]'") from None
+        self._distributed = distributed
+        self._cluster = None
+        if scheduler:
+            self._client = distributed.Client(scheduler, timeout="30s")
+        else:
+            n = int(workers) if workers else cpu_count()
+            self._cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1,
+                                                     processes=True, dashboard_address=None)
+            self._client = distributed.Client(self._cluster)
+            self.threads = 1
+        info = self._client.scheduler_info()
+        self.workers = max(1, len(info.get("workers", {})))
+        self.address = self._client.scheduler.address
+
+    def submit(self, cell, runner=None):
+        return self._client.submit(compute_cell, dict(cell.content), cell.id, runner,
+                                   self.threads, pure=False, key=f"mdpsim-{cell.id}-{os.urandom(4).hex()}")
+
+    def wait(self, futures, timeout):
+        try:
+            done, _ = self._distributed.wait(list(futures), timeout=timeout,
+                                             return_when="FIRST_COMPLETED")
+        except TimeoutError:
+            return set()
+        return set(done)
+
+    def shutdown(self):
+        self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+
+def make_executor(kind: str = "local", *, workers: int | None = None,
+                  scheduler: str | None = None):
+    """``local`` (``workers=1`` runs inline), ``inline`` or ``dask``."""
+    if kind not in EXECUTORS:
+        raise ValueError(f"executor must be one of {', '.join(EXECUTORS)}, got {kind!r}")
+    if workers is not None and (isinstance(workers, bool) or int(workers) != workers
+                                or workers < 1):
+        raise ValueError(f"workers must be a positive integer, got {workers!r}")
+    if scheduler and kind != "dask":
+        raise ValueError("--scheduler needs --executor dask")
+    if kind == "dask":
+        return DaskExecutor(scheduler, workers)
+    if kind == "inline" or workers == 1:
+        return InlineExecutor()
+    return LocalExecutor(workers)

@@ -1,0 +1,494 @@
+"""Experiment specs: plain data in, validated :class:`Spec` and content-addressed cells out.
+
+An experiment is one Python file in ``experiments/`` that defines ``SPEC``, a plain dict::
+
+    SPEC = {
+        "name": "regret_tabular",                 # default: the file's stem
+        "description": "UCBVI, PSRL, ... regret on RiverSwim and a Garnet",
+        "tags": ["regret", "tabular"],
+        "root_seed": 2024,                        # SeedSequence(root_seed).spawn(seeds)
+        "envs": {                                 # label -> registered name (+ params)
+            "RiverSwim": {"env": "riverswim", "params": {"S": 6, "horizon": 20}},
+            "Garnet": {"env": "garnet", "params": {"S": 10, "A": 3, "b": 3,
+                                                   "horizon": 10, "rng": 7}},
+        },
+        "algorithms": {                           # label -> registered name (+ params, grid)
+            "UCBVI-CH": {"algorithm": "ucbvi_ch", "params": {"bonus_scale": 0.01}},
+            "PSRL": "psrl",                       # shorthand: no parameters
+            "eps-greedy": {"algorithm": "epsilon_greedy", "grid": {"epsilon": [0.05, 0.2]}},
+        },
+        "episodes": 100_000,
+        "seeds": 20,
+        "seed_batch": 5,                          # seeds per cell (the unit of work)
+        "eval_every": ["log", 200],               # mdpsim.run's schedule (default "auto")
+        "profiles": {"quick": {"episodes": 2_000, "seeds": 8}},
+    }
+
+The top-level values are the ``full`` profile; a profile overrides ``episodes``, ``seeds``,
+``seed_batch``, ``eval_every`` and may restrict ``envs`` / ``algorithms`` to a list of labels.
+
+A *cell* is one (environment, algorithm, hyper-parameters, seed batch). Its id is derived from
+its content (everything that determines its numbers, nothing else), so re-running a spec finds
+the finished cells, raising ``seeds`` only adds cells, and changing ``episodes`` makes new ones.
+Seed batches are the fixed ranges ``[0, b), [b, 2b), ...`` of seed indices: cell ``[i0, i1)``
+runs the children ``SeedSequence(root_seed).spawn(seeds)[i0:i1]``, so its numbers do not
+depend on how the seeds are grouped or which executor runs them.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import importlib.util
+import inspect
+import itertools
+import json
+import math
+import re
+import sys
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+import numpy as np
+
+__all__ = ["SpecError", "Spec", "Cell", "load_spec", "parse_spec", "expand", "canonical_json",
+           "CELL_FORMAT", "PROFILE_KEYS", "AlgorithmCatalogue"]
+
+#: bump when the meaning of a stored cell changes (old files then no longer match)
+CELL_FORMAT = 1
+
+TOP_KEYS = ("name", "description", "tags", "root_seed", "envs", "algorithms", "episodes",
+            "seeds", "seed_batch", "eval_every", "profiles", "figures")
+PROFILE_KEYS = ("episodes", "seeds", "seed_batch", "eval_every", "envs", "algorithms",
+                "description")
+_LABEL_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.+=-]*$")
+_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+class SpecError(ValueError):
+    """A malformed spec: one line naming the field, the value and what is expected."""
+
+
+def canonical_json(obj) -> str:
+    """Deterministic JSON (sorted keys, no spaces, exact float repr, NaN rejected)."""
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), allow_nan=False)
+
+
+def _sha(obj) -> str:
+    return hashlib.sha256(canonical_json(obj).encode()).hexdigest()
+
+
+def _slug(text: str, n: int = 40) -> str:
+    s = re.sub(r"[^A-Za-z0-9_.+=-]+", "_", text).strip("_.")
+    return (s or "x")[:n]
+
+
+# ------------------------------------------------------------------------ plain-data checks
+def _plain(value, field: str, err):
+    """Convert ``value`` to plain JSON data (numpy scalars allowed), else a field error."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        v = float(value)
+        if not math.isfinite(v):
+            err(field, f"must be finite, got {value!r}")
+        return v
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_plain(v, f"{field}[{i}]", err) for i, v in enumerate(value)]
+    if isinstance(value, Mapping):
+        out = {}
+        for k, v in value.items():
+            if not isinstance(k, str):
+                err(field, f"keys must be strings, got {k!r}")
+            out[k] = _plain(v, f"{field}.{k}", err)
+        return out
+    err(field, f"must be plain data (numbers, strings, lists, dicts), got "
+               f"{type(value).__name__} {value!r}")
+
+
+def _is_int(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+# ------------------------------------------------------------------ algorithm catalogue
+@dataclasses.dataclass(frozen=True)
+class AlgorithmCatalogue:
+    """What the validator knows about the registered algorithms: name -> {param: checker}.
+
+    ``params[name]`` maps each accepted hyper-parameter to a callable ``check(value) -> str |
+    None`` (an error message, or ``None`` when the value is acceptable) or to ``None`` (any
+    value). ``params[name] is None`` accepts any hyper-parameter (nothing known)."""
+
+    names: tuple
+    params: Mapping[str, Mapping[str, Callable | None] | None]
+
+    @classmethod
+    def from_engine(cls) -> "AlgorithmCatalogue":
+        """Introspect the online-learning engine's registry (``mdpsim.list_algorithms``)."""
+        from . import _engine
+        return _engine.catalogue()
+
+
+# ------------------------------------------------------------------------------ Spec, Cell
+@dataclasses.dataclass(frozen=True)
+class Spec:
+    """A validated experiment spec (one profile applied). ``data`` is its normalised plain
+    form, ``raw`` the whole SPEC (all profiles); ``hash`` covers ``data``."""
+
+    name: str
+    profile: str
+    data: Mapping[str, Any]
+    raw: Mapping[str, Any]
+    source: str = "<dict>"
+    path: str | None = None
+
+    @property
+    def hash(self) -> str:
+        return _sha(self.data)[:16]
+
+    @property
+    def raw_hash(self) -> str:
+        return _sha(self.raw)[:16]
+
+    def __getattr__(self, key):  # convenient read access: spec.episodes, spec.seeds, ...
+        data = object.__getattribute__(self, "data")
+        if key in data:
+            return data[key]
+        raise AttributeError(key)
+
+    def cells(self) -> list["Cell"]:
+        return expand(self)
+
+
+@dataclasses.dataclass(frozen=True)
+class Cell:
+    """One unit of work: ``content`` (plain data) fully determines its numbers."""
+
+    id: str
+    content: Mapping[str, Any]
+
+    @property
+    def seeds(self) -> tuple[int, int]:
+        i0, i1 = self.content["seeds"]
+        return int(i0), int(i1)
+
+    @property
+    def json(self) -> str:
+        return canonical_json(self.content)
+
+    @property
+    def env_label(self) -> str:
+        return self.content["env"]["label"]
+
+    @property
+    def alg_label(self) -> str:
+        return self.content["algorithm"]["label"]
+
+
+def cell_id(content: Mapping) -> str:
+    """``<env>__<alg>__s<i0>-<i1>__<hash12>``: readable prefix, content hash."""
+    i0, i1 = content["seeds"]
+    return (f"{_slug(content['env']['label'])}__{_slug(content['algorithm']['label'])}__"
+            f"s{i0:04d}-{i1:04d}__{_sha(content)[:12]}")
+
+
+# -------------------------------------------------------------------------------- loading
+def load_spec(spec, *, profile: str = "full", seeds: int | None = None,
+              catalogue: AlgorithmCatalogue | None = None, search=None) -> Spec:
+    """Load and validate a spec: a path to a ``.py`` file defining ``SPEC``, the name of one
+    in the experiments directory (see :func:`mdpsim.experiment.paths.find_spec_file`), a
+    plain dict, or a :class:`Spec` (re-profiled)."""
+    if isinstance(spec, Spec):
+        return parse_spec(spec.raw, profile=profile, seeds=seeds, source=spec.source,
+                          catalogue=catalogue, path=spec.path)
+    if isinstance(spec, Mapping):
+        return parse_spec(spec, profile=profile, seeds=seeds, catalogue=catalogue)
+    from .paths import find_spec_file
+    path = find_spec_file(spec, search=search)
+    raw = _read_spec_file(path)
+    return parse_spec(raw, profile=profile, seeds=seeds, source=_display(path),
+                      catalogue=catalogue, path=str(path), default_name=path.stem)
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _read_spec_file(path: Path) -> dict:
+    mod_name = f"_mdpsim_spec_{_slug(path.stem)}_{_sha(str(path.resolve()))[:8]}"
+    loader_spec = importlib.util.spec_from_file_location(mod_name, path)
+    if loader_spec is None or loader_spec.loader is None:
+        raise SpecError(f"{_display(path)}: cannot be imported as a Python file")
+    module = importlib.util.module_from_spec(loader_spec)
+    sys.modules[mod_name] = module
+    try:
+        loader_spec.loader.exec_module(module)
+    finally:
+        sys.modules.pop(mod_name, None)
+    raw = getattr(module, "SPEC", None)
+    if raw is None:
+        raise SpecError(f"{_display(path)}: defines no SPEC; an experiment file must define "
+                        f"SPEC = {{...}} (see experiments/README.md)")
+    if dataclasses.is_dataclass(raw) and not isinstance(raw, type):
+        raw = dataclasses.asdict(raw)
+    if not isinstance(raw, Mapping):
+        raise SpecError(f"{_display(path)}: SPEC must be a dict, got {type(raw).__name__}")
+    return dict(raw)
+
+
+# ------------------------------------------------------------------------------ validation
+def parse_spec(raw: Mapping, *, profile: str = "full", seeds: int | None = None,
+               source: str = "<dict>", catalogue: AlgorithmCatalogue | None = None,
+               path: str | None = None, default_name: str | None = None) -> Spec:
+    """Validate ``raw`` and apply ``profile`` (and a ``seeds`` override); every problem is a
+    one-line :class:`SpecError` naming the field."""
+
+    def err(field, msg):
+        raise SpecError(f"{source}: {field}: {msg}")
+
+    if not isinstance(raw, Mapping):
+        raise SpecError(f"{source}: SPEC must be a dict, got {type(raw).__name__}")
+    for k in raw:
+        if k not in TOP_KEYS:
+            err(k, f"unknown field; accepted: {', '.join(TOP_KEYS)}")
+    rawp = _plain(dict(raw), "SPEC", err)
+
+    name = rawp.get("name", default_name)
+    if not isinstance(name, str) or not _NAME_RE.match(name):
+        err("name", f"must be a name of letters, digits, '_', '.', '-', got {name!r}")
+    desc = rawp.get("description", "")
+    if not isinstance(desc, str):
+        err("description", f"must be a string, got {desc!r}")
+    tags = rawp.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        err("tags", f"must be a list of strings, got {tags!r}")
+    if "root_seed" not in rawp:
+        err("root_seed", "missing; give a non-negative integer (the experiment's root seed)")
+    root = rawp["root_seed"]
+    if not _is_int(root) or root < 0:
+        err("root_seed", f"must be a non-negative integer, got {root!r}")
+
+    # ---- profile --------------------------------------------------------------------------
+    profiles = rawp.get("profiles", {})
+    if not isinstance(profiles, dict):
+        err("profiles", f"must be a dict of profile name -> overrides, got {profiles!r}")
+    for pname, over in profiles.items():
+        if not isinstance(over, dict):
+            err(f"profiles.{pname}", f"must be a dict of overrides, got {over!r}")
+        for k in over:
+            if k not in PROFILE_KEYS:
+                err(f"profiles.{pname}.{k}", f"cannot be set by a profile; accepted: "
+                                             f"{', '.join(PROFILE_KEYS)}")
+    if not isinstance(profile, str):
+        err("profile", f"must be a string, got {profile!r}")
+    if profile != "full" and profile not in profiles:
+        avail = ", ".join(sorted({"full", *profiles}))
+        err("profiles", f"no profile {profile!r}; available: {avail}")
+    over = dict(profiles.get(profile, {}))
+    merged = {**rawp, **{k: v for k, v in over.items() if k not in ("envs", "algorithms")}}
+
+    # ---- counts ---------------------------------------------------------------------------
+    def field_name(k):
+        return f"profiles.{profile}.{k}" if k in over else k
+
+    for k in ("episodes", "seeds"):
+        if k not in merged:
+            err(k, "missing; give a positive integer")
+    if seeds is not None:
+        if not _is_int(seeds) or isinstance(seeds, bool) or seeds <= 0:
+            err("seeds", f"must be a positive integer (--seeds), got {seeds!r}")
+        merged["seeds"] = int(seeds)
+    for k in ("episodes", "seeds", "seed_batch"):
+        if k in merged and (not _is_int(merged[k]) or merged[k] <= 0):
+            err(field_name(k), f"must be a positive integer, got {merged[k]!r}")
+    merged.setdefault("seed_batch", min(merged["seeds"], 5))
+    eval_every = merged.get("eval_every", "auto")
+    K = merged["episodes"]
+    ok = (_is_int(eval_every) and eval_every > 0) or eval_every in ("auto", "every", "log") \
+        or (isinstance(eval_every, list) and len(eval_every) == 2 and eval_every[0] == "log"
+            and _is_int(eval_every[1]) and eval_every[1] >= 2) \
+        or (isinstance(eval_every, list) and eval_every and all(_is_int(e) for e in eval_every)
+            and all(0 < e <= K for e in eval_every)
+            and all(a < b for a, b in zip(eval_every, eval_every[1:])))
+    if not ok:
+        err(field_name("eval_every"), f"must be a positive integer, 'auto', 'every', 'log', "
+                                      f"['log', n] or an increasing list of episodes in "
+                                      f"[1, {K}], got {eval_every!r}")
+    merged["eval_every"] = eval_every
+
+    # ---- environments ---------------------------------------------------------------------
+    envs = _entries(rawp.get("envs"), "envs", "env", err)
+    for label, e in envs.items():
+        _check_env(label, e, err)
+    algs = _entries(rawp.get("algorithms"), "algorithms", "algorithm", err)
+    if catalogue is None:
+        catalogue = AlgorithmCatalogue.from_engine()
+    for label, a in algs.items():
+        _check_algorithm(label, a, catalogue, err)
+    for key, table in (("envs", envs), ("algorithms", algs)):
+        if key in over:
+            keep = over[key]
+            if not isinstance(keep, list) or not all(isinstance(x, str) for x in keep):
+                err(f"profiles.{profile}.{key}", f"must be a list of labels, got {keep!r}")
+            for x in keep:
+                if x not in table:
+                    err(f"profiles.{profile}.{key}", f"unknown label {x!r}; labels: "
+                                                     f"{', '.join(table)}")
+            kept = {k: v for k, v in table.items() if k in keep}
+            if key == "envs":
+                envs = kept
+            else:
+                algs = kept
+
+    figures = rawp.get("figures", [name])
+    if not isinstance(figures, list) or not all(isinstance(f, str) for f in figures):
+        err("figures", f"must be a list of figure script names, got {figures!r}")
+
+    data = {
+        "name": name, "description": over.get("description", desc), "tags": tags,
+        "root_seed": root, "envs": envs, "algorithms": algs,
+        "episodes": merged["episodes"], "seeds": merged["seeds"],
+        "seed_batch": merged["seed_batch"], "eval_every": eval_every, "figures": figures,
+    }
+    return Spec(name=name, profile=profile, data=data, raw=rawp, source=source, path=path)
+
+
+def _entries(table, field, key, err) -> dict:
+    """Normalise ``envs`` / ``algorithms`` to ``{label: {key: name, "params": {}, "grid": {}}}``."""
+    if table is None:
+        err(field, f"missing; give a dict of label -> {{'{key}': registered name, ...}}")
+    if isinstance(table, list):  # list of names or of entries with a "label"
+        conv = {}
+        for i, e in enumerate(table):
+            if isinstance(e, str):
+                conv[e] = e
+            elif isinstance(e, dict) and isinstance(e.get("label", e.get(key)), str):
+                conv[e.get("label", e.get(key))] = {k: v for k, v in e.items() if k != "label"}
+            else:
+                err(f"{field}[{i}]", f"must be a registered name or a dict with '{key}', "
+                                     f"got {e!r}")
+        table = conv
+    if not isinstance(table, dict) or not table:
+        err(field, f"must be a non-empty dict of label -> entry, got {table!r}")
+    out = {}
+    for label, e in table.items():
+        f = f"{field}.{label}"
+        if not _LABEL_RE.match(label):
+            err(f, "labels must start with a letter or digit and use only letters, digits and "
+                   "_ . + = -")
+        if isinstance(e, str):
+            e = {key: e}
+        if not isinstance(e, dict):
+            err(f, f"must be a registered name or a dict with '{key}', got {e!r}")
+        allowed = (key, "params", "grid")
+        for k in e:
+            if k not in allowed:
+                err(f"{f}.{k}", f"unknown field; accepted: {', '.join(allowed)}")
+        if not isinstance(e.get(key), str):
+            err(f"{f}.{key}", f"missing or not a string; give the registered name")
+        params = e.get("params", {})
+        if not isinstance(params, dict):
+            err(f"{f}.params", f"must be a dict of parameter -> value, got {params!r}")
+        grid = e.get("grid", {})
+        if not isinstance(grid, dict):
+            err(f"{f}.grid", f"must be a dict of parameter -> list of values, got {grid!r}")
+        for g, vals in grid.items():
+            if not isinstance(vals, list) or not vals:
+                err(f"{f}.grid.{g}", f"must be a non-empty list of values, got {vals!r}")
+            if g in params:
+                err(f"{f}.grid.{g}", "is also set in params; give it in one place")
+            if len({canonical_json(v) for v in vals}) != len(vals):
+                err(f"{f}.grid.{g}", f"repeats a value: {vals!r}")
+        out[label] = {key: e[key], "params": params, "grid": grid}
+    return out
+
+
+def _check_env(label, e, err):
+    from ..envs import env_factory, list_envs
+    f = f"envs.{label}"
+    name = e["env"]
+    if name not in list_envs():
+        err(f"{f}.env", f"unknown environment {name!r}; available: {', '.join(list_envs())}")
+    fn = env_factory(name)
+    sig = inspect.signature(fn)
+    for p in list(e["params"]) + list(e["grid"]):
+        if p not in sig.parameters:
+            err(f"{f}.params.{p}", f"environment {name!r} has no parameter {p!r}; accepted: "
+                                   f"{', '.join(sig.parameters)}")
+    for combo in _combos(e):
+        try:
+            fn(**combo)
+        except (ValueError, TypeError) as exc:
+            err(f"{f}.params", f"{name}({_fmt_params(combo)}) is invalid: {exc}")
+
+
+def _check_algorithm(label, a, catalogue, err):
+    f = f"algorithms.{label}"
+    name = a["algorithm"]
+    if name not in catalogue.names:
+        err(f"{f}.algorithm", f"unknown algorithm {name!r}; available: "
+                              f"{', '.join(sorted(catalogue.names))}")
+    accepted = catalogue.params.get(name)
+    if accepted is None:
+        return
+    for where in ("params", "grid"):
+        for p, v in a[where].items():
+            if p not in accepted:
+                err(f"{f}.{where}.{p}", f"unknown hyper-parameter of {name!r}; accepted: "
+                                        f"{', '.join(sorted(accepted)) or '(none)'}")
+            check = accepted[p]
+            for val in (v if where == "grid" else [v]):
+                msg = check(val) if check is not None else None
+                if msg:
+                    err(f"{f}.{where}.{p}", f"{msg}, got {val!r}")
+
+
+def _fmt_params(p: Mapping) -> str:
+    return ", ".join(f"{k}={v!r}" for k, v in sorted(p.items()))
+
+
+def _combos(entry) -> list[dict]:
+    grid = entry["grid"]
+    keys = sorted(grid)
+    out = []
+    for vals in itertools.product(*(grid[k] for k in keys)):
+        out.append({**entry["params"], **dict(zip(keys, vals))})
+    return out
+
+
+# ------------------------------------------------------------------------------- expansion
+def expand(spec: Spec) -> list[Cell]:
+    """All cells of ``spec``: env × algorithm × grid point × seed batch, in a fixed order."""
+    d = spec.data
+    n, b = d["seeds"], d["seed_batch"]
+    batches = [(i, min(i + b, n)) for i in range(0, n, b)]
+    cells, seen = [], set()
+    for elabel, e in d["envs"].items():
+        for eparams in _combos(e):
+            for alabel, a in d["algorithms"].items():
+                for aparams in _combos(a):
+                    for i0, i1 in batches:
+                        content = {
+                            "format": CELL_FORMAT,
+                            "experiment": d["name"],
+                            "env": {"label": elabel, "name": e["env"], "params": eparams},
+                            "algorithm": {"label": alabel, "name": a["algorithm"],
+                                          "params": aparams},
+                            "episodes": d["episodes"],
+                            "eval_every": d["eval_every"],
+                            "root_seed": d["root_seed"],
+                            "seeds": [i0, i1],
+                        }
+                        c = Cell(cell_id(content), content)
+                        if c.id in seen:  # pragma: no cover - identical content twice
+                            raise SpecError(f"{spec.source}: two cells with identical content "
+                                            f"({c.id}); labels must differ")
+                        seen.add(c.id)
+                        cells.append(c)
+    return cells

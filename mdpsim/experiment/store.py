@@ -1,0 +1,358 @@
+"""The embedded results store: one Parquet file per finished cell, written atomically.
+
+Layout of ``<out>/<experiment>/``::
+
+    cells/<cell_id>.parquet   one finished cell (long table; its cell content and provenance
+                              in the Parquet key-value metadata; page checksums on)
+    cells/.tmp-*              a write in progress (renamed onto the final name when complete)
+    locks/<cell_id>.lock      held while a run computes the cell (O_CREAT | O_EXCL)
+    failed/<cell_id>.json     the error of the last failed attempt (cleared on success)
+    rejected/                 unreadable or mismatching files, moved aside (never deleted)
+    runs/<run_id>.json        one record per run: spec hash, profile, versions, times, counts
+    manifest.json             the latest run's record
+
+Invariants: a file under its final name is complete (temporary name, fsync, ``os.replace``);
+the store never deletes a result (a bad file is moved to ``rejected/``); a cell is computed by
+at most one live run at a time (a lock whose owner is dead, or silent for ``stale_after``
+seconds on another host, is taken over); identical cells give identical bytes of data, so even
+a race that computes a cell twice leaves one file.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import socket
+import sys
+import time
+import warnings
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ._engine import environment_info
+from .spec import Cell, canonical_json
+
+__all__ = ["Store", "Scan", "environment_info", "utc_now", "REQUIRED_COLUMNS"]
+
+#: columns every stored cell must have (the experiment layer's ids and the engine's metrics)
+REQUIRED_COLUMNS = ("experiment", "cell_id", "env_label", "alg_label", "seed", "episode")
+_META_CELL = b"mdpsim.cell"
+_META_ID = b"mdpsim.cell_id"
+_META_INFO = b"mdpsim.info"
+_READ_ERRORS = (OSError, ValueError, pa.ArrowException, KeyError, json.JSONDecodeError)
+
+
+def utc_now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@dataclasses.dataclass
+class Scan:
+    """What the store holds for a list of cells."""
+
+    done: list          # Cell, stored and valid
+    todo: list          # Cell, missing
+    bad: list           # (Cell, reason): unreadable or not matching its cell
+    stale: list         # Path of stored cells that belong to no cell of the list
+    running: list       # (Cell, owner) locked by a live run
+    failed: list        # (Cell, error) whose last attempt failed
+
+    @property
+    def pending(self) -> list:
+        return self.todo + [c for c, _ in self.bad]
+
+
+class Store:
+    """One experiment's directory (see the module docstring)."""
+
+    def __init__(self, root, *, stale_after: float = 600.0):
+        self.root = Path(root)
+        self.cells_dir = self.root / "cells"
+        self.locks_dir = self.root / "locks"
+        self.failed_dir = self.root / "failed"
+        self.rejected_dir = self.root / "rejected"
+        self.runs_dir = self.root / "runs"
+        self.stale_after = float(stale_after)
+        self.host = socket.gethostname()
+        self.pid = os.getpid()
+        self.run_id = f"{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{self.host}-{self.pid}"
+
+    # ------------------------------------------------------------------------------- paths
+    def create(self) -> None:
+        for d in (self.cells_dir, self.locks_dir, self.runs_dir):
+            d.mkdir(parents=True, exist_ok=True)
+
+    def path(self, cell_id: str) -> Path:
+        return self.cells_dir / f"{cell_id}.parquet"
+
+    def stored_ids(self) -> list[str]:
+        if not self.cells_dir.is_dir():
+            return []
+        return sorted(p.stem for p in self.cells_dir.glob("*.parquet")
+                      if not p.name.startswith("."))
+
+    # --------------------------------------------------------------------------- checking
+    def check(self, cell: Cell) -> str | None:
+        """``None`` if the stored file of ``cell`` is complete and is that cell's; else why not
+        (``"missing"`` when there is no file). Reads the Parquet footer only."""
+        p = self.path(cell.id)
+        if not p.exists():
+            return "missing"
+        try:
+            md = pq.read_metadata(p)
+            kv = md.metadata or {}
+            stored = kv.get(_META_CELL)
+            if stored is None:
+                return "not written by mdpsim (no cell metadata)"
+            if stored.decode() != cell.json or kv.get(_META_ID, b"").decode() != cell.id:
+                return "its metadata describes another cell"
+            names = set(md.schema.to_arrow_schema().names)
+            missing = [c for c in REQUIRED_COLUMNS if c not in names]
+            if missing:
+                return f"missing columns {missing}"
+            info = json.loads(kv.get(_META_INFO, b"{}"))
+            if md.num_rows == 0 or md.num_rows != info.get("rows"):
+                return f"has {md.num_rows} rows, its metadata says {info.get('rows')}"
+        except _READ_ERRORS as exc:
+            return f"unreadable ({type(exc).__name__}: {str(exc).splitlines()[0][:120]})"
+        return None
+
+    def scan(self, cells: Iterable[Cell]) -> Scan:
+        cells = list(cells)
+        wanted = {c.id for c in cells}
+        sc = Scan([], [], [], [], [], [])
+        for c in cells:
+            why = self.check(c)
+            if why is None:
+                sc.done.append(c)
+                continue
+            owner = self.lock_owner(c.id)
+            if owner is not None and not owner["stale"]:
+                sc.running.append((c, owner))
+            elif why == "missing":
+                sc.todo.append(c)
+            else:
+                sc.bad.append((c, why))
+            err = self.failure(c.id)
+            if err is not None:
+                sc.failed.append((c, err))
+        sc.stale = [self.path(i) for i in self.stored_ids() if i not in wanted]
+        return sc
+
+    # ------------------------------------------------------------------------- read / write
+    def write(self, cell: Cell, df: pd.DataFrame, info: dict) -> Path:
+        """Write ``df`` as ``cell``'s file: temporary name, fsync, atomic rename."""
+        self.cells_dir.mkdir(parents=True, exist_ok=True)
+        table = pa.Table.from_pandas(df, preserve_index=False)
+        meta = dict(table.schema.metadata or {})
+        meta[_META_CELL] = cell.json.encode()
+        meta[_META_ID] = cell.id.encode()
+        meta[_META_INFO] = canonical_json({**info, "rows": table.num_rows,
+                                           "run": self.run_id}).encode()
+        table = table.replace_schema_metadata(meta)
+        final = self.path(cell.id)
+        tmp = self.cells_dir / f".tmp-{cell.id}-{self.host}-{self.pid}.parquet"
+        with open(tmp, "wb") as fh:
+            pq.write_table(table, fh, write_page_checksum=True)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, final)
+        self.clear_failure(cell.id)
+        return final
+
+    def read(self, cell_id: str, *, verify: bool = True) -> pd.DataFrame:
+        """The stored table of ``cell_id`` (page checksums verified)."""
+        table = pq.read_table(self.path(cell_id), page_checksum_verification=verify)
+        return table.to_pandas()
+
+    def reject(self, path: Path, reason: str) -> Path | None:
+        """Move a bad file aside into ``rejected/`` (with the reason next to it)."""
+        self.rejected_dir.mkdir(parents=True, exist_ok=True)
+        dest = self.rejected_dir / f"{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-" \
+                                   f"{self.pid}__{path.name}"
+        try:
+            os.replace(path, dest)
+        except FileNotFoundError:
+            return None
+        (dest.parent / (dest.name + ".reason.txt")).write_text(reason + "\n")
+        return dest
+
+    def cleanup_temporaries(self) -> int:
+        """Remove this host's temporary files whose writer is dead (incomplete writes)."""
+        n = 0
+        if not self.cells_dir.is_dir():
+            return 0
+        for p in self.cells_dir.glob(".tmp-*.parquet"):
+            parts = p.stem.rsplit("-", 1)
+            try:
+                pid = int(parts[1])
+            except (IndexError, ValueError):
+                continue
+            if f"-{self.host}-" in p.name and (pid == self.pid or not _pid_alive(pid)):
+                try:
+                    p.unlink()
+                    n += 1
+                except FileNotFoundError:
+                    pass
+        return n
+
+    # ------------------------------------------------------------------------------ locks
+    def _lock_path(self, cell_id: str) -> Path:
+        return self.locks_dir / f"{cell_id}.lock"
+
+    def try_lock(self, cell_id: str) -> bool:
+        """Take the cell's lock; a stale lock is broken and taken over. ``False`` if a live
+        run holds it."""
+        self.locks_dir.mkdir(parents=True, exist_ok=True)
+        p = self._lock_path(cell_id)
+        body = canonical_json({"host": self.host, "pid": self.pid, "run": self.run_id,
+                               "time": utc_now()}).encode()
+        for _ in range(2):
+            try:
+                fd = os.open(p, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileExistsError:
+                owner = self.lock_owner(cell_id)
+                if owner is None:
+                    continue            # released meanwhile: try again
+                if not owner["stale"]:
+                    return False
+                tomb = p.with_name(f"{p.name}.stale-{self.pid}")
+                try:
+                    os.replace(p, tomb)
+                    tomb.unlink()
+                except FileNotFoundError:
+                    pass
+                continue
+            try:
+                os.write(fd, body)
+            finally:
+                os.close(fd)
+            return True
+        return False
+
+    def lock_owner(self, cell_id: str) -> dict | None:
+        """Who holds the cell's lock (``None`` if nobody), with ``stale``: whether its owner
+        is dead (same host) or silent for ``stale_after`` seconds (other host)."""
+        p = self._lock_path(cell_id)
+        try:
+            age = time.time() - p.stat().st_mtime
+            text = p.read_text()
+        except FileNotFoundError:
+            return None
+        try:
+            owner = json.loads(text)
+        except json.JSONDecodeError:  # being written right now, or a torn write long ago
+            return {"host": "?", "pid": -1, "run": "?", "stale": age > 60.0}
+        if owner.get("host") == self.host:
+            stale = not _pid_alive(int(owner.get("pid", -1)))
+        else:
+            stale = age > self.stale_after
+        return {**owner, "stale": stale}
+
+    def owns(self, cell_id: str) -> bool:
+        o = self.lock_owner(cell_id)
+        return o is not None and o.get("run") == self.run_id
+
+    def release(self, cell_id: str) -> None:
+        if self.owns(cell_id):
+            try:
+                self._lock_path(cell_id).unlink()
+            except FileNotFoundError:
+                pass
+
+    def heartbeat(self, cell_ids: Iterable[str]) -> None:
+        """Refresh the mtime of the locks this run holds (other hosts see it alive)."""
+        for cid in cell_ids:
+            try:
+                os.utime(self._lock_path(cid))
+            except FileNotFoundError:
+                pass
+
+    # ---------------------------------------------------------------------------- failures
+    def record_failure(self, cell: Cell, error: str) -> None:
+        self.failed_dir.mkdir(parents=True, exist_ok=True)
+        self._atomic_json(self.failed_dir / f"{cell.id}.json",
+                          {"cell_id": cell.id, "error": error, "time": utc_now(),
+                           "run": self.run_id, "cell": cell.content})
+
+    def failure(self, cell_id: str) -> str | None:
+        p = self.failed_dir / f"{cell_id}.json"
+        try:
+            return json.loads(p.read_text()).get("error", "?")
+        except FileNotFoundError:
+            return None
+        except (json.JSONDecodeError, OSError):
+            return "?"
+
+    def clear_failure(self, cell_id: str) -> None:
+        try:
+            (self.failed_dir / f"{cell_id}.json").unlink()
+        except FileNotFoundError:
+            pass
+
+    # ---------------------------------------------------------------------------- records
+    def _atomic_json(self, path: Path, obj) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{self.host}-{self.pid}.tmp")
+        tmp.write_text(json.dumps(obj, indent=1, sort_keys=True) + "\n")
+        os.replace(tmp, path)
+
+    def write_run(self, record: dict) -> None:
+        """Record this run under ``runs/`` and as the latest ``manifest.json``."""
+        self._atomic_json(self.runs_dir / f"{self.run_id}.json", record)
+        self._atomic_json(self.root / "manifest.json", record)
+
+    def manifest(self) -> dict | None:
+        try:
+            return json.loads((self.root / "manifest.json").read_text())
+        except FileNotFoundError:
+            return None
+
+    # ------------------------------------------------------------------------------ loading
+    def load(self, cell_ids: Iterable[str] | None = None) -> pd.DataFrame:
+        """All stored cells (or ``cell_ids``) as one long table, rows in a fixed order.
+
+        A file that cannot be read or does not describe its own cell is reported (a warning
+        naming it) and left out; ``mdpsim run`` recomputes it."""
+        ids = self.stored_ids() if cell_ids is None else [i for i in cell_ids
+                                                          if self.path(i).exists()]
+        tables = []
+        for cid in ids:
+            p = self.path(cid)
+            try:
+                t = pq.read_table(p, page_checksum_verification=True)
+                kv = t.schema.metadata or {}
+                if kv.get(_META_ID, b"").decode() != cid:
+                    raise ValueError("its metadata names another cell")
+                if t.num_rows and set(t.column("cell_id").unique().to_pylist()) != {cid}:
+                    raise ValueError("its rows belong to another cell")
+                content = json.loads(kv[_META_CELL])
+                i0, i1 = content["seeds"]
+                seeds = set(t.column("seed").unique().to_pylist())
+                if seeds != set(range(i0, i1)):
+                    raise ValueError(f"holds seeds {sorted(seeds)}, its cell is [{i0}, {i1})")
+            except _READ_ERRORS as exc:
+                warnings.warn(f"mdpsim: skipping {p}: {str(exc).splitlines()[0][:160]} "
+                              f"(`mdpsim run` recomputes it)", stacklevel=2)
+                continue
+            tables.append(t.replace_schema_metadata(None))
+        if not tables:
+            return pd.DataFrame(columns=list(REQUIRED_COLUMNS))
+        df = pa.concat_tables(tables, promote_options="permissive").to_pandas()
+        keys = [c for c in ("experiment", "env_label", "env_params", "alg_label", "alg_params",
+                            "seed", "episode") if c in df.columns]
+        return df.sort_values(keys, kind="stable").reset_index(drop=True)

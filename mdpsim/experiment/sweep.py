@@ -1,0 +1,244 @@
+"""Sweeps: expand a spec into cells, skip the stored ones, run the rest on an executor.
+
+:func:`run_experiment` is what ``mdpsim run`` calls. It claims a cell (its lock) only when it
+is about to submit it, keeps about two cells per worker in flight, writes each finished cell
+atomically, and waits at the end for cells that another live run is computing (taking them
+over if that run dies). A killed sweep therefore loses at most the cells in flight, and two
+runs of one spec into one directory share the work without losing or duplicating a cell.
+"""
+from __future__ import annotations
+
+import collections
+import dataclasses
+import json
+import time
+import traceback
+from pathlib import Path
+
+from ._engine import environment_info
+from .executors import make_executor
+from .progress import Progress
+from .spec import Spec, expand, load_spec
+from .store import Store, utc_now
+
+__all__ = ["run_experiment", "experiment_status", "RunReport", "DEFAULT_OUT"]
+
+DEFAULT_OUT = "results"
+
+
+@dataclasses.dataclass
+class RunReport:
+    """What a run did; ``summary()`` is the text ``mdpsim run`` prints."""
+
+    experiment: str
+    profile: str
+    spec_hash: str
+    root: Path
+    total: int
+    already_stored: int = 0
+    computed: int = 0
+    by_other_runs: int = 0
+    failed: list = dataclasses.field(default_factory=list)     # (cell_id, error)
+    rejected: list = dataclasses.field(default_factory=list)   # (cell_id, reason)
+    stale: list = dataclasses.field(default_factory=list)      # paths kept, not in spec
+    spec_changed_from: str | None = None
+    seconds: float = 0.0
+    executor: str = "local"
+    workers: int = 1
+    cell_seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def summary(self) -> str:
+        lines = [f"{self.experiment} [{self.profile}] spec {self.spec_hash}: {self.total} cells "
+                 f"-> {self.root}",
+                 f"  already stored {self.already_stored}, computed {self.computed}"
+                 + (f", finished by another run {self.by_other_runs}" if self.by_other_runs
+                    else "")
+                 + f", failed {len(self.failed)}  ({self.seconds:.1f} s, {self.executor} x"
+                   f"{self.workers})"]
+        if self.spec_changed_from:
+            lines.append(f"  spec changed since the last {self.profile} run "
+                         f"({self.spec_changed_from} -> {self.spec_hash}): its new cells were "
+                         f"computed")
+        if self.stale:
+            lines.append(f"  {len(self.stale)} stored cells belong to no cell of this spec "
+                         f"(an earlier version or another profile); kept, not used")
+        for cid, why in self.rejected:
+            lines.append(f"  recomputed {cid}: stored file {why} (moved to rejected/)")
+        for cid, err in self.failed[:5]:
+            lines.append(f"  FAILED {cid}: {err}")
+        if len(self.failed) > 5:
+            lines.append(f"  ... and {len(self.failed) - 5} more failures (see failed/)")
+        return "\n".join(lines)
+
+
+def _previous_hash(store: Store, profile: str) -> str | None:
+    if not store.runs_dir.is_dir():
+        return None
+    for p in sorted(store.runs_dir.glob("*.json"), reverse=True):
+        try:
+            rec = json.loads(p.read_text())
+        except (OSError, json.JSONDecodeError):
+            continue
+        if rec.get("profile") == profile and rec.get("run_id") != store.run_id:
+            return rec.get("spec_hash")
+    return None
+
+
+def run_experiment(spec, *, profile: str = "full", seeds: int | None = None,
+                   executor: str = "local", workers: int | None = None,
+                   scheduler: str | None = None, out=DEFAULT_OUT, progress: bool = True,
+                   runner=None, catalogue=None, poll: float = 0.5,
+                   stale_after: float = 600.0, stream=None) -> RunReport:
+    """Run every cell of ``spec`` (a path, a name in ``experiments/``, a dict or a
+    :class:`Spec`) that is not stored yet under ``out/<name>/``; returns a :class:`RunReport`.
+
+    ``runner`` replaces ``mdpsim.run`` (same signature; must be importable by workers);
+    ``catalogue`` replaces the engine's algorithm catalogue for validation."""
+    t_start = time.perf_counter()
+    if not isinstance(spec, Spec) or spec.profile != profile or seeds is not None:
+        spec = load_spec(spec, profile=profile, seeds=seeds, catalogue=catalogue)
+    cells = expand(spec)
+    store = Store(Path(out) / spec.name, stale_after=stale_after)
+    store.create()
+    store.cleanup_temporaries()
+    scan = store.scan(cells)
+    rep = RunReport(spec.name, spec.profile, spec.hash, store.root, len(cells),
+                    already_stored=len(scan.done), stale=scan.stale, executor=executor)
+    prev = _previous_hash(store, spec.profile)
+    if prev is not None and prev != spec.hash:
+        rep.spec_changed_from = prev
+    record = {"experiment": spec.name, "profile": spec.profile, "spec_hash": spec.hash,
+              "spec_source": spec.source, "spec": spec.data, "run_id": store.run_id,
+              "started": utc_now(), "finished": None, "status": "running",
+              "previous_spec_hash": prev, "environment": environment_info(),
+              "executor": executor, "scheduler": scheduler,
+              "cells": {"total": len(cells), "already_stored": len(scan.done)}}
+    store.write_run(record)
+
+    queue = collections.deque(_interleave(scan.pending + [c for c, _ in scan.running]))
+    bar = Progress(len(cells), label=spec.name, enabled=progress and bool(queue), stream=stream)
+    bar.skip(len(scan.done))
+    status = "interrupted"
+    inflight: dict = {}
+    try:
+        if queue:
+            with make_executor(executor, workers=workers, scheduler=scheduler) as ex:
+                rep.workers = ex.workers
+                rep.executor = ex.name
+                _drive(ex, store, queue, inflight, rep, bar, runner, poll)
+        status = "finished" if rep.ok else "finished with failures"
+    finally:
+        for c in inflight.values():
+            store.release(c.id)
+        bar.close()
+        rep.seconds = time.perf_counter() - t_start
+        record.update(finished=utc_now(), status=status, workers=rep.workers,
+                      cells={"total": len(cells), "already_stored": rep.already_stored,
+                             "computed": rep.computed, "by_other_runs": rep.by_other_runs,
+                             "failed": len(rep.failed), "rejected": len(rep.rejected),
+                             "stale_kept": len(rep.stale)},
+                      seconds=round(rep.seconds, 3))
+        store.write_run(record)
+    return rep
+
+
+def _interleave(cells: list) -> list:
+    """Round-robin over algorithms (stable within each), so that the first cells a pool sees
+    are different algorithms: each worker compiles (or loads) a different kernel first, and
+    later cells of an algorithm find its kernels in the on-disk cache."""
+    groups: dict = {}
+    for c in cells:
+        groups.setdefault(c.content["algorithm"]["name"], []).append(c)
+    out = []
+    lists = list(groups.values())
+    for i in range(max((len(g) for g in lists), default=0)):
+        out += [g[i] for g in lists if i < len(g)]
+    return out
+
+
+def _drive(ex, store: Store, queue, inflight, rep: RunReport, bar: Progress, runner,
+           poll: float) -> None:
+    cap = 1 if ex.name == "inline" else 2 * ex.workers
+    waiting: list = []
+    last_beat = last_recheck = time.monotonic()
+    while queue or inflight or waiting:
+        while queue and len(inflight) < cap:
+            c = queue.popleft()
+            if not store.try_lock(c.id):
+                waiting.append(c)
+                continue
+            why = store.check(c)
+            if why is None:               # finished by another run meanwhile
+                store.release(c.id)
+                rep.by_other_runs += 1
+                bar.update()
+                continue
+            if why != "missing":
+                store.reject(store.path(c.id), why)
+                rep.rejected.append((c.id, why))
+            inflight[ex.submit(c, runner)] = c
+        if inflight:
+            for fut in ex.wait(set(inflight), timeout=poll):
+                c = inflight.pop(fut)
+                try:
+                    df, info = fut.result()
+                except Exception as exc:  # noqa: BLE001 - a failed cell is recorded, not fatal
+                    msg = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+                    store.record_failure(c, msg + "\n" + "".join(
+                        traceback.format_exception(type(exc), exc, exc.__traceback__)))
+                    rep.failed.append((c.id, msg))
+                    store.release(c.id)
+                    bar.update(note=f"{len(rep.failed)} failed")
+                    continue
+                store.write(c, df, info)
+                store.release(c.id)
+                rep.computed += 1
+                rep.cell_seconds += info.get("seconds", 0.0)
+                bar.update()
+        elif waiting:
+            time.sleep(poll)
+        now = time.monotonic()
+        if waiting and not queue and (now - last_recheck >= poll or not inflight):
+            last_recheck = now
+            still = []
+            for c in waiting:
+                if store.check(c) is None:
+                    rep.by_other_runs += 1
+                    bar.update()
+                    continue
+                owner = store.lock_owner(c.id)
+                if owner is None or owner["stale"]:
+                    queue.append(c)        # released without a result, or its run died
+                else:
+                    still.append(c)
+            waiting = still
+            if waiting:
+                bar.note = f"waiting for {len(waiting)} cells of another run"
+                bar.draw()
+        if now - last_beat > 60.0:
+            store.heartbeat(c.id for c in inflight.values())
+            last_beat = now
+
+
+def experiment_status(spec, *, profile: str = "full", seeds: int | None = None,
+                      out=DEFAULT_OUT, catalogue=None) -> dict:
+    """Counts of the spec's cells: ``done``, ``pending``, ``running`` (locked by a live run),
+    ``failed`` (last attempt failed), ``bad`` (stored but unreadable/mismatching), and
+    ``stale`` (stored, not in the spec); plus the latest manifest."""
+    if not isinstance(spec, Spec) or spec.profile != profile or seeds is not None:
+        spec = load_spec(spec, profile=profile, seeds=seeds, catalogue=catalogue)
+    cells = expand(spec)
+    store = Store(Path(out) / spec.name)
+    sc = store.scan(cells)
+    failed_ids = {c.id for c, _ in sc.failed}
+    return {"experiment": spec.name, "profile": spec.profile, "spec_hash": spec.hash,
+            "root": str(store.root), "total": len(cells), "done": len(sc.done),
+            "running": len(sc.running), "failed": len(failed_ids),
+            "pending": len([c for c in sc.todo if c.id not in failed_ids]),
+            "bad": len(sc.bad), "stale": len(sc.stale),
+            "failures": [(c.id, e.splitlines()[0]) for c, e in sc.failed],
+            "manifest": store.manifest()}
