@@ -1,0 +1,20 @@
+"""Robust MDPs: uncertainty sets, exact robust Bellman kernels, robust VI and evaluation.
+
+* :class:`RobustMDP` (:mod:`mdpsim.models.robust`) — nominal model + rectangular set
+  (``l1``, ``tv``, ``linf``, ``l2``, ``chi2``, ``kl``; ``rect="sa"`` or ``"s"``).
+* :func:`robust_value_iteration`, :func:`robust_solve`, :func:`robust_evaluate`,
+  :func:`robust_bellman`, :func:`worst_case_kernel` (:mod:`mdpsim.robust.planning`).
+* DRPG instances (:mod:`mdpsim.robust.instances`): the Garnet RMDPs and the parametric
+  "inventory" instance of Wang, Ho & Petrik (ICML 2023).
+* The DRPG algorithm itself lives in :mod:`mdpsim.algorithms.drpg`.
+* :mod:`mdpsim.robust.oracle` — LP / cvxpy oracles, for tests and proofs_checks only.
+"""
+from ..models.robust import RobustMDP, SET_KINDS, RECTANGULARITIES
+from .planning import (RobustSolution, RobustEvaluation, robust_value_iteration, robust_solve,
+                       robust_evaluate, robust_bellman, worst_case_kernel, entries_to_dense)
+from .instances import drpg_garnet, DRPGInstance, drpg_inventory, ParametricInstance
+
+__all__ = ["RobustMDP", "SET_KINDS", "RECTANGULARITIES", "RobustSolution", "RobustEvaluation",
+           "robust_value_iteration", "robust_solve", "robust_evaluate", "robust_bellman",
+           "worst_case_kernel", "entries_to_dense", "drpg_garnet", "DRPGInstance",
+           "drpg_inventory", "ParametricInstance"]
