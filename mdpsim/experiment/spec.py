@@ -260,6 +260,8 @@ def parse_spec(raw: Mapping, *, profile: str = "full", seeds: int | None = None,
     rawp = _plain(dict(raw), "SPEC", err)
 
     name = rawp.get("name", default_name)
+    if name is None:
+        err("name", "missing; give the experiment's name (a spec file defaults to its stem)")
     if not isinstance(name, str) or not _NAME_RE.match(name):
         err("name", f"must be a name of letters, digits, '_', '.', '-', got {name!r}")
     desc = rawp.get("description", "")

@@ -89,7 +89,8 @@ class Store:
         self.stale_after = float(stale_after)
         self.host = socket.gethostname()
         self.pid = os.getpid()
-        self.run_id = f"{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{self.host}-{self.pid}"
+        self.run_id = (f"{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{self.host}-"
+                       f"{self.pid}-{os.urandom(3).hex()}")
 
     # ------------------------------------------------------------------------------- paths
     def create(self) -> None:

@@ -1,0 +1,76 @@
+"""Acceptance rules for fitted exponents (``shared/reference/metrics_and_acceptance.md`` §3).
+
+Every expected slope comes from an **upper bound**: a rule says which fitted exponents are
+consistent with the theory, never that the exponent equals the bound's. A :class:`SlopeRule`
+is an interval ``[lo, hi]`` (either end open) checked on the point estimate; its ``margin``
+is the distance to the nearest violated end (positive: accepted, negative: rejected by that
+much). The confidence interval is reported alongside, not used to loosen the rule.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+
+__all__ = ["SlopeRule", "RULES", "rule_for", "judge"]
+
+
+@dataclasses.dataclass(frozen=True)
+class SlopeRule:
+    name: str
+    lo: float | None
+    hi: float | None
+    text: str
+    source: str
+
+    def margin(self, slope: float) -> float:
+        """``min(slope - lo, hi - slope)`` over the ends that exist (positive = accepted)."""
+        m = math.inf
+        if self.lo is not None:
+            m = min(m, slope - self.lo)
+        if self.hi is not None:
+            m = min(m, self.hi - slope)
+        return m
+
+    def accepts(self, slope: float) -> bool:
+        return bool(math.isfinite(slope) and self.margin(slope) >= 0.0)
+
+    def __str__(self) -> str:
+        if self.lo is not None and self.hi is not None:
+            return f"in [{self.lo:g}, {self.hi:g}]"
+        return f"<= {self.hi:g}" if self.hi is not None else f">= {self.lo:g}"
+
+
+RULES = {
+    # sublinear on hard instances: at most the sqrt(K) rate plus the 0.1 tolerance
+    "sublinear": SlopeRule("sublinear", None, 0.6, "regret slope <= 0.6 (bound rate 1/2 + 0.1)",
+                           "engine issue acceptance; metrics §3 [P]"),
+    # hard instances where the sqrt(K) behaviour is expected to show
+    "sqrt": SlopeRule("sqrt", 0.4, 0.6, "regret slope 0.5 ± 0.1", "metrics §2, §3 [P]"),
+    # no sublinear guarantee, hard-exploration instance: linear regret
+    "linear": SlopeRule("linear", 0.9, None, "regret slope >= 0.9 (linear)",
+                        "engine issue acceptance [P]"),
+    # DR-RPO until its theorem is pinned
+    "robust": SlopeRule("robust", None, 0.75, "robust regret slope <= 0.75", "metrics §3 [P]"),
+}
+
+
+def rule_for(algorithm: str, *, hard_exploration: bool = True) -> SlopeRule | None:
+    """The default rule for a registered algorithm: ``sublinear`` for those with a
+    sublinear bound; ``linear`` for greedy certainty equivalence on a hard-exploration
+    instance (``None`` elsewhere: no claim)."""
+    from .bounds import for_algorithm
+    b = for_algorithm(algorithm)
+    if b is None:
+        return None
+    if b.kind == "upper":
+        return RULES["sublinear"]
+    if b.name == "greedy" and hard_exploration:
+        return RULES["linear"]
+    return None
+
+
+def judge(slope: float, rule: SlopeRule | None) -> dict:
+    """``{"rule": str, "passed": bool | None, "margin": float}`` (``None``: no rule)."""
+    if rule is None:
+        return {"rule": "", "passed": None, "margin": math.nan}
+    return {"rule": str(rule), "passed": rule.accepts(slope), "margin": rule.margin(slope)}
