@@ -16,9 +16,10 @@ from .envs import make, list_envs, register
 from .kernels import available_backends
 from .algorithms import list_algorithms
 from .engine import run, agent, Agent
+from .experiment import load
 
 __all__ = ["__version__", "TabularMDP", "SuccessorLists", "Solution", "solve", "evaluate",
            "q_values", "backward_induction", "value_iteration", "policy_iteration",
            "linear_programming", "bellman_operator", "occupancy", "sample_trajectory", "make",
            "list_envs", "register", "available_backends", "run", "list_algorithms", "agent",
-           "Agent"]
+           "Agent", "load"]
