@@ -5,24 +5,36 @@ counts pooled over steps — else one per step) and pair ``(s, a)``:
 
 * ``N: float64[n_ps, S, A]`` visit count, ``Nsas: float64[n_ps, S, A, S]`` counts by next
   state (dense, O(1) updates);
-* ``succ: int64[n_ps, S, A, S]`` the observed next states in order of first observation and
+* ``succ: int64[n_ps, S, A, S + 1]`` the observed next states in order of first observation and
   ``nsucc: int64[n_ps, S, A]`` how many there are, so that ``P̂ V`` costs O(#observed
   successors) rather than O(S) (on a Garnet with b successors, O(b));
 * ``P̂(y | s, a) = Nsas[hs, s, a, y] / N[hs, s, a]`` (read only when ``N > 0``).
 
 Rewards: known means ``R3: float64[n_rs, S, A]`` by default; with ``estimate_rewards`` the
 empirical mean ``Rsum / NR`` (``NR: float64[n_rs, S, A]``).
+
+Speed notes for kernel authors (measured; on RiverSwim every kernel does little work per
+call, so overheads dominate). Numba keeps array references counted with atomic operations;
+its pruning pass removes the pairs in straight-line code but not always across branches
+and loops. Two patterns cost far more than the arithmetic: (1) a per-step kernel that
+unpacks arrays from the state tuple and then branches (``count_transition`` with an ``if``
+took ~80 ns per call, branch-free ~5 ns); (2) an inlined helper taking arrays, with a loop,
+called inside a conditional in the planning loop (UCBVI's ``P̂ V`` and variance as helpers:
+~5x slower planning than the loops written out). Hence: branch-free per-step helpers,
+index arrays (``V[h + 1, y]``) rather than take row views, and inner loops written out in
+the ``plan`` kernels; helpers at the per-state level (``greedy_at``, ``set_onehot``) are fine.
 """
 from __future__ import annotations
 
 import numpy as np
 from numba import njit
 
+from ..kernels._common import TIE_RTOL
 from ..models import TabularMDP
 from ._registry import ModelInfo
 
 __all__ = ["model_info", "empirical_state", "count_transition", "count_reward",
-           "empirical_mean", "empirical_mean_var", "mean_reward", "set_onehot"]
+           "empirical_mean", "empirical_mean_var", "set_onehot", "greedy_at"]
 
 
 def model_info(mdp: TabularMDP, episodes: int = 0) -> ModelInfo:
@@ -32,71 +44,82 @@ def model_info(mdp: TabularMDP, episodes: int = 0) -> ModelInfo:
     return ModelInfo(S=mdp.S, A=mdp.A, H=H, K=int(episodes),
                      n_ps=1 if mdp.n_p_stages == 1 else H, n_rs=R3.shape[0],
                      r_lo=float(min(0.0, R3.min())), r_hi=float(max(1.0, R3.max())),
-                     R3=R3, init=np.array(mdp.init, dtype=np.float64, copy=True))
+                     R3=R3, init=np.array(mdp.init, dtype=np.float64, copy=True), mdp=mdp)
 
 
 def empirical_state(info: ModelInfo) -> tuple:
-    """Fresh ``(N, Nsas, succ, nsucc, Rsum, NR)`` (all zero)."""
+    """Fresh ``(N, Nsas, succ, nsucc, Rsum, NR)`` (all zero; ``succ`` has one spare column)."""
     n, S, A = info.n_ps, info.S, info.A
-    return (np.zeros((n, S, A)), np.zeros((n, S, A, S)), np.zeros((n, S, A, S), np.int64),
+    return (np.zeros((n, S, A)), np.zeros((n, S, A, S)), np.zeros((n, S, A, S + 1), np.int64),
             np.zeros((n, S, A), np.int64), np.zeros((info.n_rs, S, A)),
             np.zeros((info.n_rs, S, A)))
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def count_transition(N, Nsas, succ, nsucc, h, s, a, s_next):
-    """Record ``(s, a) -> s_next`` observed at step ``h`` (stage ``h`` or pooled)."""
-    hs = h if N.shape[0] > 1 else 0
-    if Nsas[hs, s, a, s_next] == 0.0:
-        succ[hs, s, a, nsucc[hs, s, a]] = s_next
-        nsucc[hs, s, a] += 1
+    """Record ``(s, a) -> s_next`` observed at step ``h`` (stage ``h``, or pooled).
+
+    Branch-free on purpose (a first-seen ``s_next`` is appended to ``succ`` by arithmetic;
+    the spare last column of ``succ`` absorbs the no-op write once all S states are seen):
+    with array locals, a branch here costs more than the update (reference counting)."""
+    hs = min(h, N.shape[0] - 1)
+    i = nsucc[hs, s, a]
+    new = np.int64(Nsas[hs, s, a, s_next] == 0.0)
+    succ[hs, s, a, i] = new * s_next + (1 - new) * succ[hs, s, a, i]
+    nsucc[hs, s, a] = i + new
     Nsas[hs, s, a, s_next] += 1.0
     N[hs, s, a] += 1.0
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def count_reward(Rsum, NR, h, s, a, r):
-    hr = h if Rsum.shape[0] > 1 else 0
+    hr = min(h, Rsum.shape[0] - 1)
     Rsum[hr, s, a] += r
     NR[hr, s, a] += 1.0
 
 
-@njit(cache=True)
-def empirical_mean(N, Nsas, succ, nsucc, hs, s, a, V):
-    """``(P̂ V)(s, a) = sum_y Nsas[y] V[y] / N`` over the observed successors (N > 0)."""
+@njit(cache=True, inline="always")
+def empirical_mean(N, Nsas, succ, nsucc, hs, s, a, V, h1):
+    """``(P̂ V[h1])(s, a) = sum_y Nsas[y] V[h1, y] / N`` over the observed successors (N > 0).
+    Convenient; in a hot planning loop inside a branch, write the loop out (speed notes)."""
     acc = 0.0
     for i in range(nsucc[hs, s, a]):
         y = succ[hs, s, a, i]
-        acc += Nsas[hs, s, a, y] * V[y]
+        acc += Nsas[hs, s, a, y] * V[h1, y]
     return acc / N[hs, s, a]
 
 
-@njit(cache=True)
-def empirical_mean_var(N, Nsas, succ, nsucc, hs, s, a, V):
-    """``(mean, variance)`` of ``V(Y)``, ``Y ~ P̂(. | s, a)`` (two-pass, N > 0)."""
-    n = N[hs, s, a]
-    m = empirical_mean(N, Nsas, succ, nsucc, hs, s, a, V)
+@njit(cache=True, inline="always")
+def empirical_mean_var(N, Nsas, succ, nsucc, hs, s, a, V, h1):
+    """``(mean, variance)`` of ``V[h1, Y]``, ``Y ~ P̂(. | s, a)`` (two-pass, N > 0)."""
+    m = empirical_mean(N, Nsas, succ, nsucc, hs, s, a, V, h1)
     var = 0.0
     for i in range(nsucc[hs, s, a]):
         y = succ[hs, s, a, i]
-        d = V[y] - m
+        d = V[h1, y] - m
         var += Nsas[hs, s, a, y] * d * d
-    return m, var / n
+    return m, var / N[hs, s, a]
 
 
-@njit(cache=True)
-def mean_reward(R3, Rsum, NR, estimate, h, s, a):
-    """Known mean ``R3[h, s, a]``, or the empirical mean (0 before the first observation)."""
-    hr = h if R3.shape[0] > 1 else 0
-    if not estimate:
-        return R3[hr, s, a]
-    n = NR[hr, s, a]
-    return Rsum[hr, s, a] / n if n > 0.0 else 0.0
+@njit(cache=True, inline="always")
+def set_onehot(pi, h, s, a):
+    """``pi[h, s, :] = e_a`` (a deterministic action as a probability row)."""
+    for b in range(pi.shape[2]):
+        pi[h, s, b] = 0.0
+    pi[h, s, a] = 1.0
 
 
-@njit(cache=True)
-def set_onehot(row, a):
-    """``row[:] = e_a`` (a deterministic action as a probability row)."""
-    for b in range(row.shape[0]):
-        row[b] = 0.0
-    row[a] = 1.0
+@njit(cache=True, inline="always")
+def greedy_at(Q, h, s):
+    """``(max_a Q[h, s, a], lowest a within TIE_RTOL * (1 + |max|) of the max)`` — the
+    tie-breaking rule of :func:`mdpsim.kernels.numba_backend._greedy_row`, inlined."""
+    A = Q.shape[2]
+    m = Q[h, s, 0]
+    for a in range(1, A):
+        if Q[h, s, a] > m:
+            m = Q[h, s, a]
+    thr = m - TIE_RTOL * (1.0 + abs(m))
+    for a in range(A):
+        if Q[h, s, a] >= thr:
+            return m, a
+    return m, 0

@@ -11,7 +11,15 @@ An online algorithm is a subclass of :class:`Algorithm` made of
   deterministic policy is one-hot), and return the algorithm's own estimate of its value
   from the initial distribution (optimistic value, sampled-model value, ...; diagnostics only).
   Posterior sampling draws from ``rng`` (the seed's ``numpy.random.Generator``);
-* ``observe(state, theta, h, s, a, r, s_next)`` (``@njit``): one transition at step ``h``.
+* ``observe(state, theta, h, s, a, r, s_next)`` (``@njit``): one transition at step ``h``;
+* optionally ``report(state, theta, pi_alt) -> (q, aux, floor)`` (``@njit``), called by the
+  engine right after ``plan``: ``aux`` a per-episode diagnostic (recorded as column ``aux``;
+  e.g. a mixing weight); ``floor`` a value level (the engine counts the episodes whose exact
+  value is below it, column ``below_floor``; NaN: none); ``q`` declares an *episode-level
+  mixture*: the episode's policy is the one written to ``pi`` (drawn and played) or, with
+  probability ``q``, the policy written to ``pi_alt: float64[H, S, A]`` — meaning that
+  ``plan`` drew which of the two to play and ``q`` is the probability of the one not drawn —
+  and the engine records the exact value ``(1 - q) V^{pi} + q V^{pi_alt}`` (``q = 0``: none).
 
 The engine (:mod:`mdpsim.engine`) runs these kernels inside one compiled loop; the same
 kernels back the reference loop and the :class:`~mdpsim.engine.Agent` facade.
@@ -34,7 +42,7 @@ RESERVED = frozenset({"algorithm", "env", "params", "reconstructed", "reward_noi
                       "spawn_key", "root_entropy", "episode", "value", "optimal_value",
                       "regret", "return", "realized_regret", "switches", "estimate",
                       "wall_time", "episodes", "seeds", "rng", "eval_every", "threads",
-                      "engine", "reevaluate", "mdp"})
+                      "engine", "reevaluate", "mdp", "aux", "below_floor"})
 
 _TYPE_NAMES = {float: "float", int: "int", bool: "bool", str: "str"}
 
@@ -111,7 +119,10 @@ class ModelInfo(NamedTuple):
     as in Azar et al. 2017; H otherwise); ``n_rs`` likewise for rewards; ``[r_lo, r_hi]`` a
     known reward range (``min(0, min R)``, ``max(1, max R)``: ``[0, 1]`` for the usual
     instances); ``R3`` the true mean rewards ``float64[n_rs, S, A]`` (used only when rewards
-    are known); ``init`` the initial distribution (used only for the reported estimate).
+    are known); ``init`` the initial distribution (used only for the reported estimate);
+    ``mdp`` the true model, for side information that a setting grants the learner and
+    that is built from the true model (the known baseline policy of conservative exploration
+    and its value, an offline data source) — never for learning (``None`` when not given).
     """
 
     S: int
@@ -124,6 +135,7 @@ class ModelInfo(NamedTuple):
     r_hi: float
     R3: np.ndarray
     init: np.ndarray
+    mdp: Any = None
 
 
 class Algorithm:
@@ -147,6 +159,7 @@ class Algorithm:
 
     plan: Callable = None
     observe: Callable = None
+    report: Callable = None
 
     @classmethod
     def init_state(cls, info: ModelInfo, hp: dict) -> tuple:

@@ -22,9 +22,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ..kernels.numba_backend import _greedy_row
-from ._common import (empirical_state, count_transition, count_reward, empirical_mean,
-                      mean_reward)
+from ._common import greedy_at, empirical_state, count_transition, count_reward
 from ._registry import Algorithm, HyperParameter, ModelInfo, register_algorithm
 
 __all__ = ["Greedy", "EpsilonGreedy"]
@@ -41,15 +39,24 @@ def _plan(state, theta, k, rng, pi):
     for s in range(S):
         V[H, s] = 0.0
     for h in range(H - 1, -1, -1):
-        hs = h if N.shape[0] > 1 else 0
-        Vn = V[h + 1]
+        hs = min(h, N.shape[0] - 1)
+        hr = min(h, R3.shape[0] - 1)
         for s in range(S):
             for a in range(A):
-                q = mean_reward(R3, Rsum, NR, est, h, s, a)
-                if N[hs, s, a] > 0.0:
-                    q += empirical_mean(N, Nsas, succ, nsucc, hs, s, a, Vn)
+                if est:
+                    nr = NR[hr, s, a]
+                    q = Rsum[hr, s, a] / nr if nr > 0.0 else 0.0
+                else:
+                    q = R3[hr, s, a]
+                n = N[hs, s, a]
+                if n > 0.0:
+                    acc = 0.0                                 # (P̂ V_{h+1})(s, a)
+                    for i in range(nsucc[hs, s, a]):
+                        y = succ[hs, s, a, i]
+                        acc += Nsas[hs, s, a, y] * V[h + 1, y]
+                    q += acc / n
                 Q[h, s, a] = q
-            m, ab = _greedy_row(Q[h, s])
+            m, ab = greedy_at(Q, h, s)
             V[h, s] = m
             for b in range(A):
                 pi[h, s, b] = eps / A

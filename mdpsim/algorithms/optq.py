@@ -38,8 +38,7 @@ import math
 import numpy as np
 from numba import njit
 
-from ..kernels.numba_backend import _greedy_row
-from ._common import set_onehot
+from ._common import greedy_at, set_onehot
 from ._registry import Algorithm, HyperParameter, ModelInfo, register_algorithm
 
 __all__ = ["OptimisticQLearning"]
@@ -53,8 +52,8 @@ def _plan(state, theta, k, rng, pi):
     H, S, A = Q.shape
     for h in range(H):
         for s in range(S):
-            m, a = _greedy_row(Q[h, s])
-            set_onehot(pi[h, s], a)
+            m, a = greedy_at(Q, h, s)
+            set_onehot(pi, h, s, a)
     acc = 0.0
     for s in range(S):
         acc += init[s] * V[0, s]
@@ -63,20 +62,22 @@ def _plan(state, theta, k, rng, pi):
 
 @njit(cache=True)
 def _observe(state, theta, h, s, a, r, s_next):
+    # branch-free (see mdpsim.algorithms._common): est and clip are 0/1 flags in theta
     Q, V, N, R3, init = state
     H = Q.shape[0]
     N[h, s, a] += 1.0
     t = N[h, s, a]
     alpha = (H + 1.0) / (H + t)
     b = theta[_SCALE] * theta[_WIDTH] * math.sqrt(H ** 3 * theta[_IOTA] / t)
-    if theta[_EST] != 0.0:
-        rr = r
-    else:
-        rr = R3[h if R3.shape[0] > 1 else 0, s, a]
+    est = theta[_EST]
+    rr = est * r + (1.0 - est) * R3[min(h, R3.shape[0] - 1), s, a]
     Q[h, s, a] = (1.0 - alpha) * Q[h, s, a] + alpha * (rr + V[h + 1, s_next] + b)
-    vmax = H * theta[_RHI] if theta[_CLIP_H] != 0.0 else (H - h) * theta[_RHI]
-    m, ab = _greedy_row(Q[h, s])
-    V[h, s] = m if m < vmax else vmax
+    clip_h = theta[_CLIP_H]
+    vmax = (clip_h * H + (1.0 - clip_h) * (H - h)) * theta[_RHI]
+    m = Q[h, s, 0]
+    for j in range(1, Q.shape[2]):
+        m = max(m, Q[h, s, j])
+    V[h, s] = min(m, vmax)
 
 
 @register_algorithm

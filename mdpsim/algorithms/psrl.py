@@ -31,8 +31,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ..kernels.numba_backend import _greedy_row
-from ._common import empirical_state, count_transition, count_reward, set_onehot
+from ._common import greedy_at, empirical_state, count_transition, count_reward, set_onehot
 from ._registry import Algorithm, HyperParameter, ModelInfo, register_algorithm
 
 __all__ = ["PSRL"]
@@ -48,19 +47,18 @@ def _plan(state, theta, k, rng, pi):
     for hs in range(Pt.shape[0]):
         for s in range(S):
             for a in range(A):
-                row = Pt[hs, s, a]
                 tot = 0.0
                 for y in range(S):
                     g = rng.standard_gamma(alpha0 + Nsas[hs, s, a, y])
-                    row[y] = g
+                    Pt[hs, s, a, y] = g
                     tot += g
                 if tot > 0.0:
                     for y in range(S):
-                        row[y] /= tot
+                        Pt[hs, s, a, y] /= tot
                 else:
                     den = S * alpha0 + N[hs, s, a]
                     for y in range(S):
-                        row[y] = (alpha0 + Nsas[hs, s, a, y]) / den
+                        Pt[hs, s, a, y] = (alpha0 + Nsas[hs, s, a, y]) / den
     if theta[_EST] != 0.0:
         rlo = theta[_RLO]
         w = theta[_WIDTH]
@@ -83,19 +81,17 @@ def _plan(state, theta, k, rng, pi):
     for s in range(S):
         V[H, s] = 0.0
     for h in range(H - 1, -1, -1):
-        hs = h if Pt.shape[0] > 1 else 0
-        hr = h if Rt.shape[0] > 1 else 0
-        Vn = V[h + 1]
+        hs = min(h, Pt.shape[0] - 1)
+        hr = min(h, Rt.shape[0] - 1)
         for s in range(S):
             for a in range(A):
                 acc = 0.0
-                row = Pt[hs, s, a]
                 for y in range(S):
-                    acc += row[y] * Vn[y]
+                    acc += Pt[hs, s, a, y] * V[h + 1, y]
                 Q[h, s, a] = Rt[hr, s, a] + acc
-            m, ab = _greedy_row(Q[h, s])
+            m, ab = greedy_at(Q, h, s)
             V[h, s] = m
-            set_onehot(pi[h, s], ab)
+            set_onehot(pi, h, s, ab)
     acc = 0.0
     for s in range(S):
         acc += init[s] * V[0, s]

@@ -49,9 +49,7 @@ import math
 import numpy as np
 from numba import njit
 
-from ..kernels.numba_backend import _greedy_row
-from ._common import (empirical_state, count_transition, count_reward, empirical_mean_var,
-                      mean_reward, set_onehot)
+from ._common import greedy_at, empirical_state, count_transition, count_reward, set_onehot
 from ._registry import Algorithm, HyperParameter, ModelInfo, register_algorithm
 
 __all__ = ["UCBVI_CH", "UCBVI_BF"]
@@ -67,58 +65,60 @@ def _plan(state, theta, k, rng, pi):
     est = theta[_EST] != 0.0
     L = theta[_L]
     c = theta[_SCALE]
-    wH = theta[_WIDTH] * H
+    w = theta[_WIDTH]
+    wH = w * H
     r_hi = theta[_RHI]
     bf = theta[_BF] != 0.0
     mono = theta[_MONO] != 0.0
-    cap3 = 1.0e4 * wH ** 3 * theta[_SA] * S * L * L  # 100^2 H^3 S^2 A L^2 (one S in _SA)
+    cap3 = 1.0e4 * wH ** 3 * theta[_SA] * S * L * L  # 100^2 H^3 S^2 A L^2 (theta[_SA] = S A)
     for s in range(S):
         V[H, s] = 0.0
     for h in range(H - 1, -1, -1):
-        hs = h if N.shape[0] > 1 else 0
-        hr = h if R3.shape[0] > 1 else 0
+        hs = min(h, N.shape[0] - 1)
+        hr = min(h, R3.shape[0] - 1)
         vmax = H * r_hi if theta[_CLIP_H] != 0.0 else (H - h) * r_hi
-        Vn = V[h + 1]
         for s in range(S):
             for a in range(A):
                 n = N[hs, s, a]
-                if n == 0.0:
-                    q = vmax
-                else:
-                    m, var = empirical_mean_var(N, Nsas, succ, nsucc, hs, s, a, Vn)
+                q = vmax
+                if n > 0.0:
+                    # (loops written out: see the speed notes in mdpsim.algorithms._common)
+                    m = 0.0                                   # (P̂ V_{h+1})(s, a)
+                    for i in range(nsucc[hs, s, a]):
+                        y = succ[hs, s, a, i]
+                        m += Nsas[hs, s, a, y] * V[h + 1, y]
+                    m /= n
                     if bf:
-                        extra = 0.0
+                        var = 0.0                             # Var_{P̂}(V_{h+1})
+                        extra = 0.0                           # P̂ min(cap3 / N'_{h+1}, (wH)^2)
                         for i in range(nsucc[hs, s, a]):
                             y = succ[hs, s, a, i]
+                            d = V[h + 1, y] - m
+                            var += Nsas[hs, s, a, y] * d * d
                             ny = Nh[h + 1, y]
                             t = wH * wH
-                            if ny > 0.0 and cap3 / ny < t:
-                                t = cap3 / ny
+                            if ny > 0.0:
+                                t = min(t, cap3 / ny)
                             extra += Nsas[hs, s, a, y] * t
+                        var /= n
                         extra /= n
                         b = (math.sqrt(8.0 * L * var / n) + 14.0 * wH * L / (3.0 * n)
                              + math.sqrt(8.0 * extra / n))
                     else:
                         b = 7.0 * wH * L / math.sqrt(n)
+                    r = R3[hr, s, a]
                     if est:
                         nr = NR[hr, s, a]
-                        if nr == 0.0:
-                            r = r_hi
-                        else:
-                            r = Rsum[hr, s, a] / nr + c * (wH / H) * math.sqrt(L / (2.0 * nr))
-                            if r > r_hi:
-                                r = r_hi
-                    else:
-                        r = mean_reward(R3, Rsum, NR, False, h, s, a)
-                    q = r + m + c * b
-                    if q > vmax:
-                        q = vmax
-                if mono and Q[h, s, a] < q:
-                    q = Q[h, s, a]
+                        r = r_hi
+                        if nr > 0.0:
+                            r = min(r_hi, Rsum[hr, s, a] / nr + c * w * math.sqrt(L / (2.0 * nr)))
+                    q = min(vmax, r + m + c * b)
+                if mono:
+                    q = min(q, Q[h, s, a])
                 Q[h, s, a] = q
-            vbest, abest = _greedy_row(Q[h, s])
+            vbest, abest = greedy_at(Q, h, s)
             V[h, s] = vbest
-            set_onehot(pi[h, s], abest)
+            set_onehot(pi, h, s, abest)
     acc = 0.0
     for s in range(S):
         acc += init[s] * V[0, s]
@@ -130,8 +130,7 @@ def _observe(state, theta, h, s, a, r, s_next):
     N, Nsas, succ, nsucc, Rsum, NR, R3, init, Q, V, Nh = state
     count_transition(N, Nsas, succ, nsucc, h, s, a, s_next)
     count_reward(Rsum, NR, h, s, a, r)
-    if h == 0:
-        Nh[0, s] += 1.0
+    Nh[0, s] += np.float64(h == 0)
     Nh[h + 1, s_next] += 1.0
 
 

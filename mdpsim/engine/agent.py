@@ -67,6 +67,8 @@ class Agent:
         self.rng = as_generator(rng)
         H, S, A = self.info.H, self.info.S, self.info.A
         self._pi = np.zeros((H, S, A))
+        self._pi_alt = np.zeros((H, S, A))
+        self._report = (0.0, float("nan"), float("nan"))
         self._planned = False
         self._step = 0
         #: Number of episodes planned so far.
@@ -81,6 +83,9 @@ class Agent:
     def _plan(self) -> None:
         self.estimate = float(self.algorithm.plan(self._state, self._theta, self.episode,
                                                   self.rng, self._pi))
+        if self.algorithm.report is not None:
+            q, aux, floor = self.algorithm.report(self._state, self._theta, self._pi_alt)
+            self._report = (float(q), float(aux), float(floor))
         self.episode += 1
         self._planned = True
         self._step = 0
@@ -90,6 +95,17 @@ class Agent:
         if not self._planned:
             self._plan()
         return self._pi.copy()
+
+    def report(self) -> tuple:
+        """``(q, aux, floor, pi_alt)`` of the current episode from the algorithm's report
+        hook (``(0, nan, nan, zeros)`` without one): the probability ``q`` of the
+        alternative policy ``pi_alt`` of an episode-level mixture (the episode's policy
+        is :meth:`policy` or, w.p. ``q``, ``pi_alt``), a diagnostic ``aux`` (StepMix's
+        mixing weight) and the value level ``floor`` the engine counts violations of."""
+        if not self._planned:
+            self._plan()
+        q, aux, floor = self._report
+        return q, aux, floor, self._pi_alt.copy()
 
     def act(self, h: int, s: int, u: float | None = None) -> int:
         """Action at step ``h`` in state ``s``: ``F^{-1}_{pi_h(s)}(u)`` with ``u`` drawn from

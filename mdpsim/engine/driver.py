@@ -27,6 +27,14 @@ Per episode ``k = 1..K`` the loop
    :mod:`mdpsim.kernels`; each step calls ``observe(state, theta, h, s, a, r, s_next)``;
 4. at the episodes listed in ``rec`` stores value, return, cumulative regret, cumulative
    realised regret, switches, ``est`` and the wall time since the loop started.
+
+Optional report hook (``Algorithm.report``, bound as the global ``report``; a no-op
+returning ``(0, NaN, NaN)`` for algorithms without one), called right after ``plan``:
+``q, aux, floor = report(state, theta, pi_alt)``. ``aux`` is recorded as is; the episodes
+whose exact value is below ``floor`` are counted (``below_floor``, cumulative over *all*
+episodes); ``q > 0`` declares an episode-level mixture — the policy played (``pi``, drawn
+by ``plan``) or, with probability ``q``, ``pi_alt`` — whose exact value
+``(1 - q) V^pi + q V^pi_alt`` is the episode's value.
 """
 from __future__ import annotations
 
@@ -39,37 +47,80 @@ import types as _pytypes
 import numpy as np
 from numba import njit
 
-from ..kernels.numba_backend import _pv, _inv_cdf
+from ..kernels.numba_backend import _inv_cdf
 from ._clock import clock_ns
 
-__all__ = ["compiled_loop", "env_tuple", "policy_value", "next_state"]
+__all__ = ["compiled_loop", "env_tuple", "policy_value"]
+
+
+@njit(cache=True, inline="always")
+def _icdf_pi(pi, h, s, u):
+    """``_inv_cdf(pi[h, s], u)`` without the row view (same semantics, see module doc)."""
+    c = 0.0
+    last = -1
+    for j in range(pi.shape[2]):
+        p = pi[h, s, j]
+        if p > 0.0:
+            c += p
+            last = j
+            if u < c:
+                return j
+    return last
+
+
+@njit(cache=True, inline="always")
+def _icdf_dense(P, hp, s, a, u):
+    c = 0.0
+    last = -1
+    for j in range(P.shape[3]):
+        p = P[hp, s, a, j]
+        if p > 0.0:
+            c += p
+            last = j
+            if u < c:
+                return j
+    return last
+
+
+@njit(cache=True, inline="always")
+def _icdf_csr(indices, probs, lo, hi, u):
+    c = 0.0
+    last = -1
+    for k in range(lo, hi):
+        p = probs[k]
+        if p > 0.0:
+            c += p
+            last = k
+            if u < c:
+                return indices[k]
+    return indices[last]
 
 
 @njit(cache=True)
-def next_state(dense, P, indptr, indices, probs, S, A, hp, s, a, u):
-    """``F^{-1}`` of the row ``P_hp(. | s, a)`` at ``u`` (dense or successor lists)."""
-    if dense:
-        return _inv_cdf(P[hp, s, a], u)
-    r = (hp * S + s) * A + a
-    lo = indptr[r]
-    return indices[lo + _inv_cdf(probs[lo:indptr[r + 1]], u)]
-
-
-@njit(cache=True)
-def policy_value(dense, P, indptr, indices, probs, n_p, R3, init, pi, V, pv):
-    """``init @ V^pi_0`` for ``pi: float64[H, S, A]`` by backward evaluation on the true model;
-    ``V: float64[H + 1, S]`` and ``pv: float64[S * A]`` are work buffers."""
+def policy_value(dense, P, indptr, indices, probs, n_p, R3, init, pi, V):
+    """``init @ V^pi_0`` for ``pi: float64[H, S, A]`` by backward evaluation on the true model,
+    ``V_h(s) = sum_a pi_h(a|s) (R_h(s,a) + sum_s' P_h(s'|s,a) V_{h+1}(s'))`` (actions with
+    ``pi_h(a|s) = 0`` skipped); ``V: float64[H + 1, S]`` is a work buffer."""
     H, S, A = pi.shape
     for s in range(S):
         V[H, s] = 0.0
     for h in range(H - 1, -1, -1):
-        hp = h if n_p > 1 else 0
-        hr = h if R3.shape[0] > 1 else 0
-        _pv(dense, P, indptr, indices, probs, S, A, hp, V[h + 1], pv)
+        hp = min(h, n_p - 1)
+        hr = min(h, R3.shape[0] - 1)
         for s in range(S):
             acc = 0.0
             for a in range(A):
-                acc += pi[h, s, a] * (R3[hr, s, a] + pv[s * A + a])
+                w = pi[h, s, a]
+                if w != 0.0:
+                    q = 0.0
+                    if dense:
+                        for y in range(S):
+                            q += P[hp, s, a, y] * V[h + 1, y]
+                    else:
+                        r = (hp * S + s) * A + a
+                        for k in range(indptr[r], indptr[r + 1]):
+                            q += probs[k] * V[h + 1, indices[k]]
+                    acc += w * (R3[hr, s, a] + q)
             V[h, s] = acc
     acc = 0.0
     for s in range(S):
@@ -87,6 +138,12 @@ def _same(x, y):
     return True
 
 
+@njit(cache=True, inline="always")
+def _no_report(state, theta, pi_alt):
+    """The report hook of algorithms that define none: no mixture, no aux, no floor."""
+    return 0.0, np.nan, np.nan
+
+
 def _episode_loop(state, theta, env, K, rec, vstar, rng, noise, always_eval):
     dense, P, indptr, indices, probs, n_p, R3, init, H, S, A = env
     n_rec = rec.shape[0]
@@ -97,11 +154,15 @@ def _episode_loop(state, theta, env, K, rec, vstar, rng, noise, always_eval):
     out_switches = np.empty(n_rec, dtype=np.int64)
     out_est = np.empty(n_rec)
     out_wall = np.empty(n_rec)
+    out_aux = np.empty(n_rec)
+    out_below = np.empty(n_rec, dtype=np.int64)
     pi = np.zeros((H, S, A))
     prev = np.zeros((H, S, A))
     Vbuf = np.zeros((H + 1, S))
-    pv = np.zeros(S * A)
+    pi_alt = np.zeros((H, S, A))
     value = 0.0
+    vpi = 0.0
+    below = 0
     regret = 0.0
     rregret = 0.0
     switches = 0
@@ -110,22 +171,35 @@ def _episode_loop(state, theta, env, K, rec, vstar, rng, noise, always_eval):
     t0 = clock_ns()
     for k in range(K):
         est = plan(state, theta, k, rng, pi)  # noqa: F821  (bound by compiled_loop)
+        q, aux, floor = report(state, theta, pi_alt)  # noqa: F821  (likewise)
         changed = k == 0 or not _same(pi, prev)
         if changed or always_eval:
-            value = policy_value(dense, P, indptr, indices, probs, n_p, R3, init, pi, Vbuf, pv)
+            vpi = policy_value(dense, P, indptr, indices, probs, n_p, R3, init, pi, Vbuf)
             n_evals += 1
         if changed:
             if k > 0:
                 switches += 1
             prev[:] = pi
+        value = vpi
+        if q != 0.0:  # episode-level mixture: the exact value of the mixture
+            value = (1.0 - q) * vpi + q * policy_value(
+                dense, P, indptr, indices, probs, n_p, R3, init, pi_alt, Vbuf)
+            n_evals += 1
+        if value < floor:
+            below += 1
         regret += vstar - value
         s = _inv_cdf(init, rng.random())
         ret = 0.0
         for h in range(H):
-            a = _inv_cdf(pi[h, s], rng.random())
-            hp = h if n_p > 1 else 0
-            s2 = next_state(dense, P, indptr, indices, probs, S, A, hp, s, a, rng.random())
-            r = R3[h if R3.shape[0] > 1 else 0, s, a]
+            a = _icdf_pi(pi, h, s, rng.random())
+            hp = min(h, n_p - 1)
+            u = rng.random()
+            if dense:   # (the branch is written here: as a helper it cost 2x per step)
+                s2 = _icdf_dense(P, hp, s, a, u)
+            else:
+                row = (hp * S + s) * A + a
+                s2 = _icdf_csr(indices, probs, indptr[row], indptr[row + 1], u)
+            r = R3[min(h, R3.shape[0] - 1), s, a]
             if noise:
                 r = 1.0 if rng.random() < r else 0.0
             observe(state, theta, h, s, a, r, s2)  # noqa: F821  (bound by compiled_loop)
@@ -139,11 +213,13 @@ def _episode_loop(state, theta, env, K, rec, vstar, rng, noise, always_eval):
             out_rregret[j] = rregret
             out_switches[j] = switches
             out_est[j] = est
+            out_aux[j] = aux
+            out_below[j] = below
             t = clock_ns()
             out_wall[j] = (t - t0) * 1e-9 if t >= 0 else np.nan
             j += 1
     return (out_value, out_return, out_regret, out_rregret, out_switches, out_est, out_wall,
-            n_evals)
+            n_evals, out_aux, out_below)
 
 
 _TRACKED = (pathlib.Path(__file__).resolve().parents[1] / "algorithms" / "_common.py",
@@ -157,7 +233,7 @@ def _source_tag(algo) -> str | None:
     h = hashlib.sha1()
     try:
         files = {pathlib.Path(inspect.getfile(f.py_func)).resolve()
-                 for f in (algo.plan, algo.observe)}
+                 for f in (algo.plan, algo.observe, algo.report) if f is not None}
     except (OSError, TypeError):
         return None
     for p in sorted(files | set(_TRACKED)):
@@ -178,6 +254,7 @@ def compiled_loop(algo):
             g = dict(_episode_loop.__globals__)
             g["plan"] = algo.plan
             g["observe"] = algo.observe
+            g["report"] = algo.report if algo.report is not None else _no_report
             f = _pytypes.FunctionType(_episode_loop.__code__, g, "_episode_loop",
                                       _episode_loop.__defaults__, _episode_loop.__closure__)
             safe = "".join(c if c.isalnum() else "_" for c in algo.name)

@@ -45,7 +45,8 @@ def _next_state(T, hp: int, s: int, a: int, u: float) -> int:
 def reference_loop(agent, mdp, K: int, rec: np.ndarray, vstar: float, rng, noise: bool):
     """Run ``K`` episodes of ``agent`` (whose generator is ``rng``) on ``mdp``; same outputs
     as the compiled loop: ``(value, return, regret, realized_regret, switches, estimate,
-    wall_time, n_evals)`` at the 1-based episodes ``rec``."""
+    wall_time, n_evals, aux, below_floor)`` at the 1-based episodes ``rec`` (the report
+    hook and episode-level mixtures as in :mod:`mdpsim.engine.driver`)."""
     from ..planning import _trans
     ref = get_backend("reference")
     T = _trans(mdp)
@@ -57,6 +58,7 @@ def reference_loop(agent, mdp, K: int, rec: np.ndarray, vstar: float, rng, noise
     rows = []
     regret = rregret = 0.0
     switches = 0
+    below = 0
     prev = None
     t0 = time.perf_counter()
     for k in range(K):
@@ -64,7 +66,13 @@ def reference_loop(agent, mdp, K: int, rec: np.ndarray, vstar: float, rng, noise
         if prev is not None and not np.array_equal(pi, prev):
             switches += 1
         prev = pi
+        q, aux, floor, pi_alt = agent.report()
         value = float(init @ ref.evaluate_finite(T, R3, H, pi)[1][0])
+        if q != 0.0:
+            value = (1.0 - q) * value + q * float(
+                init @ ref.evaluate_finite(T, R3, H, pi_alt)[1][0])
+        if value < floor:
+            below += 1
         regret += vstar - value
         s = inv_cdf(init_list, rng.random())
         ret = 0.0
@@ -80,7 +88,8 @@ def reference_loop(agent, mdp, K: int, rec: np.ndarray, vstar: float, rng, noise
         rregret += vstar - ret
         if k + 1 in record:
             rows.append((value, ret, regret, rregret, switches, agent.estimate,
-                         time.perf_counter() - t0))
+                         time.perf_counter() - t0, aux, below))
     cols = list(zip(*rows))
     return (np.array(cols[0]), np.array(cols[1]), np.array(cols[2]), np.array(cols[3]),
-            np.array(cols[4], dtype=np.int64), np.array(cols[5]), np.array(cols[6]), K)
+            np.array(cols[4], dtype=np.int64), np.array(cols[5]), np.array(cols[6]), K,
+            np.array(cols[7]), np.array(cols[8], dtype=np.int64))

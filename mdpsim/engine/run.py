@@ -54,6 +54,11 @@ COLUMNS = {
                 "value; greedy: the empirical model's value; Q-learning: its V_1)",
     "wall_time": "seconds from the start of that seed's loop to the end of episode k (NaN "
                  "where no monotonic clock is available)",
+    "aux": "the algorithm's per-episode diagnostic from its report hook (StepMix: mixing "
+           "weight λ_k; EpsMix: ε_k; NaN for algorithms without one)",
+    "below_floor": "number of episodes j <= k (all, not only recorded ones) whose exact "
+                   "value is below the level reported by the algorithm (conservative "
+                   "learners: (1 - α) V^b, i.e. constraint violations); 0 without one",
 }
 
 _AUTO_EVERY_MAX = 10_000
@@ -260,4 +265,6 @@ def _frame(algo, mdp, hp, idx, root, rec, vstar, outs, noise) -> pd.DataFrame:
     cols["switches"] = np.concatenate([o[4] for o in outs]).astype(np.int64)
     cols["estimate"] = np.concatenate([o[5] for o in outs])
     cols["wall_time"] = np.concatenate([o[6] for o in outs])
+    cols["aux"] = np.concatenate([o[8] for o in outs])
+    cols["below_floor"] = np.concatenate([o[9] for o in outs]).astype(np.int64)
     return pd.DataFrame(cols)
