@@ -1,0 +1,934 @@
+r"""Shared kernels of the conservative-exploration learners (StepMix, EpsMix, budget, baseline).
+
+Reference: D. Li, R. Huang, C. Shen, J. Yang, "Near-optimal Conservative Exploration in
+Reinforcement Learning under Episode-wise Constraints", ICML 2023, arXiv:2306.06265. The
+paper's full text was not available when this suite was written: everything below except
+the setting (a known safe baseline ``π^b``; the constraint ``V^{π_k}_1(s_1) >= (1 - α) V^b``
+in **every** episode w.p. ``>= 1 - δ``; an optimistic policy mixed with the baseline; an
+offline-learned baseline as an extension) is a **reconstruction** ([R] in
+``shared/reference/stepmix.md``), labelled as such in every algorithm's ``reconstructed``
+field, hence in every output table.
+
+Components (all on the learner's counts ``N_k``, ``P̂_k``, pooled over steps when the true P
+is stationary, per step otherwise; rewards known):
+
+**Optimistic policy** ``π^{o,k}``: exactly the UCBVI-CH recursion of
+:mod:`mdpsim.algorithms.ucbvi` (bonus ``c · 7 w H L / sqrt(N)``, ``L = ln(5 S A T / δ)``, ``Q``
+capped at ``(H - h) r_max``, min with the previous episode's ``Q``; greedy, lowest index among
+ties). With the constraint switched off (``alpha = 1``) StepMix, EpsMix and the budget method
+reproduce UCBVI-CH's trajectories bit for bit (tested).
+
+**Certification width.** With ``β(s,a) = c_cert sqrt((S ln 2 + ln(n_P S A K H / δ)) /
+(2 N(s,a)))``, the event ``E = {||P̂(.|s,a) - P(.|s,a)||_1 <= 2 β / c_cert`` for all rows,
+stages and counts ``N <= K H}`` has probability ``>= 1 - δ`` (Weissman et al.'s L1 bound and
+a union bound over ``n_P S A K H`` cases). On ``E`` with ``c_cert >= 1``, for **every**
+function ``W`` of the next state, ``|(P̂ - P) W (s,a)| <= β(s,a) span(W)``
+(``|(P̂ - P) W| <= ||P̂ - P||_1 span(W) / 2``) — the only fact the certificates below use.
+
+**Certificate 1 — direct pessimistic evaluation** of a Markov stochastic policy ``π``
+(:func:`lcb_value`, ``V̲_H = 0``)::
+
+    Q̲_h(s,a) = max{(H-h) r_lo, R_h(s,a) + P̂ V̲_{h+1}(s,a) - (H-h-1) w β(s,a)}   (N > 0)
+    Q̲_h(s,a) = (H-h) r_lo   (N = 0),        V̲_h(s) = sum_a π_h(a|s) Q̲_h(s,a),
+
+``w = r_hi - r_lo``. On ``E``, ``V̲^π_1 <= V^π_1`` by induction (``V^π_{h+1}`` has span
+``<= (H-h-1) w``). The same pass with ``+`` and a cap ``(H-h) r_hi`` gives ``Ū^π >= V^π``.
+
+**Certificate 2 — anchored at the baseline** (:func:`anchored_value`; ours). For a policy
+that deviates from ``π^b`` only towards the optimistic action,
+``π_h(.|s) = w_h 1[. = π^o_h(s)] + (1 - w_h) π^b_h(.|s)``, the performance-difference lemma
+gives ``V^π_1 - V^b_1 = sum_h E_{s_h ~ π}[w_h (Q^b_h(s_h, π^o_h(s_h)) - V^b_h(s_h))]``. With
+``G_h(s) = Q̲^b_h(s, π^o_h(s)) - Ū^b_h(s) <= Q^b_h - V^b_h`` (certificate-1 bounds of the
+baseline, on ``E``) the state reward ``f_h(s) = w_h G_h(s)`` is a pointwise lower bound of the
+integrand, and a pessimistic evaluation of ``π`` for the reward ``f`` (widths ``β`` times the
+span ``sum_{t>h} w_t (max_s G_t - min_s G_t)`` of its value, clipped below at
+``sum_{t>=h} w_t min_s G_t``) gives ``W̲ <= V^π - V^b``. Hence ``V^π >= B + W̲`` with
+``B = V^b`` (known) or ``V̲^b`` (unknown). Its error scales with the weights ``w_h``: small
+mixtures of the optimistic policy are certified long before the direct bound can certify
+anything, because the known ``V^b`` is used exactly rather than re-estimated. The
+certificate of a policy is the larger of the two (both hold on ``E``).
+
+With ``cert_scale = c_cert = 1`` (theory mode) every certificate holds for all policies and
+episodes w.p. ``>= 1 - δ``. The default ``cert_scale`` is a tuned multiplier
+(``source="proposed"``): then the bounds are no longer theorems, and the experiments measure
+exactly, by dynamic programming on the true model, the violations they let through.
+
+Baseline handling ([R]/[P]):
+
+* ``baseline_known=True``: the learner is given ``π^b`` and ``V^b`` (exact). Threshold
+  ``T = (1 - α) V^b``; value of the baseline component ``B = V^b``.
+* ``baseline_known=False``: ``π^b`` given, ``V^b`` unknown: ``T = (1 - α) Ū^{π^b}`` (an upper
+  confidence bound, so a certificate still implies the constraint on ``E``) and
+  ``B = V̲^{π^b}``. The pure baseline needs no certificate.
+* ``offline_n = n > 0`` (offline extension): ``π^b`` is *not* given; before episode 1 the
+  learner receives ``n`` trajectories of the (unknown) behaviour policy ``π^β`` — the
+  baseline built by ``baseline_fraction`` / ``baseline_kind`` — and uses the empirical policy
+  ``π̂^b_h(a|s) = n_h(s,a) / n_h(s)`` (uniform where ``n_h(s) = 0``) as its baseline, with
+  ``V^b`` unknown as above and its counts seeded with the data. The constraint is measured
+  against the behaviour policy's true value ``(1 - α) V^{π^β}``. The data are simulated inside
+  the first ``plan`` call from the seed's generator (per trajectory: one uniform for the initial
+  state, then per step one for the action and one for the next state; inverse-CDF rule of
+  :mod:`mdpsim.kernels`), from a dense copy of the true ``P`` kept in the state as the **data
+  source only** (``Ptrue``; no learning code reads it).
+
+Outputs through the engine's report hook: ``aux`` = the episode's mixing weight (StepMix
+``λ_k``, EpsMix ``ε_k``, budget: 1 if the optimistic policy was played else 0);
+``floor = (1 - α) V^{π^b}`` (true baseline value; the engine counts the episodes whose exact
+value is below it); EpsMix also declares its episode-level mixture so that the recorded value
+is ``(1 - ε_k) V^{π^b} + ε_k V^{π^{o,k}}``, exactly.
+
+State layout (every conservative learner), see :data:`STATE_FIELDS`: counts ``N, Nsas, succ,
+nsucc`` as in :mod:`mdpsim.algorithms._common`; ``R3, init``; ``Q: float64[H, S, A]``,
+``V: float64[H + 1, S]`` the optimistic recursion; ``Vl: float64[H + 1, S]`` work buffer;
+``pib: float64[H, S, A]`` the learner's baseline; ``pio: int64[H, S]`` the optimistic
+actions; ``beta: float64[n_P, S, A]`` the widths; ``wts: float64[H]`` per-step weights of
+the optimistic policy; ``scal: float64[16]`` per-run scalars (see ``S_*``); ``Ptrue:
+float64[n_P, S, A, S]``, ``pibeta``, ``nb: float64[H, S, A]`` the offline data source,
+behaviour policy and behaviour counts; ``pialt: float64[H, S, A]`` the alternative policy of
+an episode-level mixture; ``Qlb: float64[H, S, A]``, ``Vlb, Vub: float64[H + 1, S]`` the
+baseline's bounds; ``G: float64[H, S]`` and ``hv: float64[2, H]`` (``min_s G_h``,
+``max_s G_h``) for certificate 2.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from ._common import greedy_at, empirical_state, count_transition, empirical_mean
+from ._registry import Algorithm, HyperParameter, ModelInfo
+
+__all__ = ["ConservativeBase", "conservative_hps", "optimistic_pass", "lcb_value",
+           "ucb_value", "baseline_bounds", "anchored_value", "cert_factors", "set_weights",
+           "write_mixture", "certified_weight", "epsmix_weight", "episode_start",
+           "stepmix_plan", "epsmix_plan", "budget_plan", "baseline_plan",
+           "anchored_ready", "certificate", "offline_start", "observe", "report",
+           "STATE_FIELDS"]
+
+#: Names of the state tuple's arrays, in order.
+STATE_FIELDS = ("N", "Nsas", "succ", "nsucc", "R3", "init", "Q", "V", "Vl", "pib", "pio",
+                "beta", "wts", "scal", "Ptrue", "pibeta", "nb", "pialt", "Qlb", "Vlb", "Vub",
+                "G", "hv")
+
+# ---------------------------------------------------------------------------- theta layout
+(_L, _SCALE, _WIDTH, _RHI, _RLO, _MONO, _CLIPH, _ALPHA, _KNOWN, _VB, _CFAC, _FLOOR,
+ _MODE, _GRID, _ITERS, _NOFF) = range(16)
+N_THETA = 16
+# ---------------------------------------------------------------------------- scal layout
+# S_LAM mixing weight; S_THR threshold T; S_BUDGET budget; S_Q probability of the
+# alternative policy; S_LO lower bound used for the optimistic policy; S_B baseline
+# component's value; S_PASSES backward passes this episode; S_D1 direct certificate of the
+# optimistic policy; S_HAVEB baseline bounds computed this episode; S_LB, S_UB baseline
+# lower / upper bounds; S_CERT certificate of the played mixture.
+(S_LAM, S_THR, S_BUDGET, S_Q, S_LO, S_B, S_PASSES, S_D1, S_HAVEB, S_LB, S_UB,
+ S_CERT) = range(12)
+N_SCAL = 16
+#: Rounding allowance of the violation count: an episode violates the constraint when its
+#: exact value is below ``(1 - α) V^b - FLOOR_RTOL max(1, |V^b|)``.
+FLOOR_RTOL = 1e-9
+
+
+# ================================================================== kernels: the components
+@njit(cache=True)
+def optimistic_pass(N, Nsas, succ, nsucc, R3, init, Q, V, pio, theta):
+    """UCBVI-CH backward induction (see :mod:`mdpsim.algorithms.ucbvi`); writes ``Q``,
+    ``V: float64[H + 1, S]`` and the greedy actions ``pio: int64[H, S]``; returns
+    ``init @ V[0]`` (the optimistic value).
+
+    ``Q_h(s,a) = min{Q_h^{prev}(s,a), V_max,h, R_h(s,a) + P̂ V_{h+1}(s,a) + c 7 w H L /
+    sqrt(N)}`` (``V_max,h`` where ``N = 0``)."""
+    H, S, A = Q.shape
+    L = theta[_L]
+    c = theta[_SCALE]
+    wH = theta[_WIDTH] * H
+    r_hi = theta[_RHI]
+    mono = theta[_MONO] != 0.0
+    for s in range(S):
+        V[H, s] = 0.0
+    for h in range(H - 1, -1, -1):
+        hs = min(h, N.shape[0] - 1)
+        hr = min(h, R3.shape[0] - 1)
+        vmax = H * r_hi if theta[_CLIPH] != 0.0 else (H - h) * r_hi
+        for s in range(S):
+            for a in range(A):
+                n = N[hs, s, a]
+                if n == 0.0:
+                    q = vmax
+                else:
+                    m = empirical_mean(N, Nsas, succ, nsucc, hs, s, a, V, h + 1)
+                    b = 7.0 * wH * L / math.sqrt(n)
+                    q = min(vmax, R3[hr, s, a] + m + c * b)
+                if mono:
+                    q = min(q, Q[h, s, a])
+                Q[h, s, a] = q
+            vbest, abest = greedy_at(Q, h, s)
+            V[h, s] = vbest
+            pio[h, s] = abest
+    acc = 0.0
+    for s in range(S):
+        acc += init[s] * V[0, s]
+    return acc
+
+
+@njit(cache=True)
+def cert_factors(N, cfac, beta):
+    """``beta[hs, s, a] = cfac / sqrt(N)`` (0 where ``N = 0``; unused there) with
+    ``cfac = c_cert sqrt((S ln 2 + ln(n_P S A K H / δ)) / 2)``: the certification width per
+    unit of span."""
+    n0, S, A = N.shape
+    for hs in range(n0):
+        for s in range(S):
+            for a in range(A):
+                n = N[hs, s, a]
+                beta[hs, s, a] = cfac / math.sqrt(n) if n > 0.0 else 0.0
+
+
+@njit(cache=True)
+def lcb_value(N, Nsas, succ, nsucc, R3, init, beta, pio, pib, wts, r_lo, w, Vl):
+    """Certificate 1: pessimistic value ``init @ V̲_0`` of the Markov policy
+    ``π_h(.|s) = wts[h] 1[. = pio[h, s]] + (1 - wts[h]) pib[h, s, .]``.
+
+    ``pio: int64[H, S]``, ``pib: float64[H, S, A]``, ``wts: float64[H]`` in [0, 1],
+    ``beta: float64[n_P, S, A]`` (:func:`cert_factors`), ``w = r_hi - r_lo``,
+    ``Vl: float64[H + 1, S]`` work buffer (holds ``V̲`` on return). Actions of zero
+    probability are skipped."""
+    H, S, A = pib.shape
+    for s in range(S):
+        Vl[H, s] = 0.0
+    for h in range(H - 1, -1, -1):
+        hs = min(h, N.shape[0] - 1)
+        hr = min(h, R3.shape[0] - 1)
+        lo = (H - h) * r_lo
+        span = (H - h - 1) * w
+        wh = wts[h]
+        for s in range(S):
+            ao = pio[h, s]
+            acc = 0.0
+            for a in range(A):
+                p = (1.0 - wh) * pib[h, s, a]
+                if a == ao:
+                    p += wh
+                if p > 0.0:
+                    n = N[hs, s, a]
+                    if n == 0.0:
+                        q = lo
+                    else:
+                        m = empirical_mean(N, Nsas, succ, nsucc, hs, s, a, Vl, h + 1)
+                        q = max(lo, R3[hr, s, a] + m - span * beta[hs, s, a])
+                    acc += p * q
+            Vl[h, s] = acc
+    acc = 0.0
+    for s in range(S):
+        acc += init[s] * Vl[0, s]
+    return acc
+
+
+@njit(cache=True)
+def ucb_value(N, Nsas, succ, nsucc, R3, init, beta, pib, r_hi, w, Vu):
+    """Upper bound ``init @ Ū_0`` of ``pib: float64[H, S, A]``: ``Q̄_h = min{(H - h) r_hi,
+    R + P̂ Ū_{h+1} + (H - h - 1) w β}`` (``(H - h) r_hi`` where ``N = 0``); ``Vu: float64[H +
+    1, S]`` holds ``Ū`` on return."""
+    H, S, A = pib.shape
+    for s in range(S):
+        Vu[H, s] = 0.0
+    for h in range(H - 1, -1, -1):
+        hs = min(h, N.shape[0] - 1)
+        hr = min(h, R3.shape[0] - 1)
+        hi = (H - h) * r_hi
+        span = (H - h - 1) * w
+        for s in range(S):
+            acc = 0.0
+            for a in range(A):
+                p = pib[h, s, a]
+                if p > 0.0:
+                    n = N[hs, s, a]
+                    if n == 0.0:
+                        q = hi
+                    else:
+                        m = empirical_mean(N, Nsas, succ, nsucc, hs, s, a, Vu, h + 1)
+                        q = min(hi, R3[hr, s, a] + m + span * beta[hs, s, a])
+                    acc += p * q
+            Vu[h, s] = acc
+    acc = 0.0
+    for s in range(S):
+        acc += init[s] * Vu[0, s]
+    return acc
+
+
+@njit(cache=True)
+def baseline_bounds(N, Nsas, succ, nsucc, R3, init, beta, pib, r_lo, r_hi, w, Qlb, Vlb, Vub):
+    """Certificate-1 bounds of the baseline in one fused pass: ``Qlb: float64[H, S, A]``
+    (``Q̲^b``, every action), ``Vlb, Vub: float64[H + 1, S]`` (``V̲^b``, ``Ū^b``, the latter
+    as :func:`ucb_value`). Returns ``(init @ Vlb[0], init @ Vub[0])``."""
+    H, S, A = pib.shape
+    for s in range(S):
+        Vlb[H, s] = 0.0
+        Vub[H, s] = 0.0
+    for h in range(H - 1, -1, -1):
+        hs = min(h, N.shape[0] - 1)
+        hr = min(h, R3.shape[0] - 1)
+        lo = (H - h) * r_lo
+        hi = (H - h) * r_hi
+        span = (H - h - 1) * w
+        for s in range(S):
+            accl = 0.0
+            accu = 0.0
+            for a in range(A):
+                n = N[hs, s, a]
+                p = pib[h, s, a]
+                if n == 0.0:
+                    ql = lo
+                    qu = hi
+                else:
+                    ml = 0.0
+                    mu = 0.0
+                    for i in range(nsucc[hs, s, a]):
+                        y = succ[hs, s, a, i]
+                        c = Nsas[hs, s, a, y]
+                        ml += c * Vlb[h + 1, y]
+                        mu += c * Vub[h + 1, y]
+                    b = span * beta[hs, s, a]
+                    ql = max(lo, R3[hr, s, a] + ml / n - b)
+                    qu = min(hi, R3[hr, s, a] + mu / n + b)
+                Qlb[h, s, a] = ql
+                accl += p * ql
+                accu += p * qu
+            Vlb[h, s] = accl
+            Vub[h, s] = accu
+    lb = 0.0
+    ub = 0.0
+    for s in range(S):
+        lb += init[s] * Vlb[0, s]
+        ub += init[s] * Vub[0, s]
+    return lb, ub
+
+
+@njit(cache=True)
+def advantage_bound(Qlb, Vub, pio, G, hv):
+    """``G[h, s] = Q̲^b_h(s, pio[h, s]) - Ū^b_h(s)`` (a lower bound on the baseline's
+    advantage of the optimistic action) and ``hv[0, h] = min_s G``, ``hv[1, h] = max_s G``."""
+    H, S, A = Qlb.shape
+    for h in range(H):
+        gmin = np.inf
+        gmax = -np.inf
+        for s in range(S):
+            g = Qlb[h, s, pio[h, s]] - Vub[h, s]
+            G[h, s] = g
+            gmin = min(gmin, g)
+            gmax = max(gmax, g)
+        hv[0, h] = gmin
+        hv[1, h] = gmax
+
+
+@njit(cache=True)
+def anchored_value(N, Nsas, succ, nsucc, init, beta, pio, pib, wts, G, hv, Wl):
+    """Certificate 2 without its anchor: ``W̲ = init @ W̲_0 <= V^π - V^b`` on the good event,
+    for ``π_h = wts[h] 1[pio] + (1 - wts[h]) pib`` (see the module docstring)::
+
+        W̲_h(s) = wts[h] G[h, s] + sum_a π_h(a|s) max{lo_{h+1}, P̂ W̲_{h+1}(s,a)
+                                                       - span_{h+1} β(s,a)},
+
+    ``lo_{h+1} = sum_{t>h} wts[t] min_s G_t``, ``span_{h+1} = sum_{t>h} wts[t] (max_s G_t -
+    min_s G_t)`` (``lo_{h+1}`` where ``N = 0``). Exactly 0 when ``wts = 0``."""
+    H, S, A = pib.shape
+    for s in range(S):
+        Wl[H, s] = 0.0
+    lo_next = 0.0
+    span_next = 0.0
+    for h in range(H - 1, -1, -1):
+        hs = min(h, N.shape[0] - 1)
+        wh = wts[h]
+        for s in range(S):
+            ao = pio[h, s]
+            acc = 0.0
+            for a in range(A):
+                p = (1.0 - wh) * pib[h, s, a]
+                if a == ao:
+                    p += wh
+                if p > 0.0:
+                    n = N[hs, s, a]
+                    if n == 0.0:
+                        q = lo_next
+                    else:
+                        m = empirical_mean(N, Nsas, succ, nsucc, hs, s, a, Wl, h + 1)
+                        q = max(lo_next, m - span_next * beta[hs, s, a])
+                    acc += p * q
+            Wl[h, s] = wh * G[h, s] + acc
+        lo_next += wh * hv[0, h]
+        span_next += wh * (hv[1, h] - hv[0, h])
+    acc = 0.0
+    for s in range(S):
+        acc += init[s] * Wl[0, s]
+    return acc
+
+
+@njit(cache=True)
+def set_weights(mode, lam, wts):
+    """Per-step weights of the optimistic policy for mixing parameter ``lam`` in [0, 1].
+
+    ``mode = 0`` (per-step mixing, [R] reading e1): ``wts[h] = lam`` for every h.
+    ``mode = 1`` (time switching, [R] reading e2): with ``x = lam H``, ``t = floor(x)``,
+    ``q = x - t``: the optimistic policy for ``h < t``, a mixture with weight ``q`` at
+    ``h = t``, the baseline for ``h > t`` (``x`` sweeps from ``π^b`` at 0 to ``π^o`` at H;
+    the expected fraction of steps played optimistically is ``lam`` in both modes)."""
+    H = wts.shape[0]
+    if mode == 0:
+        for h in range(H):
+            wts[h] = lam
+    else:
+        x = lam * H
+        t = int(math.floor(x))
+        q = x - t
+        for h in range(H):
+            if h < t:
+                wts[h] = 1.0
+            elif h == t:
+                wts[h] = q
+            else:
+                wts[h] = 0.0
+
+
+@njit(cache=True)
+def write_mixture(pi, pio, pib, wts):
+    """``pi[h, s, a] = wts[h] 1[a = pio[h, s]] + (1 - wts[h]) pib[h, s, a]`` (exactly
+    one-hot where ``wts[h] = 1``, exactly ``pib`` where ``wts[h] = 0``)."""
+    H, S, A = pi.shape
+    for h in range(H):
+        wh = wts[h]
+        for s in range(S):
+            ao = pio[h, s]
+            for a in range(A):
+                p = (1.0 - wh) * pib[h, s, a]
+                if a == ao:
+                    p += wh
+                pi[h, s, a] = p
+
+
+@njit(cache=True)
+def episode_start(state, theta, k, rng):
+    """The per-episode preamble of every conservative learner: the offline data (``k = 0``),
+    the optimistic policy, the widths, certificate 1 of the optimistic policy (``S_D1``), the
+    threshold ``T`` and the baseline component's value ``B`` (known ``V^b``: no pass;
+    unknown: the baseline's bounds). ``constrained=False`` (``theta[_ALPHA] = -inf``): ``T =
+    -inf``, no other pass. Returns the optimistic value ``V̄_1``."""
+    (N, Nsas, succ, nsucc, R3, init, Q, V, Vl, pib, pio, beta, wts, scal, Ptrue, pibeta, nb,
+     pialt, Qlb, Vlb, Vub, G, hv) = state
+    if k == 0:
+        offline_start(state, theta, rng)
+    vo = optimistic_pass(N, Nsas, succ, nsucc, R3, init, Q, V, pio, theta)
+    cert_factors(N, theta[_CFAC], beta)
+    w = theta[_WIDTH]
+    set_weights(0, 1.0, wts)
+    alpha = theta[_ALPHA]
+    if alpha == -np.inf:
+        scal[S_D1] = np.inf
+        scal[S_THR] = -np.inf
+        scal[S_B] = theta[_VB]
+        scal[S_HAVEB] = 0.0
+        scal[S_PASSES] = 1.0
+        return vo
+    d1 = lcb_value(N, Nsas, succ, nsucc, R3, init, beta, pio, pib, wts, theta[_RLO], w, Vl)
+    passes = 2.0
+    if theta[_KNOWN] != 0.0:
+        vb = theta[_VB]
+        T = (1.0 - alpha) * vb
+        B = vb
+        scal[S_HAVEB] = 0.0
+    else:
+        lb, ub = baseline_bounds(N, Nsas, succ, nsucc, R3, init, beta, pib, theta[_RLO],
+                                 theta[_RHI], w, Qlb, Vlb, Vub)
+        T = (1.0 - alpha) * ub
+        B = lb
+        scal[S_HAVEB] = 1.0
+        scal[S_LB] = lb
+        scal[S_UB] = ub
+        passes += 1.0
+    scal[S_D1] = d1
+    scal[S_THR] = T
+    scal[S_B] = B
+    scal[S_PASSES] = passes
+    return vo
+
+
+@njit(cache=True)
+def anchored_ready(state, theta):
+    """Make certificate 2 available this episode: the baseline's bounds (if not yet computed)
+    and the advantage bound ``G``."""
+    (N, Nsas, succ, nsucc, R3, init, Q, V, Vl, pib, pio, beta, wts, scal, Ptrue, pibeta, nb,
+     pialt, Qlb, Vlb, Vub, G, hv) = state
+    if scal[S_HAVEB] == 0.0:
+        lb, ub = baseline_bounds(N, Nsas, succ, nsucc, R3, init, beta, pib, theta[_RLO],
+                                 theta[_RHI], theta[_WIDTH], Qlb, Vlb, Vub)
+        scal[S_LB] = lb
+        scal[S_UB] = ub
+        scal[S_HAVEB] = 1.0
+        scal[S_PASSES] += 1.0
+    advantage_bound(Qlb, Vub, pio, G, hv)
+
+
+@njit(cache=True)
+def certificate(state, theta, mode, lam):
+    """Certificate 2 of the mixture with parameter ``lam``: ``B + W̲(lam)``. Needs
+    :func:`anchored_ready`; overwrites ``wts``."""
+    (N, Nsas, succ, nsucc, R3, init, Q, V, Vl, pib, pio, beta, wts, scal, Ptrue, pibeta, nb,
+     pialt, Qlb, Vlb, Vub, G, hv) = state
+    set_weights(mode, lam, wts)
+    scal[S_PASSES] += 1.0
+    return scal[S_B] + anchored_value(N, Nsas, succ, nsucc, init, beta, pio, pib, wts, G, hv,
+                                      Vl)
+
+
+@njit(cache=True)
+def certified_weight(state, theta, mode, grid, iters):
+    """Largest certified mixing parameter ``λ`` (StepMix), by a compiled, warm-started search.
+
+    ``g(λ) = B + W̲(λ) - T`` (certificate 2; certificate 1 is used at ``λ = 1`` only, where
+    it is tightest, in step 1); ``g(0) = B - T`` needs no pass.
+
+    1. ``λ = 1`` if certificate 1 of the optimistic policy clears ``T`` (computed in
+       :func:`episode_start`; the common case once learning has converged);
+    2. ``λ = 0`` if ``g(0) <= 0`` (nothing anchored is certifiable; the baseline is safe);
+    3. optional coarse grid ``j / grid``, ``j = grid - 1..1`` from the top (a safeguard against
+       a non-monotone ``g``; ``grid = 1``: none): the first certified point and the one above
+       it bracket the root;
+    4. ``iters`` probes: the first at the previous episode's ``λ`` (warm start; ``1`` when that
+       is outside the bracket), then secant steps through the last two probes (``(0, g(0))``
+       first), falling back to regula falsi in the bracket or to its midpoint when a step
+       leaves it. For convex decreasing ``g`` every secant step from certified points lands on
+       a certified point.
+
+    Every returned ``λ > 0`` has ``g(λ) >= 0`` as computed (safety never relies on
+    monotonicity or convexity). Returns ``(λ, certificate of λ)``; ``wts`` holds the weights
+    of ``λ``."""
+    scal = state[13]
+    wts = state[12]
+    T = scal[S_THR]
+    lam_prev = scal[S_LAM]
+    if scal[S_D1] >= T:
+        set_weights(mode, 1.0, wts)
+        return 1.0, scal[S_D1]
+    g0 = scal[S_B] - T
+    if g0 <= 0.0:
+        set_weights(mode, 0.0, wts)
+        return 0.0, scal[S_B]
+    anchored_ready(state, theta)
+    lo = 0.0
+    glo = g0
+    hi = 1.0
+    ghi = np.nan
+    best = 0.0
+    cbest = scal[S_B]
+    for j in range(grid - 1, 0, -1):
+        x = j / grid
+        c = certificate(state, theta, mode, x)
+        if c >= T:
+            lo = x
+            glo = c - T
+            best = x
+            cbest = c
+            break
+        hi = x
+        ghi = c - T
+    px = lo
+    pg = glo
+    if lo < lam_prev < hi:
+        x = lam_prev
+    elif ghi != ghi:
+        x = hi
+    else:
+        x = lo + glo * (hi - lo) / (glo - ghi)
+    for _ in range(iters):
+        c = certificate(state, theta, mode, x)
+        gx = c - T
+        if gx >= 0.0:
+            if x > best:
+                best = x
+                cbest = c
+            lo = x
+            glo = gx
+        else:
+            hi = x
+            ghi = gx
+        if lo >= 1.0 or hi - lo <= 1e-9 * hi:
+            break
+        xn = np.nan
+        if gx != pg:
+            xn = x - gx * (x - px) / (gx - pg)
+        if not (lo < xn < hi):
+            if ghi != ghi:
+                xn = hi
+            else:
+                xn = lo + glo * (hi - lo) / (glo - ghi)
+                if not (lo < xn < hi):
+                    xn = 0.5 * (lo + hi)
+        px = x
+        pg = gx
+        x = xn
+    set_weights(mode, best, wts)
+    return best, cbest
+
+
+@njit(cache=True)
+def optimistic_certificate(state, theta):
+    """``L_o``: the larger certificate of the optimistic policy (certificate 2 only computed
+    when certificate 1 does not clear ``T``)."""
+    scal = state[13]
+    if scal[S_D1] >= scal[S_THR]:
+        return scal[S_D1]
+    anchored_ready(state, theta)
+    return max(scal[S_D1], certificate(state, theta, 0, 1.0))
+
+
+@njit(cache=True)
+def epsmix_weight(L_o, B, T):
+    """Largest ``ε`` in [0, 1] with ``(1 - ε) B + ε L_o >= T`` (EpsMix's closed form).
+
+    ``1`` if ``L_o >= T``; ``0`` if ``B <= T`` (only the baseline qualifies); otherwise
+    ``(B - T) / (B - L_o)`` — with known ``V^b`` (``B = V^b``, ``T = (1 - α) V^b``) this is
+    ``α V^b / (V^b - L_o)``. The value ``(1 - ε) B + ε L_o`` is linear in ε."""
+    if L_o >= T:
+        return 1.0
+    if B <= T:
+        return 0.0
+    return (B - T) / (B - L_o)
+
+
+# ========================================================= the learners' plan kernels
+# (all compiled code lives in this one file: Numba's on-disk cache of a function is not
+# invalidated when a function it calls changes in *another* file)
+@njit(cache=True)
+def stepmix_plan(state, theta, k, rng, pi):
+    """StepMix (:mod:`mdpsim.algorithms.stepmix`): play ``Mix(π^b, π^{o,k}; λ_k)`` with the
+    largest certified ``λ_k`` (:func:`certified_weight`)."""
+    vo = episode_start(state, theta, k, rng)
+    lam, cert = certified_weight(state, theta, int(theta[_MODE]), int(theta[_GRID]),
+                                 int(theta[_ITERS]))
+    write_mixture(pi, state[10], state[9], state[12])
+    scal = state[13]
+    scal[S_LAM] = lam
+    scal[S_CERT] = cert
+    scal[S_Q] = 0.0
+    return vo
+
+
+@njit(cache=True)
+def epsmix_plan(state, theta, k, rng, pi):
+    """EpsMix (:mod:`mdpsim.algorithms.epsmix`): ``ε_k`` in closed form
+    (:func:`epsmix_weight`), one Bernoulli draw (only when ``0 < ε_k < 1``), the drawn policy
+    in ``pi`` and the other one in ``pialt`` with probability ``S_Q``."""
+    vo = episode_start(state, theta, k, rng)
+    scal = state[13]
+    pib = state[9]
+    pio = state[10]
+    wts = state[12]
+    pialt = state[17]
+    L_o = optimistic_certificate(state, theta)
+    eps = epsmix_weight(L_o, scal[S_B], scal[S_THR])
+    if eps >= 1.0:
+        opt = True
+    elif eps <= 0.0:
+        opt = False
+    else:
+        opt = rng.random() < eps
+    set_weights(0, 1.0, wts)
+    write_mixture(pialt if not opt else pi, pio, pib, wts)     # the optimistic policy
+    set_weights(0, 0.0, wts)
+    write_mixture(pi if not opt else pialt, pio, pib, wts)     # the baseline
+    scal[S_LAM] = eps
+    scal[S_Q] = (1.0 - eps) if opt else eps
+    scal[S_LO] = L_o
+    return vo
+
+
+@njit(cache=True)
+def budget_plan(state, theta, k, rng, pi):
+    """Budget-based conservative UCBVI (:mod:`mdpsim.algorithms.budget`)."""
+    vo = episode_start(state, theta, k, rng)
+    scal = state[13]
+    T = scal[S_THR]
+    budget = scal[S_BUDGET]
+    if budget + scal[S_D1] - T >= 0.0:
+        L_o = scal[S_D1]
+    else:
+        L_o = optimistic_certificate(state, theta)
+    if budget + L_o - T >= 0.0:
+        budget += L_o - T
+        lam = 1.0
+    else:
+        budget += scal[S_B] - T
+        lam = 0.0
+    set_weights(0, lam, state[12])
+    write_mixture(pi, state[10], state[9], state[12])
+    scal[S_BUDGET] = budget
+    scal[S_LAM] = lam
+    scal[S_Q] = 0.0
+    scal[S_LO] = L_o
+    return vo
+
+
+@njit(cache=True)
+def baseline_plan(state, theta, k, rng, pi):
+    """The baseline alone (:mod:`mdpsim.algorithms.baseline`)."""
+    pib = state[9]
+    scal = state[13]
+    if k == 0:
+        offline_start(state, theta, rng)
+    H, S, A = pi.shape
+    for h in range(H):
+        for s in range(S):
+            for a in range(A):
+                pi[h, s, a] = pib[h, s, a]
+    scal[S_LAM] = 0.0
+    scal[S_Q] = 0.0
+    return theta[_VB]
+
+
+# ============================================================ kernels: data and bookkeeping
+@njit(cache=True, inline="always")
+def _icdf_row(p, i0, i1, i2, u):
+    """Inverse CDF of the row ``p[i0, i1, i2, :]`` at ``u`` (kernels' rule)."""
+    c = 0.0
+    last = -1
+    for j in range(p.shape[3]):
+        x = p[i0, i1, i2, j]
+        if x > 0.0:
+            c += x
+            last = j
+            if u < c:
+                return j
+    return last
+
+
+@njit(cache=True, inline="always")
+def _icdf_pi(p, h, s, u):
+    c = 0.0
+    last = -1
+    for j in range(p.shape[2]):
+        x = p[h, s, j]
+        if x > 0.0:
+            c += x
+            last = j
+            if u < c:
+                return j
+    return last
+
+
+@njit(cache=True, inline="always")
+def _icdf_vec(p, u):
+    c = 0.0
+    last = -1
+    for j in range(p.shape[0]):
+        x = p[j]
+        if x > 0.0:
+            c += x
+            last = j
+            if u < c:
+                return j
+    return last
+
+
+@njit(cache=True)
+def offline_start(state, theta, rng):
+    """Before episode 1 (offline extension only): draw ``n = offline_n`` trajectories of the
+    behaviour policy from the data source, add them to the counts and estimate the baseline
+    ``pib`` from the behaviour counts ``nb``. No-op when ``offline_n = 0``."""
+    N, Nsas, succ, nsucc = state[0], state[1], state[2], state[3]
+    init, pib, Ptrue, pibeta, nb = state[5], state[9], state[14], state[15], state[16]
+    n = int(theta[_NOFF])
+    if n <= 0:
+        return
+    H, S, A = pib.shape
+    n_p = Ptrue.shape[0]
+    for i in range(n):
+        s = _icdf_vec(init, rng.random())
+        for h in range(H):
+            a = _icdf_pi(pibeta, h, s, rng.random())
+            s2 = _icdf_row(Ptrue, min(h, n_p - 1), s, a, rng.random())
+            count_transition(N, Nsas, succ, nsucc, h, s, a, s2)
+            nb[h, s, a] += 1.0
+            s = s2
+    for h in range(H):
+        for s in range(S):
+            tot = 0.0
+            for a in range(A):
+                tot += nb[h, s, a]
+            for a in range(A):
+                pib[h, s, a] = nb[h, s, a] / tot if tot > 0.0 else 1.0 / A
+
+
+@njit(cache=True)
+def observe(state, theta, h, s, a, r, s_next):
+    """Count the transition (rewards are known: ``r`` is not used)."""
+    N = state[0]
+    Nsas = state[1]
+    succ = state[2]
+    nsucc = state[3]
+    count_transition(N, Nsas, succ, nsucc, h, s, a, s_next)
+
+
+@njit(cache=True)
+def report(state, theta, pi_alt):
+    """Engine report hook: ``(q, aux, floor)`` — the probability ``q`` of the alternative
+    policy of an episode-level mixture (copied to ``pi_alt`` when ``q > 0``), the episode's
+    mixing weight and the constraint level ``(1 - α) V^{π^b}`` (true baseline value)."""
+    scal = state[13]
+    pialt = state[17]
+    q = scal[S_Q]
+    if q > 0.0:
+        H, S, A = pialt.shape
+        for h in range(H):
+            for s in range(S):
+                for a in range(A):
+                    pi_alt[h, s, a] = pialt[h, s, a]
+    return q, scal[S_LAM], theta[_FLOOR]
+
+
+# ====================================================================== Python-side set-up
+def _pos(v):
+    return v >= 0.0
+
+
+def conservative_hps(*, bonus=True, cert=True, extra=()) -> tuple:
+    """The hyper-parameters shared by the conservative learners (all ``source="proposed"``:
+    the paper's text was not available; see ``shared/reference/stepmix.md``)."""
+    hps = [
+        HyperParameter("alpha", 0.1, float, "proposed",
+                       "conservatism level α: every episode's policy must have value >= "
+                       "(1 - α) V^b",
+                       valid=lambda v: 0.0 < v < 1.0, expected="a number in (0, 1)"),
+        HyperParameter("constrained", True, bool, "proposed",
+                       "enforce the constraint; False: always play the optimistic policy "
+                       "(UCBVI-CH exactly) while still counting violations of (1 - α) V^b — "
+                       "the unconstrained comparator"),
+        HyperParameter("delta", 0.05, float, "proposed",
+                       "confidence δ of the certificate (and of UCBVI's L = ln(5 S A T / δ))",
+                       valid=lambda v: 0.0 < v < 1.0, expected="a number in (0, 1)"),
+        HyperParameter("baseline_fraction", 0.5, float, "proposed",
+                       "the baseline π^b is baseline_policy(mdp, fraction): the per-step "
+                       "mixture of π* and the bottom policy with V^b = fraction · V*",
+                       valid=lambda v: 0.0 < v < 1.0, expected="a number in (0, 1)"),
+        HyperParameter("baseline_kind", "uniform", str, "proposed",
+                       "bottom policy of the baseline mixture: 'uniform' or 'worst' "
+                       "(value-minimising)", choices=("uniform", "worst")),
+        HyperParameter("baseline_known", True, bool, "proposed",
+                       "V^b given exactly ([R]: believed to be the paper's setting); False: "
+                       "threshold (1 - α) × an upper confidence bound on V^b"),
+        HyperParameter("offline_n", 0, int, "proposed",
+                       "offline extension: number n of behaviour trajectories the baseline "
+                       "is learned from (0: π^b given)",
+                       valid=lambda v: v >= 0, expected="an integer >= 0"),
+    ]
+    if bonus:
+        from .ucbvi import UCBVI_CH
+        ucb = {p.name: p.default for p in UCBVI_CH.hyperparameters}["bonus_scale"]
+        hps.append(HyperParameter(
+            "bonus_scale", ucb, float, "proposed",
+            "multiplier c of the optimistic bonus 7 H L / sqrt(N); default = UCBVI-CH's "
+            "(tuned on RiverSwim/Garnet at K = 1e5), so that the optimistic component is "
+            "UCBVI-CH's", theory=1.0, valid=_pos, expected="a number >= 0"))
+    if cert:
+        hps.append(HyperParameter(
+            "cert_scale", 0.1, float, "proposed",
+            "multiplier c_cert of the certification bonus (H - h - 1) w sqrt((S ln 2 + "
+            "ln(n_P S A K H / δ)) / (2 N)); 1.0 = valid lower bound for every policy w.p. "
+            ">= 1 - δ; default tuned (zero violations measured over 50+ seeds)",
+            theory=1.0, valid=_pos, expected="a number >= 0"))
+    return tuple(hps) + tuple(extra)
+
+
+_BASELINES: dict = {}
+
+
+def _baseline_for(mdp, fraction: float, kind: str):
+    """``baseline_policy(mdp, fraction, kind=kind)``, cached per model object."""
+    from .baselines import baseline_policy
+    key = (id(mdp), float(fraction), kind)
+    hit = _BASELINES.get(key)
+    if hit is not None and hit[0] is mdp:   # the model is held, so its id is not reused
+        return hit[1]
+    try:
+        b = baseline_policy(mdp, fraction, kind=kind)
+    except ValueError as exc:
+        raise ValueError(f"hyper-parameter baseline_fraction: {exc}") from None
+    if len(_BASELINES) >= 32:
+        _BASELINES.clear()
+    _BASELINES[key] = (mdp, b)
+    return b
+
+
+class ConservativeBase(Algorithm):
+    """Common set-up (state, theta) of the conservative learners; see the module docstring."""
+
+    needs_episodes = True
+    state_fields = STATE_FIELDS
+    observe = observe
+    report = report
+    _mode = 0.0
+
+    @classmethod
+    def _mdp(cls, info: ModelInfo):
+        mdp = getattr(info, "mdp", None)
+        if mdp is None:
+            raise ValueError(f"{cls.name} needs the true model to build its baseline policy "
+                             "(ModelInfo.mdp; use mdpsim.run / mdpsim.agent, which pass it)")
+        return mdp
+
+    @classmethod
+    def baseline(cls, info: ModelInfo, hp: dict):
+        """The :class:`~mdpsim.algorithms.baselines.Baseline` of this run."""
+        return _baseline_for(cls._mdp(info), hp["baseline_fraction"], hp["baseline_kind"])
+
+    @classmethod
+    def init_state(cls, info: ModelInfo, hp: dict) -> tuple:
+        H, S, A = info.H, info.S, info.A
+        b = cls.baseline(info, hp)
+        Q = np.empty((H, S, A))
+        for h in range(H):
+            Q[h] = (H - h) * info.r_hi
+        off = hp["offline_n"] > 0
+        if off:
+            mdp = cls._mdp(info)
+            P = np.asarray(mdp.P, dtype=np.float64)
+            Ptrue = np.ascontiguousarray(P[None] if P.ndim == 3 else P)
+            pib = np.full((H, S, A), 1.0 / A)
+        else:
+            Ptrue = np.zeros((1, 1, 1, 1))
+            pib = np.array(b.pi, dtype=np.float64, copy=True)
+        N, Nsas, succ, nsucc, _, _ = empirical_state(info)
+        return (N, Nsas, succ, nsucc, info.R3.copy(), info.init.copy(), Q,
+                np.zeros((H + 1, S)), np.zeros((H + 1, S)), pib,
+                np.zeros((H, S), np.int64), np.zeros(N.shape), np.zeros(H),
+                np.zeros(N_SCAL), Ptrue, np.array(b.pi, dtype=np.float64, copy=True),
+                np.zeros((H, S, A)), np.zeros((H, S, A)), np.zeros((H, S, A)),
+                np.zeros((H + 1, S)), np.zeros((H + 1, S)), np.zeros((H, S)), np.zeros((2, H)))
+
+    @classmethod
+    def theta(cls, info: ModelInfo, hp: dict) -> np.ndarray:
+        b = cls.baseline(info, hp)
+        S, A, H = info.S, info.A, info.H
+        T = max(info.K, 1) * H
+        th = np.zeros(N_THETA)
+        th[_L] = math.log(5.0 * S * A * T / hp["delta"])
+        th[_SCALE] = hp.get("bonus_scale", 0.0)
+        w = info.r_hi - info.r_lo
+        th[_WIDTH] = w
+        th[_RHI] = info.r_hi
+        th[_RLO] = info.r_lo
+        th[_MONO] = 1.0
+        th[_CLIPH] = 0.0
+        th[_ALPHA] = hp["alpha"]
+        th[_KNOWN] = float(hp["baseline_known"] and hp["offline_n"] == 0)
+        th[_VB] = b.value
+        lc = S * math.log(2.0) + math.log(info.n_ps * S * A * T / hp["delta"])
+        th[_CFAC] = hp.get("cert_scale", 0.0) * math.sqrt(lc / 2.0)
+        # the level the engine counts violations against, less a rounding allowance: a
+        # certified value can sit exactly on (1 - α) V^b (EpsMix with L_o = 0 early on)
+        th[_FLOOR] = (1.0 - hp["alpha"]) * b.value - FLOOR_RTOL * max(1.0, abs(b.value))
+        if not hp.get("constrained", True):
+            th[_ALPHA] = -np.inf
+        th[_MODE] = cls._mode
+        th[_GRID] = float(hp.get("grid", 1))
+        th[_ITERS] = float(hp.get("iters", 0))
+        th[_NOFF] = float(hp["offline_n"])
+        return th

@@ -1,0 +1,204 @@
+r"""Safe but suboptimal baseline policies for conservative exploration (StepMix, EpsMix, ...).
+
+Conservative exploration (Li, Huang, Shen, Yang, "Near-optimal Conservative Exploration in
+Reinforcement Learning under Episode-wise Constraints", ICML 2023, arXiv:2306.06265; Garcelon
+et al., AISTATS 2020) assumes a *baseline* policy ``π^b`` whose value ``V^b = V^{π^b}_1(s_1)``
+is acceptable but below the optimum. The catalogue environments come with no such policy, so
+:func:`baseline_policy` builds one with a chosen fraction of the optimal value:
+
+.. math::
+    π^b_β = β\,π^* + (1 - β)\,π^{\rm bottom},\qquad
+    V^{π^b_β}_1(s_1) = f\, V^*_1(s_1),
+
+a per-step mixture (at every step, the optimal action w.p. β, else an action of the "bottom"
+policy) whose weight ``β`` is found by bisection on its **exact** value (backward induction
+on the true model). The bottom policy is
+
+* ``kind="uniform"`` (default): the uniform policy — the usual "optimal + noise" baseline;
+* ``kind="worst"``: the value-minimising deterministic policy (optimal for ``-R``), for
+  instances where the uniform policy is already above the requested fraction (on Garnet
+  G(10, 3, 3), H = 10, the uniform policy has ``V ≈ 0.67 V*``).
+
+``V(β)`` is continuous, equals ``V^{bottom}`` at β = 0 and ``V*`` at β = 1, so bisection on
+the sign of ``V(β) - f V*`` converges to a root for any ``f`` in between (the root is unique
+when ``V(β)`` is increasing, which is the typical case; bisection needs only continuity).
+On RiverSwim (S = 6, H = 20) "swim left" has ``V ≈ 0.1`` against ``V* ≈ 3.40``, too poor
+to be a useful baseline; the mixture construction gives any fraction above the uniform
+policy's ``≈ 0.013``.
+
+Every choice here is ours ([P] in ``shared/reference/stepmix.md``: "a low-temperature softmax
+of Q* mixed with uniform, a softmax-perturbed optimal policy, ...").
+
+Offline data. :func:`offline_dataset` draws ``n`` trajectories of a behaviour policy from
+the true model (the data of the offline-baseline extension; the learners simulate the same
+draws inside their compiled kernels, see :mod:`mdpsim.algorithms._conservative`), and
+:func:`behaviour_estimate` is the empirical policy ``π̂_h(a|s) = n_h(s, a) / n_h(s)``
+(uniform where ``n_h(s) = 0``).
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from .._rng import as_generator
+from ..models import TabularMDP
+
+__all__ = ["Baseline", "baseline_policy", "offline_dataset", "behaviour_estimate"]
+
+KINDS = ("uniform", "worst")
+
+
+class Baseline(NamedTuple):
+    """A baseline policy and its exact value.
+
+    ``pi: float64[H, S, A]`` action probabilities; ``value = init @ V^{pi}_0`` (exact);
+    ``optimal_value = V*_1``; ``fraction`` the requested ``V^b / V*``; ``weight`` the
+    mixing weight β on the optimal policy; ``kind`` the bottom policy; ``iterations`` of the
+    bisection; ``error = |value - fraction * optimal_value|``.
+    """
+
+    pi: np.ndarray
+    value: float
+    optimal_value: float
+    fraction: float
+    weight: float
+    kind: str
+    iterations: int
+    error: float
+
+
+def _episodic(mdp) -> TabularMDP:
+    if not isinstance(mdp, TabularMDP):
+        raise ValueError(f"mdp must be a TabularMDP, got {type(mdp).__name__}")
+    if not mdp.finite_horizon:
+        raise ValueError(f"baseline policies are built for finite-horizon MDPs (horizon=H); "
+                         f"this one is discounted (gamma={mdp.gamma})")
+    return mdp
+
+
+def _onehot(policy: np.ndarray, A: int) -> np.ndarray:
+    pi = np.zeros(policy.shape + (A,))
+    np.put_along_axis(pi, policy[..., None].astype(np.int64), 1.0, axis=-1)
+    return pi
+
+
+def _value(mdp: TabularMDP, pi: np.ndarray) -> float:
+    from ..planning import evaluate
+    return float(mdp.init @ evaluate(mdp, pi)[0])
+
+
+def baseline_policy(mdp: TabularMDP, fraction: float = 0.5, *, kind: str = "uniform",
+                    tol: float = 1e-12, max_iter: int = 200) -> Baseline:
+    """A baseline ``π^b = β π* + (1 - β) π^{bottom}`` with ``V^{π^b}_1 = fraction · V*_1``.
+
+    Parameters
+    ----------
+    mdp : TabularMDP
+        Finite-horizon model (the *true* model: the baseline is side information of the
+        conservative setting, built by the experimenter).
+    fraction : float in (0, 1)
+        Requested ``V^b / V*``; must lie between the bottom policy's fraction and 1.
+    kind : "uniform" | "worst"
+        Bottom policy (see the module docstring).
+    tol : float
+        Bisection stops when ``|V(β) - fraction V*| <= tol * max(1, |V*|)``.
+    max_iter : int
+        Bisection steps at most (each halves the bracket; 200 reach float64 resolution).
+
+    Returns
+    -------
+    Baseline
+        ``pi: float64[H, S, A]``, its exact ``value`` and the rest (see :class:`Baseline`).
+
+    Raises ``ValueError`` naming ``fraction`` when it is outside ``(V^{bottom}/V*, 1)``.
+    """
+    from ..planning import solve
+    mdp = _episodic(mdp)
+    if isinstance(fraction, bool) or not isinstance(fraction, (int, float, np.floating,
+                                                               np.integer)):
+        raise ValueError(f"fraction must be a number in (0, 1), got {fraction!r}")
+    fraction = float(fraction)
+    if not (0.0 < fraction < 1.0):
+        raise ValueError(f"fraction must be in (0, 1) (V^b / V*), got {fraction!r}")
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(map(repr, KINDS))}; got {kind!r}")
+    H, S, A = mdp.horizon, mdp.S, mdp.A
+    sol = solve(mdp)
+    vstar = float(sol.value)
+    top = _onehot(np.asarray(sol.policy), A)
+    if kind == "uniform":
+        bottom = np.full((H, S, A), 1.0 / A)
+    else:
+        worst = solve(mdp.replace(R=-np.asarray(mdp.R)))
+        bottom = _onehot(np.asarray(worst.policy), A)
+    target = fraction * vstar
+    v_lo = _value(mdp, bottom)
+    scale = max(1.0, abs(vstar))
+    if not (v_lo < target < vstar) and abs(v_lo - target) > tol * scale:
+        lo_frac = v_lo / vstar if vstar != 0.0 else float("nan")
+        raise ValueError(f"fraction = {fraction!r} is not reachable with kind={kind!r}: the "
+                         f"{kind} policy already has V / V* = {lo_frac:.6g} (V = {v_lo:.6g}, "
+                         f"V* = {vstar:.6g}); choose fraction in ({lo_frac:.6g}, 1)"
+                         + (" or kind='worst'" if kind == "uniform" else ""))
+    lo, hi = 0.0, 1.0
+    beta, v = 0.0, v_lo
+    it = 0
+    while it < max_iter and abs(v - target) > tol * scale:
+        beta = 0.5 * (lo + hi)
+        v = _value(mdp, beta * top + (1.0 - beta) * bottom)
+        if v < target:
+            lo = beta
+        else:
+            hi = beta
+        it += 1
+    pi = beta * top + (1.0 - beta) * bottom
+    return Baseline(pi=pi, value=v, optimal_value=vstar, fraction=fraction, weight=beta,
+                    kind=kind, iterations=it, error=abs(v - target))
+
+
+def offline_dataset(mdp: TabularMDP, pi: np.ndarray, n: int, *, rng=0):
+    """``n`` trajectories of the behaviour policy ``pi: float64[H, S, A]`` on ``mdp``.
+
+    Returns ``(states: int64[n, H + 1], actions: int64[n, H])``. Uniforms are drawn from
+    ``rng`` in the order of the learners' kernels (per trajectory: the initial state, then
+    per step the action and the next state), with the inverse-CDF rule of
+    :mod:`mdpsim.kernels`, so a learner seeded with the same generator sees the same data.
+    """
+    from ..engine.reference import inv_cdf
+    mdp = _episodic(mdp)
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
+        raise ValueError(f"n must be a non-negative integer (number of trajectories), got {n!r}")
+    g = as_generator(rng)
+    H, S, A = mdp.horizon, mdp.S, mdp.A
+    pi = np.asarray(pi, dtype=np.float64)
+    if pi.shape != (H, S, A):
+        raise ValueError(f"pi must have shape [H, S, A] = [{H}, {S}, {A}], got {pi.shape}")
+    P = np.asarray(mdp.P)
+    P4 = P[None] if P.ndim == 3 else P
+    init = np.asarray(mdp.init).tolist()
+    states = np.zeros((n, H + 1), dtype=np.int64)
+    actions = np.zeros((n, H), dtype=np.int64)
+    for i in range(n):
+        s = inv_cdf(init, g.random())
+        states[i, 0] = s
+        for h in range(H):
+            a = inv_cdf(pi[h, s].tolist(), g.random())
+            s = inv_cdf(P4[min(h, P4.shape[0] - 1), s, a].tolist(), g.random())
+            actions[i, h] = a
+            states[i, h + 1] = s
+    return states, actions
+
+
+def behaviour_estimate(states: np.ndarray, actions: np.ndarray, S: int, A: int) -> np.ndarray:
+    """Empirical behaviour policy ``π̂_h(a|s) = n_h(s, a) / n_h(s)`` (uniform where
+    ``n_h(s) = 0``) from ``states: int[n, H + 1]``, ``actions: int[n, H]`` ->
+    ``float64[H, S, A]``."""
+    states = np.asarray(states)
+    actions = np.asarray(actions)
+    n, H = actions.shape
+    cnt = np.zeros((H, S, A))
+    for h in range(H):
+        np.add.at(cnt[h], (states[:, h], actions[:, h]), 1.0)
+    tot = cnt.sum(-1, keepdims=True)
+    return np.where(tot > 0, cnt / np.where(tot > 0, tot, 1.0), 1.0 / A)
