@@ -93,9 +93,11 @@ class OptimisticQLearning(Algorithm):
         HyperParameter("delta", 0.05, float, "proposed",
                        "failure probability p of ι = ln(S A T / p) (free in the paper)",
                        valid=lambda v: 0.0 < v < 1.0, expected="a number in (0, 1)"),
-        HyperParameter("bonus_scale", 0.05, float, "proposed",
+        HyperParameter("bonus_scale", 0.02, float, "proposed",
                        "c in b_t = c sqrt(H^3 ι / t); the paper's c is an unspecified absolute "
-                       "constant (theory value 2 reconstructed); default tuned",
+                       "constant (theory value 2 reconstructed; linear regret at K = 1e5 on "
+                       "RiverSwim); default tuned on RiverSwim/Garnet at K = 1e5 over "
+                       "{0.02, 0.05, 0.2, 2}",
                        theory=2.0, valid=lambda v: v >= 0.0, expected="a number >= 0"),
         HyperParameter("clip", "remaining", str, "proposed",
                        "cap of V_h: 'remaining' = (H - h) r_max, or 'H' = H r_max (paper)",
