@@ -1,8 +1,9 @@
 """The one place the experiment layer talks to the online-learning engine (``mdpsim.run``).
 
 :func:`compute_cell` is what an executor runs for a cell (in a pool process, a Dask worker, or
-inline): it builds the environment, runs the cell's seed range and returns the engine's long
-table with the cell's identifying columns added. It imports nothing from the store.
+inline): it builds the environment, runs the cell's seed range, adds the cell's identifying
+columns and encodes the finished Parquet file, so the coordinating process only has to write
+bytes (atomically). It imports nothing from the store.
 """
 from __future__ import annotations
 
@@ -14,8 +15,14 @@ import time
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
-__all__ = ["compute_cell", "seed_children", "catalogue", "environment_info", "ID_COLUMNS"]
+__all__ = ["compute_cell", "seed_children", "catalogue", "environment_info", "to_arrow",
+           "encode", "ID_COLUMNS", "META_CELL", "META_ID", "META_INFO"]
+
+#: Parquet key-value metadata of a stored cell: its content (canonical JSON), id, provenance
+META_CELL, META_ID, META_INFO = b"mdpsim.cell", b"mdpsim.cell_id", b"mdpsim.info"
 
 #: columns the experiment layer adds in front of the engine's columns
 ID_COLUMNS = ["experiment", "cell_id", "env_label", "env_params", "alg_label", "alg_params",
@@ -58,12 +65,16 @@ def engine_eval_every(value):
     return value
 
 
-def compute_cell(content: dict, cell_id: str, runner=None,
-                 threads: int | None = None) -> tuple[pd.DataFrame, dict]:
+def compute_cell(content: dict, cell_id: str, runner=None, threads: int | None = None,
+                 run_id: str = "") -> tuple[bytes, dict]:
     """Run one cell: ``mdpsim.run(algorithm, make(env), episodes=K, seeds=[i0, ..., i1-1],
     rng=root_seed, ...)``, so its rows are exactly those of seeds ``i0..i1-1`` of the whole
-    experiment run at once. Returns ``(table, info)`` (``info``: UTC ``started`` /
-    ``finished``, ``seconds``, the worker's ``environment``)."""
+    experiment run at once.
+
+    Returns ``(parquet, info)``: the cell's finished Parquet file as bytes (identifying
+    columns in front, the cell's content and provenance in the key-value metadata; encoded
+    here, in the worker, so the coordinating process only writes bytes) and ``info``
+    (UTC ``started`` / ``finished``, ``seconds``, ``rows``, the worker's ``environment``)."""
     import mdpsim
 
     t0 = time.perf_counter()
@@ -76,32 +87,78 @@ def compute_cell(content: dict, cell_id: str, runner=None,
     df = run(alg["name"], mdp, episodes=content["episodes"], seeds=list(range(i0, i1)),
              rng=content["root_seed"], eval_every=engine_eval_every(content["eval_every"]),
              **kw, **alg["params"])
-    df = _with_ids(df, content, cell_id)
-    seconds = time.perf_counter() - t0
-    return df, {"started": started, "seconds": seconds,
-                "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                "environment": environment_info()}
+    engine_attrs = _plain_attrs(df.attrs)
+    df.attrs = {}   # pandas deep-copies attrs on every column access; the table is ours
+    table = to_arrow(df, content, cell_id)
+    info = {"started": started, "seconds": time.perf_counter() - t0,
+            "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "environment": environment_info(), "rows": table.num_rows, "run": run_id,
+            "engine": engine_attrs}
+    return encode(table, content, cell_id, info), info
 
 
-def _with_ids(df: pd.DataFrame, content: dict, cell_id: str) -> pd.DataFrame:
+def _plain_attrs(attrs: dict) -> dict:
+    """The engine's ``df.attrs`` (paper, hyper-parameter sources, theory values, ...) as
+    JSON-safe data, minus the column glossary; stored with the cell as provenance."""
+    out = {k: v for k, v in attrs.items() if k != "columns"}
+    return json.loads(json.dumps(out, default=str))
+
+
+def _const(value: str, n: int) -> pa.Array:
+    """A dictionary-encoded column holding one string ``n`` times."""
+    return pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, dtype=np.int32)),
+                                          pa.array([value], type=pa.string()))
+
+
+def _column(s: pd.Series) -> pa.Array:
+    """One pandas column as Arrow, without pandas' per-table metadata machinery."""
+    arr = s.array
+    if isinstance(arr, pd.Categorical):
+        codes = arr.codes
+        cats = pa.array(arr.categories.to_numpy(dtype=object), from_pandas=True)
+        return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32),
+                                                       mask=codes < 0), cats)
+    if s.dtype.kind in "biuf":
+        return pa.array(s.to_numpy())
+    if hasattr(arr, "__arrow_array__"):
+        return pa.array(arr)
+    return pa.Array.from_pandas(s)
+
+
+def to_arrow(df: pd.DataFrame, content: dict, cell_id: str) -> pa.Table:
+    """The engine's table with the cell's identifying columns (:data:`ID_COLUMNS`) in front."""
     if "seed" not in df.columns:
         raise RuntimeError("the engine's table has no 'seed' column")
-    df = df.reset_index(drop=True)
     i0, i1 = content["seeds"]
     seed = df["seed"].to_numpy().astype(np.int64)
     if seed.size and (seed.min() < i0 or seed.max() >= i1):
         raise RuntimeError(f"the engine returned seed indices outside [{i0}, {i1})")
-    ids = pd.DataFrame({
-        "experiment": content["experiment"],
-        "cell_id": cell_id,
-        "env_label": content["env"]["label"],
-        "env_params": json.dumps(content["env"]["params"], sort_keys=True),
-        "alg_label": content["algorithm"]["label"],
-        "alg_params": json.dumps(content["algorithm"]["params"], sort_keys=True),
-        "seed": seed,
-    }, index=df.index)
-    rest = df.drop(columns=[c for c in ID_COLUMNS if c in df.columns])
-    return pd.concat([ids, rest], axis=1)
+    n = len(df)
+    cols = {
+        "experiment": _const(content["experiment"], n),
+        "cell_id": _const(cell_id, n),
+        "env_label": _const(content["env"]["label"], n),
+        "env_params": _const(json.dumps(content["env"]["params"], sort_keys=True), n),
+        "alg_label": _const(content["algorithm"]["label"], n),
+        "alg_params": _const(json.dumps(content["algorithm"]["params"], sort_keys=True), n),
+        "seed": pa.array(seed),
+    }
+    for c, ser in df.items():
+        if c not in cols:
+            cols[str(c)] = _column(ser)
+    return pa.Table.from_arrays(list(cols.values()), names=list(cols))
+
+
+def encode(table: pa.Table, content: dict, cell_id: str, info: dict) -> bytes:
+    """Parquet bytes of ``table`` with the cell (content, id) and ``info`` as metadata."""
+    from .spec import canonical_json
+    meta = dict(table.schema.metadata or {})
+    meta[META_CELL] = canonical_json(content).encode()
+    meta[META_ID] = cell_id.encode()
+    meta[META_INFO] = canonical_json(info).encode()
+    sink = pa.BufferOutputStream()
+    pq.write_table(table.replace_schema_metadata(meta), sink, write_page_checksum=True)
+    return sink.getvalue().to_pybytes()
 
 
 def catalogue():

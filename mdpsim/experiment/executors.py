@@ -45,6 +45,7 @@ class InlineExecutor:
     name = "inline"
     workers = 1
     threads = None
+    run_id = ""   # stamped into each cell's metadata (set by the sweep)
 
     def __enter__(self):
         return self
@@ -55,7 +56,8 @@ class InlineExecutor:
     def submit(self, cell, runner=None):
         fut = cf.Future()
         try:
-            fut.set_result(compute_cell(dict(cell.content), cell.id, runner, self.threads))
+            fut.set_result(compute_cell(dict(cell.content), cell.id, runner, self.threads,
+                                        self.run_id))
         except Exception as exc:  # noqa: BLE001 - reported per cell by the sweep
             fut.set_exception(exc)
         return fut
@@ -80,7 +82,7 @@ class LocalExecutor(InlineExecutor):
 
     def submit(self, cell, runner=None):
         return self._pool.submit(compute_cell, dict(cell.content), cell.id, runner,
-                                 self.threads)
+                                 self.threads, self.run_id)
 
     def wait(self, futures, timeout):
         done, _ = cf.wait(futures, timeout=timeout, return_when=cf.FIRST_COMPLETED)
@@ -117,7 +119,7 @@ class DaskExecutor(InlineExecutor):
 
     def submit(self, cell, runner=None):
         return self._client.submit(compute_cell, dict(cell.content), cell.id, runner,
-                                   self.threads, pure=False, key=f"mdpsim-{cell.id}-{os.urandom(4).hex()}")
+                                   self.threads, self.run_id, pure=False, key=f"mdpsim-{cell.id}-{os.urandom(4).hex()}")
 
     def wait(self, futures, timeout):
         try:

@@ -33,16 +33,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ._engine import environment_info
+from ._engine import META_CELL as _META_CELL, META_ID as _META_ID, META_INFO as _META_INFO
+from ._engine import encode, environment_info, to_arrow
 from .spec import Cell, canonical_json
 
 __all__ = ["Store", "Scan", "environment_info", "utc_now", "REQUIRED_COLUMNS"]
 
 #: columns every stored cell must have (the experiment layer's ids and the engine's metrics)
 REQUIRED_COLUMNS = ("experiment", "cell_id", "env_label", "alg_label", "seed", "episode")
-_META_CELL = b"mdpsim.cell"
-_META_ID = b"mdpsim.cell_id"
-_META_INFO = b"mdpsim.info"
 _READ_ERRORS = (OSError, ValueError, pa.ArrowException, KeyError, json.JSONDecodeError)
 
 
@@ -155,25 +153,28 @@ class Store:
         return sc
 
     # ------------------------------------------------------------------------- read / write
-    def write(self, cell: Cell, df: pd.DataFrame, info: dict) -> Path:
-        """Write ``df`` as ``cell``'s file: temporary name, fsync, atomic rename."""
+    def write_bytes(self, cell: Cell, data: bytes) -> Path:
+        """Store an encoded cell file (:func:`mdpsim.experiment._engine.encode`): written
+        under a temporary name, then renamed onto the final name (atomic).
+
+        No fsync: a process killed at any point leaves either no final file or a complete
+        one; a file torn by a machine crash fails the footer/row-count check on the next run
+        and is moved aside and recomputed."""
         self.cells_dir.mkdir(parents=True, exist_ok=True)
-        table = pa.Table.from_pandas(df, preserve_index=False)
-        meta = dict(table.schema.metadata or {})
-        meta[_META_CELL] = cell.json.encode()
-        meta[_META_ID] = cell.id.encode()
-        meta[_META_INFO] = canonical_json({**info, "rows": table.num_rows,
-                                           "run": self.run_id}).encode()
-        table = table.replace_schema_metadata(meta)
         final = self.path(cell.id)
         tmp = self.cells_dir / f".tmp-{cell.id}-{self.host}-{self.pid}.parquet"
         with open(tmp, "wb") as fh:
-            pq.write_table(table, fh, write_page_checksum=True)
-            fh.flush()
-            os.fsync(fh.fileno())
+            fh.write(data)
         os.replace(tmp, final)
         self.clear_failure(cell.id)
         return final
+
+    def write(self, cell: Cell, df: pd.DataFrame, info: dict | None = None) -> Path:
+        """Store an engine table ``df`` as ``cell``'s file (adds the identifying columns)."""
+        table = to_arrow(df, dict(cell.content), cell.id)
+        info = {"environment": environment_info(), **(info or {}), "rows": table.num_rows,
+                "run": self.run_id}
+        return self.write_bytes(cell, encode(table, dict(cell.content), cell.id, info))
 
     def read(self, cell_id: str, *, verify: bool = True) -> pd.DataFrame:
         """The stored table of ``cell_id`` (page checksums verified)."""
@@ -354,6 +355,9 @@ class Store:
         if not tables:
             return pd.DataFrame(columns=list(REQUIRED_COLUMNS))
         df = pa.concat_tables(tables, promote_options="permissive").to_pandas()
+        for c in df.columns:  # category order independent of which files hold the rows
+            if isinstance(df[c].dtype, pd.CategoricalDtype):
+                df[c] = df[c].cat.set_categories(sorted(df[c].cat.categories, key=str))
         keys = [c for c in ("experiment", "env_label", "env_params", "alg_label", "alg_params",
                             "seed", "episode") if c in df.columns]
         return df.sort_values(keys, kind="stable").reset_index(drop=True)

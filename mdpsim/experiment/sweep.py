@@ -127,6 +127,7 @@ def run_experiment(spec, *, profile: str = "full", seeds: int | None = None,
     try:
         if queue:
             with make_executor(executor, workers=workers, scheduler=scheduler) as ex:
+                ex.run_id = store.run_id
                 rep.workers = ex.workers
                 rep.executor = ex.name
                 _drive(ex, store, queue, inflight, rep, bar, runner, poll)
@@ -185,7 +186,7 @@ def _drive(ex, store: Store, queue, inflight, rep: RunReport, bar: Progress, run
             for fut in ex.wait(set(inflight), timeout=poll):
                 c = inflight.pop(fut)
                 try:
-                    df, info = fut.result()
+                    data, info = fut.result()
                 except Exception as exc:  # noqa: BLE001 - a failed cell is recorded, not fatal
                     msg = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
                     store.record_failure(c, msg + "\n" + "".join(
@@ -194,7 +195,7 @@ def _drive(ex, store: Store, queue, inflight, rep: RunReport, bar: Progress, run
                     store.release(c.id)
                     bar.update(note=f"{len(rep.failed)} failed")
                     continue
-                store.write(c, df, info)
+                store.write_bytes(c, data)
                 store.release(c.id)
                 rep.computed += 1
                 rep.cell_seconds += info.get("seconds", 0.0)
