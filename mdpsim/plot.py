@@ -10,9 +10,10 @@ backend; files are written by Agg), with seaborn's colour-blind palette::
     fits = mdpsim.plot.metric_plot(df[df.env_label == "RiverSwim"], ax=axes[0])
     mdpsim.plot.save(fig, "figures/riverswim")          # .png and .pdf
 
-Band: pointwise ``level`` confidence interval of the mean over seeds (Student t). Fit: the
-log–log slope of the seed-mean curve over a window (:func:`mdpsim.theory.windows.fit_window`,
-default the last decade of episodes) with a percentile bootstrap interval over seeds. Rates:
+Band: pointwise ``level`` confidence interval of the mean over seeds (Student t). Fit:
+:func:`mdpsim.theory.fit_slope` — the log–log slope of the seed-mean curve over a window
+(:func:`mdpsim.theory.windows.fit_window`, default the last decade of episodes) with a
+percentile bootstrap interval over seeds. Rates:
 :mod:`mdpsim.theory.bounds` (1/2 for every sublinear bound here; greedy: 1, no guarantee).
 """
 from __future__ import annotations
@@ -64,47 +65,22 @@ def curves(df: pd.DataFrame, metric: str = "regret", *, by=_BY, x: str = "episod
     return out.rename(columns={"count": "n"}).drop(columns="std")
 
 
-def _loglog_slope(k, y):
-    ok = y > 0
-    if ok.sum() < 3:
-        return np.nan
-    return float(np.polyfit(np.log(k[ok]), np.log(y[ok]), 1)[0])
-
-
-def _fit(episodes, mat, window, level, n_boot, rng):
-    """Slope of log(mean over seeds) on log(episode) inside ``window``, percentile bootstrap
-    over seeds."""
-    from .theory.windows import in_window
-    m = in_window(episodes, window)
-    k, Y = episodes[m].astype(np.float64), mat[:, m]
-    est = _loglog_slope(k, Y.mean(axis=0))
-    n = Y.shape[0]
-    if n < 2 or not np.isfinite(est):
-        return est, np.nan, np.nan
-    gen = np.random.default_rng(rng)
-    idx = gen.integers(0, n, size=(n_boot, n))
-    boots = np.array([_loglog_slope(k, Y[i].mean(axis=0)) for i in idx])
-    boots = boots[np.isfinite(boots)]
-    a = (1 - level) / 2
-    return est, float(np.quantile(boots, a)), float(np.quantile(boots, 1 - a))
-
-
 def slopes(df: pd.DataFrame, metric: str = "regret", *, by=_BY, window="last_decade",
-           level: float = 0.95, n_boot: int = 1000, rng=0,
+           level: float = 0.95, n_boot: int = 2000, rng=0,
            hard_exploration: dict | None = None) -> pd.DataFrame:
     """Fitted log–log exponent per group with its bootstrap CI, the bound's rate and the
     acceptance verdict (:mod:`mdpsim.theory.acceptance`). ``hard_exploration`` maps an
     ``env_label`` to whether greedy should be judged linear there (default True)."""
     from .theory.acceptance import judge, rule_for
     from .theory.bounds import for_algorithm
-    from .theory.windows import fit_window
+    from .theory.fit import fit_slope
     keys = _group_keys(df, by)
     rows = []
     for gk, g in df.groupby(keys, observed=True, sort=False):
         gk = gk if isinstance(gk, tuple) else (gk,)
         ep, mat = seed_matrix(g, metric)
-        win = fit_window(ep, window)
-        est, lo, hi = _fit(ep, mat, win, level, n_boot, rng)
+        fit = fit_slope(ep, mat, window=window, level=level, n_boot=n_boot, rng=rng)
+        est, lo, hi, win = fit.slope, fit.lo, fit.hi, (fit.k_lo, fit.k_hi)
         alg = str(g["algorithm"].iloc[0]) if "algorithm" in g.columns else str(gk[-1])
         b = for_algorithm(alg)
         env = dict(zip(keys, gk)).get("env_label")
@@ -133,7 +109,7 @@ def figure(nrows: int = 1, ncols: int = 1, *, width: float = 7.0, height: float 
 def metric_plot(df: pd.DataFrame, metric: str = "regret", *, ax, hue: str = "alg_label",
                 order=None, colors: dict | None = None, logx: bool = True,
                 logy: bool = True, window="last_decade", theory: bool = True,
-                fits: pd.DataFrame | None = None, level: float = 0.95, n_boot: int = 1000,
+                fits: pd.DataFrame | None = None, level: float = 0.95, n_boot: int = 2000,
                 rng=0, legend: bool = True, title: str | None = None,
                 fontsize: float = 8.0) -> pd.DataFrame:
     """Draw ``metric`` vs episode on ``ax`` for one environment: per ``hue`` group the seed

@@ -84,9 +84,10 @@ def compute_cell(content: dict, cell_id: str, runner=None, threads: int | None =
     mdp = mdpsim.make(env["name"], **env["params"])
     i0, i1 = content["seeds"]
     kw = {} if threads is None else {"threads": int(threads)}
+    hp = {**alg.get("defaults", {}), **alg["params"]}   # exactly what the cell id covers
     df = run(alg["name"], mdp, episodes=content["episodes"], seeds=list(range(i0, i1)),
              rng=content["root_seed"], eval_every=engine_eval_every(content["eval_every"]),
-             **kw, **alg["params"])
+             **kw, **hp)
     engine_attrs = _plain_attrs(df.attrs)
     df.attrs = {}   # pandas deep-copies attrs on every column access; the table is ours
     table = to_arrow(df, content, cell_id)
@@ -167,11 +168,13 @@ def catalogue():
     from .spec import AlgorithmCatalogue
 
     names = tuple(list_algorithms(aliases=True))
-    params = {}
+    params, defaults = {}, {}
     for n in names:
         algo = get_algorithm(n)
         params[n] = {p.name: _checker(p, algo.name) for p in algo.hyperparameters}
-    return AlgorithmCatalogue(names=names, params=params)
+        defaults[n] = json.loads(json.dumps({p.name: p.default for p in algo.hyperparameters},
+                                            default=str))
+    return AlgorithmCatalogue(names=names, params=params, defaults=defaults)
 
 
 def _checker(hp, algorithm):

@@ -120,10 +120,14 @@ class AlgorithmCatalogue:
 
     ``params[name]`` maps each accepted hyper-parameter to a callable ``check(value) -> str |
     None`` (an error message, or ``None`` when the value is acceptable) or to ``None`` (any
-    value). ``params[name] is None`` accepts any hyper-parameter (nothing known)."""
+    value). ``params[name] is None`` accepts any hyper-parameter (nothing known).
+    ``defaults[name]`` are the algorithm's default hyper-parameters (plain data): they are
+    part of every cell's content, so a changed default makes new cells instead of silently
+    reusing results computed with the old one."""
 
     names: tuple
     params: Mapping[str, Mapping[str, Callable | None] | None]
+    defaults: Mapping[str, Mapping[str, Any]] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def from_engine(cls) -> "AlgorithmCatalogue":
@@ -408,6 +412,8 @@ def _entries(table, field, key, err) -> dict:
             if len({canonical_json(v) for v in vals}) != len(vals):
                 err(f"{f}.grid.{g}", f"repeats a value: {vals!r}")
         out[label] = {key: e[key], "params": params, "grid": grid}
+        if key == "algorithm":
+            out[label]["defaults"] = {}
     return out
 
 
@@ -436,6 +442,7 @@ def _check_algorithm(label, a, catalogue, err):
     if name not in catalogue.names:
         err(f"{f}.algorithm", f"unknown algorithm {name!r}; available: "
                               f"{', '.join(sorted(catalogue.names))}")
+    a["defaults"] = dict(catalogue.defaults.get(name, {}))
     accepted = catalogue.params.get(name)
     if accepted is None:
         return
@@ -481,7 +488,8 @@ def expand(spec: Spec) -> list[Cell]:
                             "experiment": d["name"],
                             "env": {"label": elabel, "name": e["env"], "params": eparams},
                             "algorithm": {"label": alabel, "name": a["algorithm"],
-                                          "params": aparams},
+                                          "params": aparams,
+                                          "defaults": a.get("defaults", {})},
                             "episodes": d["episodes"],
                             "eval_every": d["eval_every"],
                             "root_seed": d["root_seed"],

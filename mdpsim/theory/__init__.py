@@ -1,5 +1,10 @@
 """Theory layer: regret bounds (:mod:`.bounds`), fit windows (:mod:`.windows`), slope fits
 with bootstrap intervals (:mod:`.fit`) and acceptance rules (:mod:`.acceptance`)."""
 from .fit import SlopeFit, fit_slope
+from . import acceptance, bounds, windows
+from .bounds import Bound, for_algorithm
+from .windows import fit_window
+from .acceptance import SlopeRule, rule_for, judge
 
-__all__ = ["SlopeFit", "fit_slope"]
+__all__ = ["SlopeFit", "fit_slope", "acceptance", "bounds", "windows", "Bound",
+           "for_algorithm", "fit_window", "SlopeRule", "rule_for", "judge"]
