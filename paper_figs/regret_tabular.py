@@ -85,9 +85,9 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
         axes[1, j].ticklabel_format(axis="both", style="sci", scilimits=(-3, 4))
     n = int(df.groupby(["env_label", "alg_label"], observed=True).seed.nunique().min())
     fig.suptitle(f"Exact cumulative regret: seed mean and 95% band ({n} seeds, {profile} "
-                 f"profile). Legend: slope fitted over the last decade [95% bootstrap CI].\n"
-                 f"Dashed: each bound's rate in K (1/2; greedy 1), anchored to the mean at the "
-                 f"end of the fit window.", fontsize=7.5)
+                 f"profile); legend: slope over the last decade [95% bootstrap CI]\n"
+                 f"dashed: each bound's rate in K (1/2; greedy: 1) through the mean at the end "
+                 f"of the fit window", fontsize=7.5)
     stem = Path(figdir) / EXPERIMENT
     paths = plot.save(fig, stem)
     fits = pd.concat(fits, ignore_index=True)
