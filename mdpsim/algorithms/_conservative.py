@@ -820,12 +820,10 @@ def conservative_hps(*, bonus=True, cert=True, extra=()) -> tuple:
                        valid=lambda v: v >= 0, expected="an integer >= 0"),
     ]
     if bonus:
-        from .ucbvi import UCBVI_CH
-        ucb = {p.name: p.default for p in UCBVI_CH.hyperparameters}["bonus_scale"]
         hps.append(HyperParameter(
-            "bonus_scale", ucb, float, "proposed",
-            "multiplier c of the optimistic bonus 7 H L / sqrt(N); default = UCBVI-CH's "
-            "(tuned on RiverSwim/Garnet at K = 1e5), so that the optimistic component is "
+            "bonus_scale", 0.003, float, "proposed",
+            "multiplier c of the optimistic bonus 7 H L / sqrt(N); default = UCBVI-CH's tuned "
+            "default (RiverSwim/Garnet at K = 1e5), so that the optimistic component is "
             "UCBVI-CH's", theory=1.0, valid=_pos, expected="a number >= 0"))
     if cert:
         hps.append(HyperParameter(
