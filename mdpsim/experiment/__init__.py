@@ -36,11 +36,18 @@ def load(experiment, *, out=DEFAULT_OUT, profile: str | None = None, seeds: int 
 
     ``experiment``: a name (read from ``out/<name>/``), a results directory, or a spec
     (path/name/dict/:class:`Spec`) when ``profile`` is given. With ``profile`` only the cells
-    of that profile of the current spec are returned (others, e.g. from an older version of
-    the spec, are left out). Never runs anything."""
+    of that profile of the current spec are returned — every stored seed of its
+    configurations (environment, algorithm, hyper-parameters and defaults, episodes,
+    schedule, root seed), so runs with ``--seeds N`` count too; with ``seeds`` only seeds
+    ``0..seeds-1``. Cells of other configurations (an older version of the spec, another
+    profile) are left out. Never runs anything."""
     if profile is None and not isinstance(experiment, (Spec, dict)):
         p = Path(experiment)
         root = p if (p / "cells").is_dir() else Path(out) / str(experiment)
         return Store(root).load()
-    spec = load_spec(experiment, profile=profile or "full", seeds=seeds, catalogue=catalogue)
-    return Store(Path(out) / spec.name).load(c.id for c in expand(spec))
+    spec = load_spec(experiment, profile=profile or "full", catalogue=catalogue)
+    store = Store(Path(out) / spec.name)
+    df = store.load(store.matching(expand(spec)))
+    if seeds is not None and not df.empty:
+        df = df[df.seed < seeds].reset_index(drop=True)
+    return df

@@ -95,20 +95,34 @@ def _fmt(v) -> str:
     return str(v)
 
 
-def format_table(results: list[dict]) -> str:
-    rows = [("check", "result", "instances", "margins (measured)", "tol", "s", "statement")]
+def _margins(r: dict) -> list[str]:
+    m = r.get("margins", r.get("margin", ""))
+    if isinstance(m, dict):
+        return [f"{k}={_fmt(v)}" for k, v in m.items()]
+    return [_fmt(m)] if m != "" else []
+
+
+def format_table(results: list[dict], *, width: int = 100) -> str:
+    """One row per check (result, instances, tolerance, seconds, first margins), then each
+    check's statement and all its measured margins."""
+    import textwrap
+    rows = [("check", "result", "instances", "tol", "s", "margins (measured)")]
     for r in results:
-        margins = r.get("margins", r.get("margin", ""))
-        if isinstance(margins, dict):
-            margins = ", ".join(f"{k}={_fmt(v)}" for k, v in margins.items())
-        else:
-            margins = _fmt(margins)
-        stmt = str(r.get("error") or r.get("statement", "")).splitlines()[0][:200]
+        ms = _margins(r)
+        short = ", ".join(ms[:2]) + (f", ... (+{len(ms) - 2})" if len(ms) > 2 else "")
         rows.append((r["module"], "PASS" if r["passed"] else "FAIL",
-                     _fmt(r.get("instances", "")), margins, _fmt(r.get("tolerance", "")),
-                     f"{r['seconds']:.1f}", str(stmt)))
-    w = [max(len(row[i]) for row in rows) for i in range(6)]
-    lines = ["  ".join(row[i].ljust(w[i]) for i in range(6)) + "  " + row[6] for row in rows]
+                     _fmt(r.get("instances", "")), _fmt(r.get("tolerance", "")),
+                     f"{r['seconds']:.1f}", short))
+    w = [max(len(row[i]) for row in rows) for i in range(5)]
+    lines = ["  ".join(row[i].ljust(w[i]) for i in range(5)) + "  " + row[5] for row in rows]
     n_pass = sum(r["passed"] for r in results)
     lines.append(f"{n_pass}/{len(results)} checks passed")
+    lines.append("")
+    for r in results:
+        stmt = str(r.get("error") or r.get("statement", "")).splitlines()[0]
+        lines.append(f"{r['module']}: {stmt}")
+        body = "; ".join(_margins(r))
+        if body:
+            lines += textwrap.wrap(body, width=width, initial_indent="    ",
+                                   subsequent_indent="    ")
     return "\n".join(lines)

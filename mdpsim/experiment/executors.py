@@ -19,7 +19,7 @@ import os
 
 from ._engine import compute_cell
 
-__all__ = ["make_executor", "cpu_count", "InlineExecutor", "LocalExecutor", "DaskExecutor",
+__all__ = ["make_executor", "check_executor_args", "cpu_count", "InlineExecutor", "LocalExecutor", "DaskExecutor",
            "EXECUTORS"]
 
 EXECUTORS = ("local", "dask", "inline")
@@ -135,9 +135,8 @@ class DaskExecutor(InlineExecutor):
             self._cluster.close()
 
 
-def make_executor(kind: str = "local", *, workers: int | None = None,
-                  scheduler: str | None = None):
-    """``local`` (``workers=1`` runs inline), ``inline`` or ``dask``."""
+def check_executor_args(kind: str, workers, scheduler) -> None:
+    """One-line errors for bad executor options (before any work starts)."""
     if kind not in EXECUTORS:
         raise ValueError(f"executor must be one of {', '.join(EXECUTORS)}, got {kind!r}")
     if workers is not None and (isinstance(workers, bool) or int(workers) != workers
@@ -145,6 +144,12 @@ def make_executor(kind: str = "local", *, workers: int | None = None,
         raise ValueError(f"workers must be a positive integer, got {workers!r}")
     if scheduler and kind != "dask":
         raise ValueError("--scheduler needs --executor dask")
+
+
+def make_executor(kind: str = "local", *, workers: int | None = None,
+                  scheduler: str | None = None):
+    """``local`` (``workers=1`` runs inline), ``inline`` or ``dask``."""
+    check_executor_args(kind, workers, scheduler)
     if kind == "dask":
         return DaskExecutor(scheduler, workers)
     if kind == "inline" or workers == 1:

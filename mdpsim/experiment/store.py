@@ -130,6 +130,34 @@ class Store:
             return f"unreadable ({type(exc).__name__}: {str(exc).splitlines()[0][:120]})"
         return None
 
+    def matching(self, cells: Iterable[Cell]) -> list[str]:
+        """Ids of the stored cells with the same configuration as one of ``cells`` (all
+        content but the seed range), without overlaps: a seed stored in two files (batches
+        of different sizes) is taken from the first file in id order only if that file adds
+        no seed already taken; the chosen files cover each seed once."""
+        def key(content):
+            return canonical_json({k: v for k, v in content.items() if k != "seeds"})
+        wanted = {key(c.content) for c in cells}
+        taken: dict = {}
+        out = []
+        for cid in self.stored_ids():
+            try:
+                kv = pq.read_metadata(self.path(cid)).metadata or {}
+                content = json.loads(kv[_META_CELL])
+            except _READ_ERRORS:
+                out.append(cid)         # unreadable: load() reports it and leaves it out
+                continue
+            k = key(content)
+            if k not in wanted:
+                continue
+            seeds = set(range(*content["seeds"]))
+            have = taken.setdefault(k, set())
+            if seeds & have:
+                continue
+            have |= seeds
+            out.append(cid)
+        return out
+
     def scan(self, cells: Iterable[Cell]) -> Scan:
         cells = list(cells)
         wanted = {c.id for c in cells}

@@ -16,7 +16,7 @@ import traceback
 from pathlib import Path
 
 from ._engine import environment_info
-from .executors import make_executor
+from .executors import check_executor_args, make_executor
 from .progress import Progress
 from .spec import Spec, expand, load_spec
 from .store import Store, utc_now
@@ -99,6 +99,7 @@ def run_experiment(spec, *, profile: str = "full", seeds: int | None = None,
     ``runner`` replaces ``mdpsim.run`` (same signature; must be importable by workers);
     ``catalogue`` replaces the engine's algorithm catalogue for validation."""
     t_start = time.perf_counter()
+    check_executor_args(executor, workers, scheduler)
     if not isinstance(spec, Spec) or spec.profile != profile or seeds is not None:
         spec = load_spec(spec, profile=profile, seeds=seeds, catalogue=catalogue)
     cells = expand(spec)
