@@ -126,6 +126,33 @@ def test_cells_content_addressed_and_batches():
         load_spec(fake_spec(episodes=7), catalogue=cat).hash
 
 
+def test_profile_restricts_labels():
+    spec = fake_spec(profiles={"quick": {"episodes": 4, "seeds": 2, "algorithms": ["R2"],
+                                         "envs": ["g"]}})
+    cells = expand(load_spec(spec, profile="quick", catalogue=_fake_engine.CATALOGUE))
+    assert {(c.env_label, c.alg_label) for c in cells} == {("g", "R2")}
+    msg = _err(fake_spec(profiles={"quick": {"algorithms": ["nope"]}}), profile="quick",
+               catalogue=_fake_engine.CATALOGUE)
+    assert "profiles.quick.algorithms" in msg and "unknown label 'nope'" in msg
+
+
+def test_stale_locks(tmp_path):
+    from mdpsim.experiment import Store
+    st = Store(tmp_path / "x", stale_after=60.0)
+    st.create()
+    assert st.try_lock("c1") and not Store(tmp_path / "x").try_lock("c1")  # live owner
+    st.release("c1")
+    assert st.lock_owner("c1") is None
+    lock = st.locks_dir / "c2.lock"
+    lock.write_text(json.dumps({"host": "another-host", "pid": 1, "run": "r"}))
+    assert st.lock_owner("c2")["stale"] is False                # recent heartbeat
+    os.utime(lock, (time.time() - 120, time.time() - 120))
+    assert st.lock_owner("c2")["stale"] is True                 # silent for 2 min: taken over
+    assert st.try_lock("c2") and st.owns("c2")
+    lock.write_text(json.dumps({"host": st.host, "pid": 2**22 + 12345, "run": "r"}))
+    assert st.lock_owner("c2")["stale"] is True                 # same host, dead pid
+
+
 # ----------------------------------------------------------------- store, resume, changes
 def test_run_skip_and_load(tmp_path):
     out = tmp_path / "res"
@@ -239,6 +266,7 @@ def test_sigkill_mid_sweep_then_resume_equals_uninterrupted(tmp_path):
     p.wait()
     n_before = len(list(cells.glob("[!.]*.parquet")))
     assert 4 <= n_before < 12, n_before                         # killed mid-way
+    assert list((out / "fake" / "locks").glob("*.lock"))        # its claims are left behind
     rep = run_fake(spec, out)
     assert rep.already_stored == n_before and rep.computed == 12 - n_before
     assert not list(cells.glob(".tmp-*"))                       # dead writers' temp files gone
