@@ -27,21 +27,24 @@ import numpy as np
 from numba import njit
 
 import mdpsim
-from mdpsim.algorithms import get_algorithm
+from mdpsim.algorithms import HyperParameter
+from mdpsim.algorithms.ucbvi import UCBVI_CH, UCBVI_BF
 from mdpsim.algorithms.ucbvi import _plan as _ucbvi_plan, _observe as _ucbvi_observe
 
 STATEMENT = "UCBVI (paper constants): P[ Vbar_{k,h}(s) >= V*_h(s) for all k, h, s ] >= 1 - delta"
 
 ALGORITHMS = ("ucbvi_ch", "ucbvi_bf")
-_N = 11  # length of UCBVI's state tuple; the probe appends (Vstar, stats) at 11, 12
+_N = 13  # length of UCBVI's state tuple; the probe appends (Vstar, stats) at 13, 14
 
 
-@njit(cache=True)
+# not cached on disk: check modules are loaded from their file under a private name, which a
+# cache entry could not re-import (the engine compiles the probe's loop in-process as well)
+@njit
 def _probe_plan(state, theta, k, rng, pi):
     _ucbvi_plan(state[:_N], theta, k, rng, pi)
     V = state[9]
-    Vstar = state[11]
-    stats = state[12]           # [running min margin, uncapped count, total count, r_max]
+    Vstar = state[13]
+    stats = state[14]           # [running min margin, uncapped count, total count, r_max]
     H, S = Vstar.shape
     for h in range(H):
         cap = (H - h) * stats[3]
@@ -52,40 +55,35 @@ def _probe_plan(state, theta, k, rng, pi):
     return stats[0] if theta[theta.shape[0] - 1] == 0.0 else stats[1] / stats[2]
 
 
-@njit(cache=True)
+@njit
 def _probe_observe(state, theta, h, s, a, r, s_next):
     _ucbvi_observe(state[:_N], theta, h, s, a, r, s_next)
 
 
-def _probe(alg: str, mode: int):
-    base = get_algorithm(alg)
+class Probe(UCBVI_CH):
+    """UCBVI-CH or -BF (hyper-parameter ``variant``) reporting a running statistic over all
+    ``(k, h, s)`` as its estimate (``mode`` 0: min margin; 1: uncapped share). One class for
+    both variants and modes, so the engine compiles one loop."""
 
-    class Probe(base):
-        name = f"{alg}_optimism_probe{mode}"
-        plan = _probe_plan
-        observe = _probe_observe
+    name = "ucbvi_optimism_probe"
+    plan = _probe_plan
+    observe = _probe_observe
+    hyperparameters = UCBVI_CH.hyperparameters + (
+        HyperParameter("variant", "ch", str, "proposed", "UCBVI bonus: 'ch' or 'bf'",
+                       choices=("ch", "bf")),
+        HyperParameter("mode", 0, int, "proposed", "0: running min margin; 1: uncapped share",
+                       choices=(0, 1)),
+    )
 
-        @classmethod
-        def init_state(cls, info, hp):
-            vstar = np.array(mdpsim.solve(info.mdp).V, dtype=np.float64)
-            return base.init_state(info, hp) + (vstar, np.array([np.inf, 0.0, 0.0, info.r_hi]))
+    @classmethod
+    def init_state(cls, info, hp):
+        vstar = np.array(mdpsim.solve(info.mdp).V, dtype=np.float64)
+        return UCBVI_CH.init_state(info, hp) + (vstar, np.array([np.inf, 0.0, 0.0, info.r_hi]))
 
-        @classmethod
-        def theta(cls, info, hp):
-            return np.append(base.theta(info, hp), float(mode))
-
-    return Probe
-
-
-_PROBES: dict = {}
-
-
-def probe(alg: str, mode: int):
-    """The probe algorithm class for ``alg`` (``mode`` 0: running min margin; 1: uncapped
-    share), built once per process so its compiled loop is reused."""
-    if (alg, mode) not in _PROBES:
-        _PROBES[alg, mode] = _probe(alg, mode)
-    return _PROBES[alg, mode]
+    @classmethod
+    def theta(cls, info, hp):
+        base = UCBVI_BF if hp["variant"] == "bf" else UCBVI_CH
+        return np.append(base.theta(info, hp), float(hp["mode"]))
 
 
 def instances() -> dict:
@@ -94,8 +92,14 @@ def instances() -> dict:
 
 
 def _final(alg, mode, mdp, episodes, seeds, rng, delta, **hp):
-    df = mdpsim.run(probe(alg, mode), mdp, episodes=episodes, seeds=seeds, rng=rng,
-                    eval_every=[episodes], delta=delta, **hp)
+    """Per seed, the probe's statistic after ``episodes`` episodes (defaults: tuned constants
+    of ``alg``)."""
+    if "bonus_scale" not in hp:
+        hp["bonus_scale"] = {p.name: p.default
+                             for p in (UCBVI_BF if alg == "ucbvi_bf" else UCBVI_CH)
+                             .hyperparameters}["bonus_scale"]
+    df = mdpsim.run(Probe, mdp, episodes=episodes, seeds=seeds, rng=rng,
+                    eval_every=[episodes], delta=delta, variant=alg[-2:], mode=mode, **hp)
     return df.sort_values("seed")["estimate"].to_numpy()
 
 

@@ -174,3 +174,23 @@ def test_fit_slope_rejects_bad_input():
         fit_slope(k, np.ones((2, 99)))
     with pytest.raises(ValueError, match="increasing"):
         fit_slope(k[::-1], np.ones((2, 100)))
+
+
+@pytest.mark.parametrize("name", ["ucbvi_ch", "ucbvi_bf", "psrl", "optq", "greedy"])
+def test_policies_are_greedy_with_the_kernels_tie_rule(name):
+    """Each plan kernel writes out the greedy choice; it must be the planning kernels' rule
+    (lowest action within TIE_RTOL of the max), ties included (RiverSwim starts all tied)."""
+    from mdpsim.kernels.numba_backend import greedy
+    mdp = mdpsim.make("garnet", S=5, A=3, b=2, horizon=4, rng=5)
+    ag = mdpsim.agent(name, mdp, rng=1, episodes=50)
+    gen = np.random.default_rng(2)
+    for k in range(50):
+        pi = ag.policy()
+        Q = ag.state["Q"]
+        assert np.array_equal(pi.argmax(-1), greedy(Q)), k
+        s = 0
+        for h in range(mdp.horizon):
+            a = ag.act(h, s)
+            s2 = int(gen.integers(mdp.S))
+            ag.observe(h, s, a, float(mdp.R[s, a]), s2)
+            s = s2

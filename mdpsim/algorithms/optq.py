@@ -14,7 +14,9 @@ Per step ``h`` of an episode, after taking ``a`` in ``s`` and landing in ``s'``,
 from ``Q_h = V_h = V_max,h`` and ``V_H = 0``. The agent is greedy in ``Q_h`` (lowest index
 among ties). ``Q_h`` only changes when step ``h`` is taken, so the policy played in an
 episode is the greedy policy of the Q-table at the start of the episode: ``plan`` returns
-that table, and the engine evaluates it exactly.
+that table, and the engine evaluates it exactly. For the same reason ``V_h`` — read only at
+step ``h - 1`` of later episodes — is recomputed from ``Q_h`` by ``plan`` at the start of
+each episode rather than after each update: the same numbers, and a loop-free ``observe``.
 
 What follows the paper: the update, the learning rate, the form of the bonus and ``ι``,
 per-step (stage-dependent) tables, optimistic initialisation.
@@ -38,7 +40,7 @@ import math
 import numpy as np
 from numba import njit
 
-from ._common import greedy_at, set_onehot
+from ..kernels._common import TIE_RTOL
 from ._registry import Algorithm, HyperParameter, ModelInfo, register_algorithm
 
 __all__ = ["OptimisticQLearning"]
@@ -48,12 +50,29 @@ _EST, _IOTA, _SCALE, _WIDTH, _RHI, _CLIP_H = range(6)
 
 @njit(cache=True)
 def _plan(state, theta, k, rng, pi):
+    # (loops written out, no helpers: see the speed notes in mdpsim.algorithms._common)
     Q, V, N, R3, init = state
     H, S, A = Q.shape
+    clip_h = theta[_CLIP_H]
     for h in range(H):
+        vmax = (clip_h * H + (1.0 - clip_h) * (H - h)) * theta[_RHI]
         for s in range(S):
-            m, a = greedy_at(Q, h, s)
-            set_onehot(pi, h, s, a)
+            m = Q[h, s, 0]
+            for a in range(1, A):
+                m = max(m, Q[h, s, a])
+            # V_h(s) = min(V_max,h, max_a Q_h(s, a)): the paper updates it right after each
+            # update of Q_h(s, .); it is first read at step h - 1 of a *later* episode, so
+            # computing it here, at the start of the episode, is the same algorithm
+            V[h, s] = min(m, vmax)
+            thr = m - TIE_RTOL * (1.0 + abs(m))
+            ab = 0
+            for a in range(A):
+                if Q[h, s, a] >= thr:
+                    ab = a
+                    break
+            for a in range(A):
+                pi[h, s, a] = 0.0
+            pi[h, s, ab] = 1.0
     acc = 0.0
     for s in range(S):
         acc += init[s] * V[0, s]
@@ -62,22 +81,16 @@ def _plan(state, theta, k, rng, pi):
 
 @njit(cache=True)
 def _observe(state, theta, h, s, a, r, s_next):
-    # branch-free (see mdpsim.algorithms._common): est and clip are 0/1 flags in theta
+    # loop- and branch-free (est is a 0/1 flag): see mdpsim.algorithms._common
     Q, V, N, R3, init = state
     H = Q.shape[0]
     N[h, s, a] += 1.0
     t = N[h, s, a]
     alpha = (H + 1.0) / (H + t)
-    b = theta[_SCALE] * theta[_WIDTH] * math.sqrt(H ** 3 * theta[_IOTA] / t)
+    b = theta[_SCALE] * theta[_WIDTH] * math.sqrt(float(H) ** 3 * theta[_IOTA] / t)
     est = theta[_EST]
     rr = est * r + (1.0 - est) * R3[min(h, R3.shape[0] - 1), s, a]
     Q[h, s, a] = (1.0 - alpha) * Q[h, s, a] + alpha * (rr + V[h + 1, s_next] + b)
-    clip_h = theta[_CLIP_H]
-    vmax = (clip_h * H + (1.0 - clip_h) * (H - h)) * theta[_RHI]
-    m = Q[h, s, 0]
-    for j in range(1, Q.shape[2]):
-        m = max(m, Q[h, s, j])
-    V[h, s] = min(m, vmax)
 
 
 @register_algorithm

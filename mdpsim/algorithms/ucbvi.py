@@ -49,7 +49,8 @@ import math
 import numpy as np
 from numba import njit
 
-from ._common import greedy_at, empirical_state, count_transition, count_reward, set_onehot
+from ..kernels._common import TIE_RTOL
+from ._common import empirical_state, count_transition, count_reward
 from ._registry import Algorithm, HyperParameter, ModelInfo, register_algorithm
 
 __all__ = ["UCBVI_CH", "UCBVI_BF"]
@@ -60,7 +61,8 @@ _EST, _L, _SCALE, _WIDTH, _RHI, _BF, _MONO, _CLIP_H, _SA = range(9)
 
 @njit(cache=True)
 def _plan(state, theta, k, rng, pi):
-    N, Nsas, succ, nsucc, Rsum, NR, R3, init, Q, V, Nh = state
+    # Loops are written out, helpers avoided: see the speed notes in mdpsim.algorithms._common.
+    N, Nsas, succ, nsucc, Rsum, NR, R3, init, Q, V, Nh, B, phat = state
     H, S, A = Q.shape
     est = theta[_EST] != 0.0
     L = theta[_L]
@@ -71,6 +73,16 @@ def _plan(state, theta, k, rng, pi):
     bf = theta[_BF] != 0.0
     mono = theta[_MONO] != 0.0
     cap3 = 1.0e4 * wH ** 3 * theta[_SA] * S * L * L  # 100^2 H^3 S^2 A L^2 (theta[_SA] = S A)
+    # once per (stage, s, a): P̂ by successor slot, phat[i] = Nsas[succ[i]] / N, and the
+    # h-independent part of the bonus, B = 7 wH L / sqrt(N) (CH) or 14 wH L / (3 N) (BF)
+    for hs in range(N.shape[0]):
+        for s in range(S):
+            for a in range(A):
+                n = N[hs, s, a]
+                if n > 0.0:
+                    B[hs, s, a] = 14.0 * wH * L / (3.0 * n) if bf else 7.0 * wH * L / math.sqrt(n)
+                    for i in range(nsucc[hs, s, a]):
+                        phat[hs, s, a, i] = Nsas[hs, s, a, succ[hs, s, a, i]] / n
     for s in range(S):
         V[H, s] = 0.0
     for h in range(H - 1, -1, -1):
@@ -78,34 +90,30 @@ def _plan(state, theta, k, rng, pi):
         hr = min(h, R3.shape[0] - 1)
         vmax = H * r_hi if theta[_CLIP_H] != 0.0 else (H - h) * r_hi
         for s in range(S):
+            vbest = -np.inf
             for a in range(A):
                 n = N[hs, s, a]
                 q = vmax
                 if n > 0.0:
-                    # (loops written out: see the speed notes in mdpsim.algorithms._common)
                     m = 0.0                                   # (P̂ V_{h+1})(s, a)
                     for i in range(nsucc[hs, s, a]):
-                        y = succ[hs, s, a, i]
-                        m += Nsas[hs, s, a, y] * V[h + 1, y]
-                    m /= n
+                        m += phat[hs, s, a, i] * V[h + 1, succ[hs, s, a, i]]
                     if bf:
                         var = 0.0                             # Var_{P̂}(V_{h+1})
                         extra = 0.0                           # P̂ min(cap3 / N'_{h+1}, (wH)^2)
                         for i in range(nsucc[hs, s, a]):
                             y = succ[hs, s, a, i]
                             d = V[h + 1, y] - m
-                            var += Nsas[hs, s, a, y] * d * d
+                            var += phat[hs, s, a, i] * d * d
                             ny = Nh[h + 1, y]
                             t = wH * wH
                             if ny > 0.0:
                                 t = min(t, cap3 / ny)
-                            extra += Nsas[hs, s, a, y] * t
-                        var /= n
-                        extra /= n
-                        b = (math.sqrt(8.0 * L * var / n) + 14.0 * wH * L / (3.0 * n)
+                            extra += phat[hs, s, a, i] * t
+                        b = (math.sqrt(8.0 * L * var / n) + B[hs, s, a]
                              + math.sqrt(8.0 * extra / n))
                     else:
-                        b = 7.0 * wH * L / math.sqrt(n)
+                        b = B[hs, s, a]
                     r = R3[hr, s, a]
                     if est:
                         nr = NR[hr, s, a]
@@ -116,9 +124,18 @@ def _plan(state, theta, k, rng, pi):
                 if mono:
                     q = min(q, Q[h, s, a])
                 Q[h, s, a] = q
-            vbest, abest = greedy_at(Q, h, s)
+                vbest = max(vbest, q)
+            # greedy action: the lowest index within TIE_RTOL (1 + |max|) of the max
+            thr = vbest - TIE_RTOL * (1.0 + abs(vbest))
+            abest = 0
+            for a in range(A):
+                if Q[h, s, a] >= thr:
+                    abest = a
+                    break
             V[h, s] = vbest
-            set_onehot(pi, h, s, abest)
+            for a in range(A):
+                pi[h, s, a] = 0.0
+            pi[h, s, abest] = 1.0
     acc = 0.0
     for s in range(S):
         acc += init[s] * V[0, s]
@@ -127,7 +144,7 @@ def _plan(state, theta, k, rng, pi):
 
 @njit(cache=True)
 def _observe(state, theta, h, s, a, r, s_next):
-    N, Nsas, succ, nsucc, Rsum, NR, R3, init, Q, V, Nh = state
+    N, Nsas, succ, nsucc, Rsum, NR, R3, init, Q, V, Nh, B, phat = state
     count_transition(N, Nsas, succ, nsucc, h, s, a, s_next)
     count_reward(Rsum, NR, h, s, a, r)
     Nh[0, s] += np.float64(h == 0)
@@ -155,7 +172,8 @@ def _common_hps(scale_default, scale_doc):
 
 class _UCBVIBase(Algorithm):
     needs_episodes = True
-    state_fields = ("N", "Nsas", "succ", "nsucc", "Rsum", "NR", "R3", "init", "Q", "V", "Nh")
+    state_fields = ("N", "Nsas", "succ", "nsucc", "Rsum", "NR", "R3", "init", "Q", "V", "Nh",
+                    "bonus_buffer", "phat_buffer")
     plan = _plan
     observe = _observe
     _bf = 0.0
@@ -167,7 +185,9 @@ class _UCBVIBase(Algorithm):
         for h in range(H):
             Q[h] = (H if hp["clip"] == "H" else H - h) * info.r_hi
         return empirical_state(info) + (info.R3.copy(), info.init.copy(), Q,
-                                        np.zeros((H + 1, S)), np.zeros((H + 1, S)))
+                                        np.zeros((H + 1, S)), np.zeros((H + 1, S)),
+                                        np.zeros((info.n_ps, S, A)),
+                                        np.zeros((info.n_ps, S, A, S + 1)))
 
     @classmethod
     def theta(cls, info: ModelInfo, hp: dict) -> np.ndarray:

@@ -39,6 +39,7 @@ by ``plan``) or, with probability ``q``, ``pi_alt`` — whose exact value
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import inspect
 import pathlib
 import threading
@@ -191,14 +192,41 @@ def _episode_loop(state, theta, env, K, rec, vstar, rng, noise, always_eval):
         s = _inv_cdf(init, rng.random())
         ret = 0.0
         for h in range(H):
-            a = _icdf_pi(pi, h, s, rng.random())
+            # inverse-CDF draws written out (as helpers taking arrays they cost ~2x per step:
+            # see the speed notes in mdpsim.algorithms._common); semantics of _inv_cdf
+            u = rng.random()
+            c = 0.0
+            a = -1
+            for b in range(A):
+                p = pi[h, s, b]
+                if p > 0.0:
+                    c += p
+                    a = b
+                    if u < c:
+                        break
             hp = min(h, n_p - 1)
             u = rng.random()
-            if dense:   # (the branch is written here: as a helper it cost 2x per step)
-                s2 = _icdf_dense(P, hp, s, a, u)
+            c = 0.0
+            if dense:
+                s2 = -1
+                for y in range(S):
+                    p = P[hp, s, a, y]
+                    if p > 0.0:
+                        c += p
+                        s2 = y
+                        if u < c:
+                            break
             else:
                 row = (hp * S + s) * A + a
-                s2 = _icdf_csr(indices, probs, indptr[row], indptr[row + 1], u)
+                kk = -1
+                for kk_ in range(indptr[row], indptr[row + 1]):
+                    p = probs[kk_]
+                    if p > 0.0:
+                        c += p
+                        kk = kk_
+                        if u < c:
+                            break
+                s2 = indices[kk]
             r = R3[min(h, R3.shape[0] - 1), s, a]
             if noise:
                 r = 1.0 if rng.random() < r else 0.0
@@ -229,11 +257,21 @@ _LOCK = threading.Lock()
 
 
 def _source_tag(algo) -> str | None:
-    """Hash of the files whose kernels get compiled into ``algo``'s loop (None: not in a file)."""
+    """Hash of the files whose kernels get compiled into ``algo``'s loop; ``None`` (compile
+    without the disk cache) when a kernel's module cannot be re-imported by name."""
     h = hashlib.sha1()
+    kernels = [f for f in (algo.plan, algo.observe, algo.report) if f is not None]
+    for f in kernels:
+        # a cached loop is reloaded by importing the kernels' module by name: only modules
+        # that can be imported that way (not __main__, not files loaded under a private name)
+        name = getattr(f.py_func, "__module__", None)
+        try:
+            if name is None or name == "__main__" or importlib.util.find_spec(name) is None:
+                return None
+        except (ImportError, ValueError):
+            return None
     try:
-        files = {pathlib.Path(inspect.getfile(f.py_func)).resolve()
-                 for f in (algo.plan, algo.observe, algo.report) if f is not None}
+        files = {pathlib.Path(inspect.getfile(f.py_func)).resolve() for f in kernels}
     except (OSError, TypeError):
         return None
     for p in sorted(files | set(_TRACKED)):

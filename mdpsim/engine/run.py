@@ -242,19 +242,21 @@ def run(algorithm, mdp, *, episodes: int, seeds=1, rng=0, eval_every="auto",
 def _frame(algo, mdp, hp, idx, root, rec, vstar, outs, noise) -> pd.DataFrame:
     n = rec.shape[0]
     m = len(idx)
-    cat = lambda v: pd.Categorical([v] * (n * m))  # noqa: E731
+    def cat(v):  # a constant column, as a categorical (no per-row Python objects)
+        return pd.Categorical.from_codes(np.zeros(n * m, dtype=np.int8), categories=[v])
+
     cols = {
         "algorithm": cat(algo.name),
         "env": cat(mdp.name or "TabularMDP"),
     }
     for k, v in hp.items():
-        cols[k] = pd.Categorical([v] * (n * m)) if isinstance(v, str) else np.full(n * m, v)
+        cols[k] = cat(v) if isinstance(v, str) else np.full(n * m, v)
     cols["params"] = cat(json.dumps(hp, sort_keys=True))
     cols["reconstructed"] = cat(",".join(algo.reconstructed))
     cols["reward_noise"] = cat("bernoulli" if noise else "none")
     cols["seed"] = np.repeat(np.asarray(idx, dtype=np.int64), n)
     keys = [",".join(str(x) for x in seed_sequence(root, i).spawn_key) for i in idx]
-    cols["spawn_key"] = pd.Categorical(np.repeat(np.asarray(keys, dtype=object), n))
+    cols["spawn_key"] = pd.Categorical.from_codes(np.repeat(np.arange(m), n), categories=keys)
     cols["root_entropy"] = cat(str(root.entropy))
     cols["episode"] = np.tile(rec, m)
     cols["value"] = np.concatenate([o[0] for o in outs])
