@@ -313,7 +313,7 @@ def parse_spec(raw: Mapping, *, profile: str = "full", seeds: int | None = None,
     for k in ("episodes", "seeds", "seed_batch"):
         if k in merged and (not _is_int(merged[k]) or merged[k] <= 0):
             err(field_name(k), f"must be a positive integer, got {merged[k]!r}")
-    merged.setdefault("seed_batch", min(merged["seeds"], 5))
+    merged.setdefault("seed_batch", 5)   # fixed, so --seeds N keeps the earlier batches
     eval_every = merged.get("eval_every", "auto")
     K = merged["episodes"]
     ok = (_is_int(eval_every) and eval_every > 0) or eval_every in ("auto", "every", "log") \
