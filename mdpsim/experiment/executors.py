@@ -106,7 +106,13 @@ class DaskExecutor(InlineExecutor):
         self._distributed = distributed
         self._cluster = None
         if scheduler:
-            self._client = distributed.Client(scheduler, timeout="30s")
+            try:
+                self._client = distributed.Client(scheduler, timeout="30s")
+            except (OSError, TimeoutError) as exc:
+                raise ValueError(f"cannot reach the Dask scheduler at {scheduler} "
+                                 f"({type(exc).__name__}); start one (`dask scheduler` and "
+                                 f"`dask worker ADDR`) or leave out --scheduler for a local "
+                                 f"cluster") from None
         else:
             n = int(workers) if workers else cpu_count()
             self._cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1,
@@ -119,7 +125,8 @@ class DaskExecutor(InlineExecutor):
 
     def submit(self, cell, runner=None):
         return self._client.submit(compute_cell, dict(cell.content), cell.id, runner,
-                                   self.threads, self.run_id, pure=False, key=f"mdpsim-{cell.id}-{os.urandom(4).hex()}")
+                                   self.threads, self.run_id, pure=False,
+                                   key=f"mdpsim-{cell.id}-{os.urandom(4).hex()}")
 
     def wait(self, futures, timeout):
         try:
