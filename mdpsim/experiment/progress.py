@@ -80,7 +80,7 @@ class Progress:
         self._drawn = True
 
     def close(self) -> None:
-        if not self.enabled:
+        if not self.enabled or (self.done == self.start and not self._drawn):
             return
         if self.tty or self._last_done != self.done:
             self.draw(force=True)
