@@ -128,13 +128,25 @@ def _cmd_figs(args) -> int:
     if not names:
         raise UserError("no figure scripts found (paper_figs/*.py); run from the mdpsim "
                         "repository root or set MDPSIM_PROJECT")
+    made = 0
     for name in names:
-        result = run_figure(find_figure(name), results=args.out, figdir=args.figdir,
-                            profile=args.profile)
+        try:
+            result = run_figure(find_figure(name), results=args.out, figdir=args.figdir,
+                                profile=args.profile)
+        except ValueError as exc:
+            if args.names or args.debug:   # asked for by name: the error is the answer
+                raise
+            print(f"mdpsim: skipped figure {name}: {str(exc).splitlines()[0]}",
+                  file=sys.stderr)
+            continue
+        made += 1
         if result.get("summary"):
             print(result["summary"])
         for p in result.get("paths", []):
             print(f"figure: {p}")
+    if not made:
+        raise UserError(f"no figure could be drawn from the results under {args.out}/; run "
+                        f"the experiments first (mdpsim run NAME)")
     return 0
 
 
