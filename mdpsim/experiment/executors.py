@@ -33,12 +33,6 @@ def cpu_count() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _warm(_=None) -> int:
-    """Import the package in a worker (loads the cached kernels); returns the worker pid."""
-    import mdpsim  # noqa: F401
-    return os.getpid()
-
-
 class InlineExecutor:
     """Run each cell synchronously at submission (no processes)."""
 

@@ -23,7 +23,6 @@ import dataclasses
 import json
 import os
 import socket
-import sys
 import time
 import warnings
 from pathlib import Path
