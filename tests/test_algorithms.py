@@ -194,3 +194,59 @@ def test_policies_are_greedy_with_the_kernels_tie_rule(name):
             s2 = int(gen.integers(mdp.S))
             ag.observe(h, s, a, float(mdp.R[s, a]), s2)
             s = s2
+
+
+def _ucbvi_numpy(st, theta, bf):
+    """UCBVI's recursion (Algorithms 2-4 of arXiv:1703.05449, clip 'remaining', monotone) in
+    plain NumPy, from the statistics in ``st`` (an Agent.state before planning)."""
+    from mdpsim.algorithms.ucbvi import _L, _SCALE, _WIDTH, _RHI
+    N, Nsas, Nh, R3, Qprev = st["N"], st["Nsas"], st["Nh"], st["R3"], st["Q"]
+    H, S, A = Qprev.shape
+    L, c, wH, r_hi = theta[_L], theta[_SCALE], theta[_WIDTH] * H, theta[_RHI]
+    V = np.zeros((H + 1, S))
+    Q = np.empty((H, S, A))
+    for h in range(H - 1, -1, -1):
+        hs, hr = min(h, N.shape[0] - 1), min(h, R3.shape[0] - 1)
+        vmax = (H - h) * r_hi
+        for s in range(S):
+            for a in range(A):
+                n = N[hs, s, a]
+                q = vmax
+                if n > 0:
+                    p = Nsas[hs, s, a] / n
+                    m = p @ V[h + 1]
+                    if bf:
+                        var = p @ (V[h + 1] - m) ** 2
+                        with np.errstate(divide="ignore"):
+                            t = np.where(Nh[h + 1] > 0, np.minimum(
+                                1e4 * wH ** 3 * S * S * A * L * L / Nh[h + 1], wH * wH),
+                                wH * wH)
+                        b = (np.sqrt(8 * L * var / n) + 14 * wH * L / (3 * n)
+                             + np.sqrt(8 * (p @ t) / n))
+                    else:
+                        b = 7 * wH * L / np.sqrt(n)
+                    q = min(vmax, R3[hr, s, a] + m + c * b)
+                Q[h, s, a] = min(q, Qprev[h, s, a])
+        V[h] = Q[h].max(-1)
+    return Q
+
+
+@pytest.mark.parametrize("S", [6, 20])          # dense P̂ rows (S <= 16) and successor slots
+@pytest.mark.parametrize("name", ["ucbvi_ch", "ucbvi_bf"])
+def test_ucbvi_plan_matches_a_numpy_implementation(name, S):
+    mdp = mdpsim.make("garnet", S=S, A=3, b=4, horizon=6, rng=S)
+    ag = mdpsim.agent(name, mdp, rng=0, episodes=400, bonus_scale=0.3)
+    gen = np.random.default_rng(1)
+    for k in range(40):
+        before = ag.state
+        ag.policy()
+        want = _ucbvi_numpy(before, ag._theta, name == "ucbvi_bf")
+        got = ag.state["Q"]
+        assert np.max(np.abs(got - want)) <= 1e-12 * (1 + np.abs(want).max()), k
+        s = 0
+        for h in range(mdp.horizon):
+            a = ag.act(h, s)
+            nxt, pr = mdp.successors.row(0, s, a)
+            s2 = int(nxt[mdpsim.engine.reference.inv_cdf(pr.tolist(), gen.random())])
+            ag.observe(h, s, a, float(mdp.R[s, a]), s2)
+            s = s2

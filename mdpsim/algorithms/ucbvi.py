@@ -57,6 +57,9 @@ __all__ = ["UCBVI_CH", "UCBVI_BF"]
 
 # theta layout
 _EST, _L, _SCALE, _WIDTH, _RHI, _BF, _MONO, _CLIP_H, _SA = range(9)
+#: up to this many states, P̂ rows are stored dense for planning (fixed-length inner loops);
+#: above, by observed successor (O(#successors) per row)
+_DENSE_ROWS_MAX = 16
 
 
 @njit(cache=True)
@@ -73,16 +76,22 @@ def _plan(state, theta, k, rng, pi):
     bf = theta[_BF] != 0.0
     mono = theta[_MONO] != 0.0
     cap3 = 1.0e4 * wH ** 3 * theta[_SA] * S * L * L  # 100^2 H^3 S^2 A L^2 (theta[_SA] = S A)
-    # once per (stage, s, a): P̂ by successor slot, phat[i] = Nsas[succ[i]] / N, and the
-    # h-independent part of the bonus, B = 7 wH L / sqrt(N) (CH) or 14 wH L / (3 N) (BF)
+    # once per (stage, s, a): the h-independent part of the bonus, B = 7 wH L / sqrt(N) (CH)
+    # or 14 wH L / (3 N) (BF), and P̂ — as a dense row phat[y] = Nsas[y] / N when S is small
+    # (a fixed-length inner loop), else by successor slot, phat[i] = Nsas[succ[i]] / N
+    dense_rows = S <= _DENSE_ROWS_MAX
     for hs in range(N.shape[0]):
         for s in range(S):
             for a in range(A):
                 n = N[hs, s, a]
                 if n > 0.0:
                     B[hs, s, a] = 14.0 * wH * L / (3.0 * n) if bf else 7.0 * wH * L / math.sqrt(n)
-                    for i in range(nsucc[hs, s, a]):
-                        phat[hs, s, a, i] = Nsas[hs, s, a, succ[hs, s, a, i]] / n
+                    if dense_rows:
+                        for y in range(S):
+                            phat[hs, s, a, y] = Nsas[hs, s, a, y] / n
+                    else:
+                        for i in range(nsucc[hs, s, a]):
+                            phat[hs, s, a, i] = Nsas[hs, s, a, succ[hs, s, a, i]] / n
     for s in range(S):
         V[H, s] = 0.0
     for h in range(H - 1, -1, -1):
@@ -96,20 +105,25 @@ def _plan(state, theta, k, rng, pi):
                 q = vmax
                 if n > 0.0:
                     m = 0.0                                   # (P̂ V_{h+1})(s, a)
-                    for i in range(nsucc[hs, s, a]):
-                        m += phat[hs, s, a, i] * V[h + 1, succ[hs, s, a, i]]
+                    if dense_rows:
+                        for y in range(S):
+                            m += phat[hs, s, a, y] * V[h + 1, y]
+                    else:
+                        for i in range(nsucc[hs, s, a]):
+                            m += phat[hs, s, a, i] * V[h + 1, succ[hs, s, a, i]]
                     if bf:
                         var = 0.0                             # Var_{P̂}(V_{h+1})
                         extra = 0.0                           # P̂ min(cap3 / N'_{h+1}, (wH)^2)
                         for i in range(nsucc[hs, s, a]):
                             y = succ[hs, s, a, i]
+                            py = phat[hs, s, a, y] if dense_rows else phat[hs, s, a, i]
                             d = V[h + 1, y] - m
-                            var += phat[hs, s, a, i] * d * d
+                            var += py * d * d
                             ny = Nh[h + 1, y]
                             t = wH * wH
                             if ny > 0.0:
                                 t = min(t, cap3 / ny)
-                            extra += phat[hs, s, a, i] * t
+                            extra += py * t
                         b = (math.sqrt(8.0 * L * var / n) + B[hs, s, a]
                              + math.sqrt(8.0 * extra / n))
                     else:
@@ -127,11 +141,10 @@ def _plan(state, theta, k, rng, pi):
                 vbest = max(vbest, q)
             # greedy action: the lowest index within TIE_RTOL (1 + |max|) of the max
             thr = vbest - TIE_RTOL * (1.0 + abs(vbest))
-            abest = 0
-            for a in range(A):
+            abest = A - 1
+            for a in range(A - 1, -1, -1):
                 if Q[h, s, a] >= thr:
                     abest = a
-                    break
             V[h, s] = vbest
             for a in range(A):
                 pi[h, s, a] = 0.0
