@@ -8,7 +8,7 @@ its baseline, with V^b unknown (threshold (1 - α) × an upper confidence bound,
 component bounded below), counts seeded with the data; the constraint is measured against the
 behaviour policy's true value (1 - α) V^{π^β}, V^{π^β} = 0.7 V*. Expected: violations fall to
 ~0 above a threshold n (for small n the estimated baseline itself is below the level: see
-"Baseline (π̂)"); regret approaches the known-baseline run. K = 10^4, 50 seeds, α = 0.1.
+"Baseline (π̂)"); regret approaches the known-baseline run. K = 5000, 50 seeds, α = 0.1.
 
 Figure: paper_figs/stepmix_offline.py.
 """
@@ -37,7 +37,7 @@ SPEC = {
         "StepMix-known": {"algorithm": "stepmix", "params": _COMMON},
         "EpsMix-known": {"algorithm": "epsmix", "params": _COMMON},
     },
-    "episodes": 10_000,
+    "episodes": 5_000,
     "seeds": 50,
     "seed_batch": 25,
     "eval_every": ["log", 30],

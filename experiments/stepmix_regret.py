@@ -50,7 +50,7 @@ SPEC = {
                      "params": {"baseline_fraction": 0.7, "alpha": 0.1}},
     },
     "episodes": 100_000,
-    "seeds": 50,
+    "seeds": 20,
     "seed_batch": 10,
     "eval_every": ["log", 150],
     "profiles": {
