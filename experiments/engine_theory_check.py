@@ -12,7 +12,7 @@ Two ways to run it:
 
 * ``python experiments/engine_theory_check.py`` runs every (environment, algorithm) with
   ``mdpsim.run`` directly, fits the slopes (``mdpsim.theory.fit_slope``) and writes
-  ``experiments/results/engine_theory_check.{csv,md}``;
+  ``benchmarks/results/engine_theory_check.{csv,md}``;
 * as an experiment spec (``SPEC`` below): ``mdpsim run engine_theory_check`` stores the
   curves in the results store like any other experiment.
 """
@@ -68,7 +68,7 @@ def main(episodes: int = 100_000, seeds: int = 20, threads: int | None = None) -
     import mdpsim
     from mdpsim.theory import fit_slope
 
-    out = Path(__file__).resolve().parent / "results"
+    out = Path(__file__).resolve().parents[1] / "benchmarks" / "results"  # tracked in git
     out.mkdir(exist_ok=True)
     rows = []
     for env_label, e in _ENVS.items():

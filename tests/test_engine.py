@@ -225,8 +225,13 @@ def test_schedule():
 # ------------------------------------------------------------------------------ Agent
 def test_agent_facade_protocol():
     mdp = INSTANCES["riverswim"]
+    # without an episode budget UCBVI uses the anytime log term L_k = ln(5 S A k H / δ)
+    anytime = mdpsim.agent("ucbvi", mdp, rng=0)
+    known = mdpsim.agent("ucbvi", mdp, rng=0, episodes=10 ** 6)
+    assert anytime.policy().shape == known.policy().shape
+    assert anytime.estimate <= known.estimate       # L_1 < L_K: smaller bonus, same cap
     with pytest.raises(ValueError, match="episodes"):
-        mdpsim.agent("ucbvi", mdp, rng=0)
+        mdpsim.agent("ucbvi", mdp, rng=0, episodes=0)
     ag = mdpsim.agent("ucbvi", mdp, rng=0, episodes=10)
     with pytest.raises(ValueError, match="observe"):
         ag.observe(0, 0, 0, 0.0, 0)

@@ -32,6 +32,8 @@ Reconstructed / ours:
 * Rewards: the known mean ``R[h, s, a]`` is used by default (the paper's rewards are
   deterministic, so it is the observed reward); ``estimate_rewards=True`` uses the observed
   reward. For rewards outside [0, 1] the bonus is scaled by ``w = r_hi - r_lo``.
+* Unknown episode budget (:func:`mdpsim.agent` without ``episodes``): ``ι_k = ln(S A k H / p)``
+  at episode ``k`` (anytime) replaces ``T = K H``.
 """
 from __future__ import annotations
 
@@ -45,14 +47,17 @@ from ._registry import Algorithm, HyperParameter, ModelInfo, register_algorithm
 
 __all__ = ["OptimisticQLearning"]
 
-_EST, _IOTA, _SCALE, _WIDTH, _RHI, _CLIP_H = range(6)
+_EST, _IOTA, _SCALE, _WIDTH, _RHI, _CLIP_H, _DELTA, _ANYTIME = range(8)
 
 
 @njit(cache=True)
 def _plan(state, theta, k, rng, pi):
     # (loops written out, no helpers: see the speed notes in mdpsim.algorithms._common)
-    Q, V, N, R3, init = state
+    Q, V, N, R3, init, iota = state
     H, S, A = Q.shape
+    # ι = ln(S A T / p); without an episode budget (Agent without episodes) T = k H
+    iota[0] = theta[_IOTA] if theta[_ANYTIME] == 0.0 else math.log(
+        S * A * (k + 1.0) * H / theta[_DELTA])
     clip_h = theta[_CLIP_H]
     for h in range(H):
         vmax = (clip_h * H + (1.0 - clip_h) * (H - h)) * theta[_RHI]
@@ -82,12 +87,12 @@ def _plan(state, theta, k, rng, pi):
 @njit(cache=True)
 def _observe(state, theta, h, s, a, r, s_next):
     # loop- and branch-free (est is a 0/1 flag): see mdpsim.algorithms._common
-    Q, V, N, R3, init = state
+    Q, V, N, R3, init, iota = state
     H = Q.shape[0]
     N[h, s, a] += 1.0
     t = N[h, s, a]
     alpha = (H + 1.0) / (H + t)
-    b = theta[_SCALE] * theta[_WIDTH] * math.sqrt(float(H) ** 3 * theta[_IOTA] / t)
+    b = theta[_SCALE] * theta[_WIDTH] * math.sqrt(float(H) ** 3 * iota[0] / t)
     est = theta[_EST]
     rr = est * r + (1.0 - est) * R3[min(h, R3.shape[0] - 1), s, a]
     Q[h, s, a] = (1.0 - alpha) * Q[h, s, a] + alpha * (rr + V[h + 1, s_next] + b)
@@ -119,8 +124,8 @@ class OptimisticQLearning(Algorithm):
                        "use the observed reward in the update instead of the known mean"),
     )
     reconstructed = ("optq_theory_constant_c",)
-    needs_episodes = True
-    state_fields = ("Q", "V", "N", "R3", "init")
+    needs_episodes = False   # anytime ι_k without a budget (see the module docstring)
+    state_fields = ("Q", "V", "N", "R3", "init", "iota")
     plan = _plan
     observe = _observe
 
@@ -133,16 +138,18 @@ class OptimisticQLearning(Algorithm):
             vmax = (H if hp["clip"] == "H" else H - h) * info.r_hi
             Q[h] = vmax
             V[h] = vmax
-        return (Q, V, np.zeros((H, S, A)), info.R3.copy(), info.init.copy())
+        return (Q, V, np.zeros((H, S, A)), info.R3.copy(), info.init.copy(), np.zeros(1))
 
     @classmethod
     def theta(cls, info: ModelInfo, hp: dict) -> np.ndarray:
         T = max(info.K, 1) * info.H
-        th = np.zeros(6)
+        th = np.zeros(8)
         th[_EST] = float(hp["estimate_rewards"])
         th[_IOTA] = math.log(info.S * info.A * T / hp["delta"])
         th[_SCALE] = hp["bonus_scale"]
         th[_WIDTH] = info.r_hi - info.r_lo
         th[_RHI] = info.r_hi
         th[_CLIP_H] = float(hp["clip"] == "H")
+        th[_DELTA] = hp["delta"]
+        th[_ANYTIME] = float(info.K <= 0)
         return th

@@ -41,6 +41,9 @@ What is ours (documented choices, ``source="proposed"``):
 * ``estimate_rewards=True``: the empirical mean reward plus a Hoeffding reward bonus
   ``c w sqrt(L / (2 N_R))`` (``r_hi`` before the first observation), capped at ``r_hi``.
 * Stage-dependent P: counts (and ``P̂``) are kept per step instead of pooled.
+* Unknown episode budget (:func:`mdpsim.agent` without ``episodes``): the anytime log term
+  ``L_k = ln(5 S A k H / δ)`` at episode ``k`` replaces ``T = K H``. :func:`mdpsim.run`
+  always knows K and uses the paper's ``L``.
 """
 from __future__ import annotations
 
@@ -56,7 +59,7 @@ from ._registry import Algorithm, HyperParameter, ModelInfo, register_algorithm
 __all__ = ["UCBVI_CH", "UCBVI_BF"]
 
 # theta layout
-_EST, _L, _SCALE, _WIDTH, _RHI, _BF, _MONO, _CLIP_H, _SA = range(9)
+_EST, _L, _SCALE, _WIDTH, _RHI, _BF, _MONO, _CLIP_H, _SA, _DELTA, _ANYTIME = range(11)
 #: up to this many states, P̂ rows are stored dense for planning (fixed-length inner loops);
 #: above, by observed successor (O(#successors) per row)
 _DENSE_ROWS_MAX = 16
@@ -69,6 +72,8 @@ def _plan(state, theta, k, rng, pi):
     H, S, A = Q.shape
     est = theta[_EST] != 0.0
     L = theta[_L]
+    if theta[_ANYTIME] != 0.0:   # episode budget unknown (Agent without episodes): T = k H
+        L = math.log(5.0 * theta[_SA] * (k + 1) * H / theta[_DELTA])
     c = theta[_SCALE]
     w = theta[_WIDTH]
     wH = w * H
@@ -184,7 +189,7 @@ def _common_hps(scale_default, scale_doc):
 
 
 class _UCBVIBase(Algorithm):
-    needs_episodes = True
+    needs_episodes = False   # anytime L_k without a budget (see the module docstring)
     state_fields = ("N", "Nsas", "succ", "nsucc", "Rsum", "NR", "R3", "init", "Q", "V", "Nh",
                     "bonus_buffer", "phat_buffer")
     plan = _plan
@@ -206,7 +211,7 @@ class _UCBVIBase(Algorithm):
     def theta(cls, info: ModelInfo, hp: dict) -> np.ndarray:
         T = max(info.K, 1) * info.H
         L = math.log(5.0 * info.S * info.A * T / hp["delta"])
-        th = np.zeros(9)
+        th = np.zeros(11)
         th[_EST] = float(hp["estimate_rewards"])
         th[_L] = L
         th[_SCALE] = hp["bonus_scale"]
@@ -216,6 +221,8 @@ class _UCBVIBase(Algorithm):
         th[_MONO] = float(hp["monotone"])
         th[_CLIP_H] = float(hp["clip"] == "H")
         th[_SA] = float(info.S * info.A)
+        th[_DELTA] = hp["delta"]
+        th[_ANYTIME] = float(info.K <= 0)
         return th
 
 
