@@ -24,7 +24,7 @@ from ._robust_common import (L1, TV, LINF, L2, CHI2, KL, SA, BISECT_MAX, BRACKET
 __all__ = ["row_worst", "state_worst_fixed", "state_worst_opt", "robust_backup",
            "robust_value_iteration", "robust_evaluate", "robust_backward_induction",
            "robust_evaluate_finite", "kernel_value", "kernel_occupancy", "proj_simplex",
-           "proj_l1_row", "proj_l1_state"]
+           "proj_l1_row", "proj_l1_state", "drpg_inner"]
 
 _EMPTY2 = np.zeros((0, 0))
 
@@ -944,85 +944,156 @@ def _l1_coord(w, q, mu):
 
 
 @njit(cache=True)
-def _l1_sum(y, q, mu, t):
+def _l1_sum_slope(y, q, mu, t):
+    """``(sum_i p_i(tau = t), n)`` with ``n`` the number of coordinates on a sloped piece
+    (the sum's slope in ``tau`` is ``-n``)."""
     tot = 0.0
+    n = 0
     for j in range(y.shape[0]):
-        tot += _l1_coord(y[j] - t, q[j], mu)
-    return tot
+        w = y[j] - t
+        d = w - q[j]
+        if d > mu:
+            v = w - mu
+        elif d < -mu:
+            v = w + mu
+        else:
+            v = q[j]
+            if v > 0.0:
+                tot += v
+            continue
+        if v > 0.0:
+            tot += v
+            n += 1
+    return tot, n
 
 
 @njit(cache=True)
-def _l1_point(y, q, mu, p):
-    """Coordinate-wise minimiser for multiplier ``mu`` with the sum multiplier solved exactly
-    on the breakpoints of the piecewise-linear ``sum_i p_i(tau)``; fills ``p``."""
+def _l1_tau(y, q, mu, t0):
+    """``tau`` with ``sum_i p_i(tau) = 1`` (non-increasing, piecewise linear in ``tau``):
+    Newton steps from ``t0`` (exact once on the right piece), safeguarded by the bracket
+    ``[min(y - q) - mu - 1, max(y) + mu]`` and bisection."""
     m = y.shape[0]
-    bps = np.empty(3 * m)
+    lo = np.inf
+    hi = -np.inf
     for j in range(m):
-        bps[3 * j] = y[j] - q[j] - mu
-        bps[3 * j + 1] = y[j] - q[j] + mu
-        bps[3 * j + 2] = y[j] + mu
-    bps = np.sort(bps)
-    # smallest breakpoint index k with sum <= 1 (the sum is non-increasing in tau)
-    lo, hi = 0, 3 * m - 1
-    if _l1_sum(y, q, mu, bps[0]) <= 1.0:
-        tau = bps[0] + (_l1_sum(y, q, mu, bps[0]) - 1.0) / m
-    else:
-        while hi - lo > 1:
-            mid = (lo + hi) // 2
-            if _l1_sum(y, q, mu, bps[mid]) <= 1.0:
-                hi = mid
-            else:
-                lo = mid
-        t0, t1 = bps[lo], bps[hi]
-        v0 = _l1_sum(y, q, mu, t0)
-        v1 = _l1_sum(y, q, mu, t1)
-        tau = t0 if v0 == v1 else t0 + (v0 - 1.0) / (v0 - v1) * (t1 - t0)
-    for j in range(m):
-        p[j] = _l1_coord(y[j] - tau, q[j], mu)
+        lo = min(lo, y[j] - q[j] - mu)
+        hi = max(hi, y[j] + mu)
+    lo -= 1.0
+    t = t0 if lo < t0 < hi else 0.5 * (lo + hi)
+    tol = 1e-15 * m
+    for it in range(BISECT_MAX):
+        f, n = _l1_sum_slope(y, q, mu, t)
+        g = f - 1.0
+        if abs(g) <= tol:
+            return t
+        if g > 0.0:
+            lo = t
+        else:
+            hi = t
+        tn = t + g / n if n > 0 else lo - 1.0
+        if not (lo < tn < hi) or it % 6 == 5:
+            tn = 0.5 * (lo + hi)
+        if tn <= lo or tn >= hi:
+            return t
+        t = tn
+    return t
 
 
 @njit(cache=True)
-def _l1_dist_state(Y, Q, off, mu, P):
+def _l1_point(y, q, mu, p, t0):
+    """Coordinate-wise minimiser for multiplier ``mu``, sum multiplier from :func:`_l1_tau`
+    started at ``t0``; fills ``p`` and returns ``tau``."""
+    tau = _l1_tau(y, q, mu, t0)
+    for j in range(y.shape[0]):
+        p[j] = _l1_coord(y[j] - tau, q[j], mu)
+    return tau
+
+
+@njit(cache=True)
+def _l1_dist_slope(Y, Q, off, mu, P, taus):
+    """Fill ``P`` with the minimiser for multiplier ``mu``; return ``(sum_a ||p_a - q_a||_1,
+    d/dmu of it)``. On a linear piece a row with ``U`` coordinates above ``q`` and ``L``
+    unclipped ones below has ``dtau/dmu = (L - U)/(U + L)`` and slope ``-4 U L / (U + L)``."""
     A = off.shape[0] - 1
     tot = 0.0
+    slope = 0.0
     for a in range(A):
         lo, hi = off[a], off[a + 1]
-        _l1_point(Y[lo:hi], Q[lo:hi], mu, P[lo:hi])
+        taus[a] = _l1_point(Y[lo:hi], Q[lo:hi], mu, P[lo:hi], taus[a])
+        nu = 0
+        nl = 0
         for j in range(lo, hi):
-            tot += abs(P[j] - Q[j])
-    return tot
+            x = P[j] - Q[j]
+            tot += abs(x)
+            if x > 0.0:
+                nu += 1
+            elif x < 0.0 and P[j] > 0.0:
+                nl += 1
+        if nu + nl > 0:
+            slope -= 4.0 * nu * nl / (nu + nl)
+    return tot, slope
 
 
 @njit(cache=True)
 def _proj_l1_state(Y, Q, off, k, P):
     """Projection onto ``{p_a in simplex, sum_a ||p_a - q_a||_1 <= k}``; ``Y, Q`` stacked rows
-    with offsets ``off``; fills ``P``. (s,a)-rect rows are the case ``A = 1``."""
-    if _l1_dist_state(Y, Q, off, 0.0, P) <= k:
+    with offsets ``off``; fills ``P``. (s,a)-rect rows are the case ``A = 1``.
+
+    ``h(mu) = sum_a ||p_a(mu) - q_a||_1 - k`` is non-increasing and piecewise linear in the
+    shared L1 multiplier ``mu`` with ``h(max|Y - Q|) = -k``. Its root is found by Newton steps
+    on the current linear piece (exact once the piece is right), safeguarded by a bracket
+    and bisection (flat pieces, steps leaving the bracket, every sixth step). ``P`` is on the feasible side
+    (``h <= 0``) or within ``1e-13 k`` of it.
+    """
+    n = Y.shape[0]
+    A = off.shape[0] - 1
+    if k <= 0.0:
+        for j in range(n):
+            P[j] = Q[j]
         return
-    x = 1.0
-    if _l1_dist_state(Y, Q, off, x, P) <= k:
-        lo, hi = 0.5 * x, x
-        n = 0
-        while n < BRACKET_MAX and _l1_dist_state(Y, Q, off, lo, P) <= k:
-            lo, hi = 0.5 * lo, lo
-            n += 1
-            if lo == 0.0:
-                break
-    else:
-        lo, hi = x, 2.0 * x
-        n = 0
-        while n < BRACKET_MAX and _l1_dist_state(Y, Q, off, hi, P) > k:
-            lo, hi = hi, 2.0 * hi
-            n += 1
-    for _ in range(BISECT_MAX):
-        mid = 0.5 * (lo + hi)
-        if mid <= lo or mid >= hi:
-            break
-        if _l1_dist_state(Y, Q, off, mid, P) <= k:
-            hi = mid
+    # a feasible Y is its own projection (rows whose gradient vanished)
+    feas = True
+    dist = 0.0
+    for a in range(A):
+        tot = 0.0
+        for j in range(off[a], off[a + 1]):
+            if Y[j] < 0.0:
+                feas = False
+            tot += Y[j]
+            dist += abs(Y[j] - Q[j])
+        if abs(tot - 1.0) > 1e-15 * (off[a + 1] - off[a]):
+            feas = False
+    if feas and dist <= k * (1.0 + 1e-13):
+        for j in range(n):
+            P[j] = Y[j]
+        return
+    taus = np.zeros(A)
+    d0, s0 = _l1_dist_slope(Y, Q, off, 0.0, P, taus)
+    h0 = d0 - k
+    if h0 <= 0.0:
+        return
+    lo, hlo = 0.0, h0
+    hi = 0.0
+    for j in range(Y.shape[0]):
+        hi = max(hi, abs(Y[j] - Q[j]))
+    hhi = -k
+    x, hx, sx = 0.0, h0, s0
+    for it in range(BISECT_MAX):
+        c = x - hx / sx if sx < 0.0 else -1.0
+        if not (lo < c < hi) or it % 6 == 5:
+            c = 0.5 * (lo + hi)
+        dc, sc = _l1_dist_slope(Y, Q, off, c, P, taus)
+        hc = dc - k
+        if abs(hc) <= 1e-13 * max(k, 1.0):  # root to rounding (|violation| <= 1e-13 k)
+            return
+        if hc > 0.0:
+            lo, hlo = c, hc
         else:
-            lo = mid
-    _l1_dist_state(Y, Q, off, hi, P)
+            hi, hhi = c, hc
+        x, hx, sx = c, hc, sc
+        if hi - lo <= 1e-15 * hi:
+            break
+    _l1_dist_slope(Y, Q, off, hi, P, taus)
 
 
 def proj_simplex(y):
@@ -1049,3 +1120,88 @@ def proj_l1_state(Y, Q, off, k: float):
     _proj_l1_state(Y, np.ascontiguousarray(Q, dtype=np.float64),
                    np.ascontiguousarray(off, dtype=np.int64), float(k), P)
     return P
+
+
+# ============================================================================ DRPG inner loop
+@njit(cache=True)
+def _drpg_inner(kind, rect, S, A, indptr, idx, q, rn, Rb, budget, pi, gamma, init, beta,
+                tol, max_iter, certified, p0):
+    """Projected gradient ascent on the kernel (cost semantics, drpg.md §5.2).
+
+    ``c_k = -(Rb + rn_k)``, ``v_c = (I - gamma P_pi)^{-1} c_pi``, ``d`` the normalised
+    occupancy; ``G_k = d(s) pi(a|s) (c_k + gamma v_c(s'_k)) / (1 - gamma)``;
+    ``p <- Proj_P(p + beta G)`` (per row for sa-rect, per state for s-rect L1 sets).
+    Stop: ``||v_c^{k+1} - v_c^k||_2 <= tol`` (``certified=False``, the authors' rule) or the
+    certified gap ``Phi(pi) - J(pi, p) <= tol`` (``certified=True``). Returns
+    ``(p, v_c, n_iter, gap)`` with ``gap`` the certified bound at the returned ``p``
+    (computed only when ``certified``; NaN otherwise).
+    """
+    nnz = q.shape[0]
+    p = p0.copy()
+    y = np.empty(nnz)
+    v = -_kernel_value(S, A, indptr, idx, p, rn, Rb, pi, gamma)
+    k_ = gamma / (1.0 - gamma)
+    off = np.empty(A + 1, dtype=np.int64)
+    off2 = np.zeros(2, dtype=np.int64)
+    tv = np.empty(S)
+    pig = np.zeros((S, A))
+    pwb = np.zeros(nnz)
+    n = 0
+    gap = np.nan
+    for it in range(max_iter):
+        n = it + 1
+        d = _kernel_occupancy(S, A, indptr, idx, p, rn, Rb, pi, gamma, init)
+        for s in range(S):
+            for a in range(A):
+                row = s * A + a
+                w = d[s] * pi[s, a] / (1.0 - gamma)
+                for k in range(indptr[row], indptr[row + 1]):
+                    c = -(Rb[0, s, a] + rn[k])
+                    y[k] = p[k] + beta * w * (c + gamma * v[idx[k]])
+        for s in range(S):
+            r0 = s * A
+            base = indptr[r0]
+            end = indptr[r0 + A]
+            if rect == SA:
+                for a in range(A):
+                    lo, hi = indptr[r0 + a], indptr[r0 + a + 1]
+                    off2[1] = hi - lo
+                    _proj_l1_state(y[lo:hi], q[lo:hi], off2, budget[r0 + a], p[lo:hi])
+            else:
+                for a in range(A + 1):
+                    off[a] = indptr[r0 + a] - base
+                _proj_l1_state(y[base:end], q[base:end], off, budget[s], p[base:end])
+        vnew = -_kernel_value(S, A, indptr, idx, p, rn, Rb, pi, gamma)
+        if certified:
+            vr = -vnew
+            _backup(kind, rect, S, A, 0, indptr, idx, q, rn, Rb, 0, budget, vr, gamma, pi,
+                    True, tv, pig, pwb)
+            lo_ = np.inf
+            acc = 0.0
+            for s in range(S):
+                dd = tv[s] - vr[s]
+                lo_ = min(lo_, dd)
+                acc += init[s] * dd
+            gap = -acc - k_ * lo_
+            stop = gap <= tol
+        else:
+            dv = 0.0
+            for s in range(S):
+                dv += (vnew[s] - v[s]) ** 2
+            stop = np.sqrt(dv) <= tol
+        v = vnew
+        if stop:
+            break
+    return p, v, n, gap
+
+
+def drpg_inner(RT: RobustTrans, pi, gamma: float, init, beta: float, tol: float,
+               max_iter: int, certified: bool = False, p0=None):
+    """See :func:`mdpsim.kernels.robust_reference.drpg_inner`."""
+    p0 = RT.q if p0 is None else p0
+    p, v, n, gap = _drpg_inner(RT.kind, RT.rect, RT.S, RT.A, RT.indptr, RT.idx, RT.q, RT.rn,
+                               RT.Rb, RT.budget, np.ascontiguousarray(pi, np.float64),
+                               float(gamma), np.ascontiguousarray(init, np.float64),
+                               float(beta), float(tol), int(max_iter), bool(certified),
+                               np.ascontiguousarray(p0, np.float64))
+    return p, v, int(n), float(gap)

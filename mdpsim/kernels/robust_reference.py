@@ -32,7 +32,7 @@ from ._robust_common import (L1, TV, LINF, L2, CHI2, KL, SA, BISECT_MAX, BRACKET
 __all__ = ["row_worst", "state_worst_fixed", "state_worst_opt", "robust_backup",
            "robust_value_iteration", "robust_evaluate", "robust_backward_induction",
            "robust_evaluate_finite", "kernel_value", "kernel_occupancy", "proj_simplex",
-           "proj_l1_row", "proj_l1_state"]
+           "proj_l1_row", "proj_l1_state", "drpg_inner"]
 
 
 # ============================================================================ 1-D searches
@@ -64,36 +64,6 @@ def _bisect_increasing(fun, target):
         else:
             hi = mid
     return lo
-
-
-def _first_below(fun, target):
-    """Smallest ``x > 0`` found (to float resolution) with ``fun(x) <= target`` for a
-    non-increasing ``fun`` with ``fun(0) > target >= inf fun``; the returned point is on the
-    feasible side."""
-    x = 1.0
-    if fun(x) <= target:
-        lo, hi = 0.5 * x, x
-        n = 0
-        while fun(lo) <= target and n < BRACKET_MAX:
-            lo, hi = 0.5 * lo, lo
-            n += 1
-            if lo == 0.0:
-                break
-    else:
-        lo, hi = x, 2.0 * x
-        n = 0
-        while fun(hi) > target and n < BRACKET_MAX:
-            lo, hi = hi, 2.0 * hi
-            n += 1
-    for _ in range(BISECT_MAX):
-        mid = 0.5 * (lo + hi)
-        if mid <= lo or mid >= hi:
-            break
-        if fun(mid) <= target:
-            hi = mid
-        else:
-            lo = mid
-    return hi
 
 
 # ============================================================================ row problems
@@ -580,15 +550,60 @@ def proj_l1_row(y, q, k: float):
     """Euclidean projection of ``y: float64[m]`` onto ``{p >= 0, sum p = 1, ||p - q||_1 <= k}``
     (entries = the nominal support). Nested search (drpg.md §5.3): for an L1 multiplier
     ``mu`` the minimiser is coordinate-wise (soft-threshold towards ``q``, clipped at 0) with
-    the sum multiplier ``tau`` solved exactly; ``||p(mu) - q||_1`` is non-increasing in
-    ``mu``, bisected to ``k``."""
+    the sum multiplier ``tau`` solved exactly on its breakpoints; ``||p(mu) - q||_1`` is
+    non-increasing and piecewise linear in ``mu`` and is solved for ``k`` by safeguarded
+    false position (:func:`_false_position`)."""
     y = np.asarray(y, dtype=np.float64)
     q = np.asarray(q, dtype=np.float64)
-    p = _l1_point(y, q, 0.0)
-    if np.abs(p - q).sum() <= k:
+    return _false_position(lambda m: _l1_point(y, q, m), q, y, k)
+
+
+def _dist_slope(P, Q, offs):
+    """``(sum_a ||p_a - q_a||_1, d/dmu)`` with the per-row slope ``-4 U L / (U + L)``."""
+    tot = float(np.abs(P - Q).sum())
+    slope = 0.0
+    for lo, hi in offs:
+        x = P[lo:hi] - Q[lo:hi]
+        nu = int(np.sum(x > 0))
+        nl = int(np.sum((x < 0) & (P[lo:hi] > 0)))
+        if nu + nl > 0:
+            slope -= 4.0 * nu * nl / (nu + nl)
+    return tot, slope
+
+
+def _false_position(point, q, y, k, offs=None):
+    """Root of the non-increasing, piecewise-linear ``h(mu) = ||point(mu) - q||_1 - k`` on
+    ``[0, max|y - q|]``: Newton steps on the current linear piece, safeguarded by the bracket and
+    bisection (flat pieces, steps leaving the bracket, every sixth step); returns the point on the feasible side (or within
+    ``1e-13 k`` of it)."""
+    if k <= 0.0:
+        return np.array(q, dtype=np.float64, copy=True)
+    offs = [(0, q.shape[0])] if offs is None else offs
+    p = point(0.0)
+    d0, s0 = _dist_slope(p, q, offs)
+    h0 = d0 - k
+    if h0 <= 0.0:
         return p
-    mu = _first_below(lambda m: np.abs(_l1_point(y, q, m) - q).sum(), k)
-    return _l1_point(y, q, mu)
+    lo, hlo = 0.0, h0
+    hi, hhi = float(np.abs(y - q).max()), -k
+    x, hx, sx = 0.0, h0, s0
+    for it in range(BISECT_MAX):
+        c = x - hx / sx if sx < 0.0 else -1.0
+        if not (lo < c < hi) or it % 6 == 5:
+            c = 0.5 * (lo + hi)
+        pc = point(c)
+        dc, sc = _dist_slope(pc, q, offs)
+        hc = dc - k
+        if abs(hc) <= 1e-13 * max(k, 1.0):  # root to rounding (|violation| <= 1e-13 k)
+            return pc
+        if hc > 0.0:
+            lo, hlo = c, hc
+        else:
+            hi, hhi = c, hc
+        x, hx, sx = c, hc, sc
+        if hi - lo <= 1e-15 * hi:
+            break
+    return point(hi)
 
 
 def proj_l1_state(Y, Q, off, k: float):
@@ -606,7 +621,53 @@ def proj_l1_state(Y, Q, off, k: float):
             out[lo:hi] = _l1_point(Y[lo:hi], Q[lo:hi], mu)
         return out
 
-    p = point(0.0)
-    if np.abs(p - Q).sum() <= k:
-        return p
-    return point(_first_below(lambda m: np.abs(point(m) - Q).sum(), k))
+    return _false_position(point, Q, Y, k, [(off[a], off[a + 1]) for a in range(A)])
+
+
+# ============================================================================ DRPG inner loop
+def drpg_inner(RT: RobustTrans, pi, gamma: float, init, beta: float, tol: float,
+               max_iter: int, certified: bool = False, p0=None):
+    """DRPG inner loop: projected gradient ascent on the kernel, cost semantics
+    (``reference/drpg.md`` §5.2; L1 sets, (s,a)- or s-rectangular).
+
+    ``c_k = -(Rb + rn_k)``; ``G_k = d(s) pi(a|s) (c_k + gamma v_c(s'_k)) / (1 - gamma)``;
+    ``p <- Proj_P(p + beta G)`` from ``p0`` (default: nominal). Stops when
+    ``||v_c^{k+1} - v_c^k||_2 <= tol`` (authors' rule) or, with ``certified``, when the
+    certified gap ``-rho.Delta - gamma/(1-gamma) min Delta <= tol`` (``Delta = T_pi v - v`` in
+    reward terms, an upper bound on ``Phi(pi) - J(pi, p)``).
+    ``-> (p: float64[nnz], v_c: float64[S], n_iter, gap)`` (gap NaN unless certified).
+    """
+    S, A = RT.S, RT.A
+    p = np.array(RT.q if p0 is None else p0, dtype=np.float64, copy=True)
+    v = -kernel_value(RT, p, pi, gamma)
+    k_ = gamma / (1.0 - gamma)
+    n, gap = 0, np.nan
+    rows = np.repeat(np.arange(S * A), np.diff(RT.indptr))
+    s_of, a_of = rows // A, rows % A
+    c = -(RT.Rb[0, s_of, a_of] + RT.rn)
+    for it in range(max_iter):
+        n = it + 1
+        d = kernel_occupancy(RT, p, pi, gamma, init)
+        G = d[s_of] * pi[s_of, a_of] * (c + gamma * v[RT.idx]) / (1.0 - gamma)
+        y = p + beta * G
+        for s in range(S):
+            base, end = RT.indptr[s * A], RT.indptr[s * A + A]
+            if RT.rect == SA:
+                for a in range(A):
+                    lo, hi = RT.indptr[s * A + a], RT.indptr[s * A + a + 1]
+                    p[lo:hi] = proj_l1_row(y[lo:hi], RT.q[lo:hi], RT.budget[s * A + a])
+            else:
+                off = RT.indptr[s * A:s * A + A + 1] - base
+                p[base:end] = proj_l1_state(y[base:end], RT.q[base:end], off, RT.budget[s])
+        vnew = -kernel_value(RT, p, pi, gamma)
+        if certified:
+            tv, _, _ = robust_backup(RT, -vnew, gamma, 0, pi)
+            delta = tv + vnew
+            gap = float(-(init @ delta) - k_ * delta.min())
+            stop = gap <= tol
+        else:
+            stop = float(np.linalg.norm(vnew - v)) <= tol
+        v = vnew
+        if stop:
+            break
+    return p, v, n, gap
