@@ -61,7 +61,7 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
             y = np.maximum(g.fraction.to_numpy(), FLOOR)
             lo = np.maximum(g.ci_lo.to_numpy(), FLOOR)
             hi = np.maximum(g.ci_hi.to_numpy(), FLOOR)
-            ax.errorbar(g.delta * JITTER.get(lab, 1.0), y, yerr=[y - lo, hi - y], color=col,
+            ax.errorbar(g.delta * JITTER.get(lab, 1.0), y, yerr=[np.clip(y - lo, 0, None), np.clip(hi - y, 0, None)], color=col,
                         marker=mk, ls=ls,
                         lw=1.1, ms=4, capsize=2, label=f"{lab} ({int(g.seeds.min())} seeds)")
         d = np.geomspace(0.005, 0.4, 10)
