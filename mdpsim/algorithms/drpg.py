@@ -114,6 +114,10 @@ def drpg_hyperparameters(rect: str = "sa") -> dict:
                        choices=("dv", "certified")),
         HyperParameter("inner_max_iter", 10_000, int, "proposed",
                        "cap on inner iterations per outer step", valid=_pos, expected="> 0"),
+        HyperParameter("step_schedule", "constant", str, "paper-code",
+                       "alpha_t: constant (code) | sqrt: alpha / sqrt(t+1) (the diminishing "
+                       "step of subgradient theory for nonsmooth Phi)",
+                       choices=("constant", "sqrt")),
         HyperParameter("warm_start", False, bool, "paper-code",
                        "start the inner ascent from the previous outer step's kernel (the "
                        "code restarts from the nominal kernel: False)"),
@@ -236,7 +240,7 @@ def _resolve(rm, given: dict) -> dict:
 
 def drpg(rm: RobustMDP, *, pi0=None, alpha=None, beta=None, T=None, inner_tol=None,
          tolerance_schedule=None, schedule_rate=None, inner_stop=None, inner_max_iter=None,
-         warm_start=None, inner: str = "pga", evaluate: bool = True, backend: str | None = None) -> DRPGResult:
+         warm_start=None, step_schedule=None, inner: str = "pga", evaluate: bool = True, backend: str | None = None) -> DRPGResult:
     """Run DRPG on a discounted robust MDP (module docstring). ``None`` arguments take the
     defaults of :func:`drpg_hyperparameters` for ``rm.rect`` (provenance in the result).
 
@@ -256,7 +260,7 @@ def drpg(rm: RobustMDP, *, pi0=None, alpha=None, beta=None, T=None, inner_tol=No
     hp = _resolve(rm, dict(alpha=alpha, beta=beta, T=T, inner_tol=inner_tol,
                            tolerance_schedule=tolerance_schedule, schedule_rate=schedule_rate,
                            inner_stop=inner_stop, inner_max_iter=inner_max_iter,
-                           warm_start=warm_start))
+                           warm_start=warm_start, step_schedule=step_schedule))
     val = {k: v[0] for k, v in hp.items()}
     kb = get_robust_backend(backend)
     RT = robust_trans(rm)
@@ -301,7 +305,8 @@ def drpg(rm: RobustMDP, *, pi0=None, alpha=None, beta=None, T=None, inner_tol=No
         qc = np.zeros(S * A)
         np.add.at(qc, rows, p * (c + g * v_c[RT.idx]))
         G = d[:, None] * qc.reshape(S, A) / (1.0 - g)
-        y = pi - val["alpha"] * G
+        a_t = val["alpha"] / (np.sqrt(t + 1.0) if val["step_schedule"] == "sqrt" else 1.0)
+        y = pi - a_t * G
         pi = np.stack([kb.proj_simplex(y[s]) for s in range(S)])
     return DRPGResult(phis, J, iters, eps, gaps, pi, pi_best, t_best, inner, hp)
 
