@@ -231,7 +231,7 @@ def _ucbvi_numpy(st, theta, bf):
     return Q
 
 
-@pytest.mark.parametrize("S", [6, 20])          # dense P̂ rows (S <= 16) and successor slots
+@pytest.mark.parametrize("S", [6, 20])
 @pytest.mark.parametrize("name", ["ucbvi_ch", "ucbvi_bf"])
 def test_ucbvi_plan_matches_a_numpy_implementation(name, S):
     mdp = mdpsim.make("garnet", S=S, A=3, b=4, horizon=6, rng=S)

@@ -60,15 +60,12 @@ __all__ = ["UCBVI_CH", "UCBVI_BF"]
 
 # theta layout
 _EST, _L, _SCALE, _WIDTH, _RHI, _BF, _MONO, _CLIP_H, _SA, _DELTA, _ANYTIME = range(11)
-#: up to this many states, P̂ rows are stored dense for planning (fixed-length inner loops);
-#: above, by observed successor (O(#successors) per row)
-_DENSE_ROWS_MAX = 16
 
 
 @njit(cache=True)
 def _plan(state, theta, k, rng, pi):
     # Loops are written out, helpers avoided: see the speed notes in mdpsim.algorithms._common.
-    N, Nsas, succ, nsucc, Rsum, NR, R3, init, Q, V, Nh, B, phat = state
+    N, Nsas, succ, nsucc, Rsum, NR, R3, init, Q, V, Nh, B = state
     H, S, A = Q.shape
     est = theta[_EST] != 0.0
     L = theta[_L]
@@ -81,22 +78,14 @@ def _plan(state, theta, k, rng, pi):
     bf = theta[_BF] != 0.0
     mono = theta[_MONO] != 0.0
     cap3 = 1.0e4 * wH ** 3 * theta[_SA] * S * L * L  # 100^2 H^3 S^2 A L^2 (theta[_SA] = S A)
-    # once per (stage, s, a): the h-independent part of the bonus, B = 7 wH L / sqrt(N) (CH)
-    # or 14 wH L / (3 N) (BF), and P̂ — as a dense row phat[y] = Nsas[y] / N when S is small
-    # (a fixed-length inner loop), else by successor slot, phat[i] = Nsas[succ[i]] / N
-    dense_rows = S <= _DENSE_ROWS_MAX
+    # the h-independent part of the bonus once per (stage, s, a): B = 7 wH L / sqrt(N) (CH)
+    # or 14 wH L / (3 N) (BF) — saves a sqrt and a division per (h, s, a)
     for hs in range(N.shape[0]):
         for s in range(S):
             for a in range(A):
                 n = N[hs, s, a]
                 if n > 0.0:
                     B[hs, s, a] = 14.0 * wH * L / (3.0 * n) if bf else 7.0 * wH * L / math.sqrt(n)
-                    if dense_rows:
-                        for y in range(S):
-                            phat[hs, s, a, y] = Nsas[hs, s, a, y] / n
-                    else:
-                        for i in range(nsucc[hs, s, a]):
-                            phat[hs, s, a, i] = Nsas[hs, s, a, succ[hs, s, a, i]] / n
     for s in range(S):
         V[H, s] = 0.0
     for h in range(H - 1, -1, -1):
@@ -110,25 +99,24 @@ def _plan(state, theta, k, rng, pi):
                 q = vmax
                 if n > 0.0:
                     m = 0.0                                   # (P̂ V_{h+1})(s, a)
-                    if dense_rows:
-                        for y in range(S):
-                            m += phat[hs, s, a, y] * V[h + 1, y]
-                    else:
-                        for i in range(nsucc[hs, s, a]):
-                            m += phat[hs, s, a, i] * V[h + 1, succ[hs, s, a, i]]
+                    for i in range(nsucc[hs, s, a]):
+                        y = succ[hs, s, a, i]
+                        m += Nsas[hs, s, a, y] * V[h + 1, y]
+                    m /= n
                     if bf:
                         var = 0.0                             # Var_{P̂}(V_{h+1})
                         extra = 0.0                           # P̂ min(cap3 / N'_{h+1}, (wH)^2)
                         for i in range(nsucc[hs, s, a]):
                             y = succ[hs, s, a, i]
-                            py = phat[hs, s, a, y] if dense_rows else phat[hs, s, a, i]
                             d = V[h + 1, y] - m
-                            var += py * d * d
+                            var += Nsas[hs, s, a, y] * d * d
                             ny = Nh[h + 1, y]
                             t = wH * wH
                             if ny > 0.0:
                                 t = min(t, cap3 / ny)
-                            extra += py * t
+                            extra += Nsas[hs, s, a, y] * t
+                        var /= n
+                        extra /= n
                         b = (math.sqrt(8.0 * L * var / n) + B[hs, s, a]
                              + math.sqrt(8.0 * extra / n))
                     else:
@@ -162,7 +150,7 @@ def _plan(state, theta, k, rng, pi):
 
 @njit(cache=True)
 def _observe(state, theta, h, s, a, r, s_next):
-    N, Nsas, succ, nsucc, Rsum, NR, R3, init, Q, V, Nh, B, phat = state
+    N, Nsas, succ, nsucc, Rsum, NR, R3, init, Q, V, Nh, B = state
     count_transition(N, Nsas, succ, nsucc, h, s, a, s_next)
     count_reward(Rsum, NR, h, s, a, r)
     Nh[0, s] += np.float64(h == 0)
@@ -191,7 +179,7 @@ def _common_hps(scale_default, scale_doc):
 class _UCBVIBase(Algorithm):
     needs_episodes = False   # anytime L_k without a budget (see the module docstring)
     state_fields = ("N", "Nsas", "succ", "nsucc", "Rsum", "NR", "R3", "init", "Q", "V", "Nh",
-                    "bonus_buffer", "phat_buffer")
+                    "bonus_buffer")
     plan = _plan
     observe = _observe
     _bf = 0.0
@@ -204,8 +192,7 @@ class _UCBVIBase(Algorithm):
             Q[h] = (H if hp["clip"] == "H" else H - h) * info.r_hi
         return empirical_state(info) + (info.R3.copy(), info.init.copy(), Q,
                                         np.zeros((H + 1, S)), np.zeros((H + 1, S)),
-                                        np.zeros((info.n_ps, S, A)),
-                                        np.zeros((info.n_ps, S, A, S + 1)))
+                                        np.zeros((info.n_ps, S, A)))
 
     @classmethod
     def theta(cls, info: ModelInfo, hp: dict) -> np.ndarray:

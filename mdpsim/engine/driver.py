@@ -54,49 +54,6 @@ from ._clock import clock_ns
 __all__ = ["compiled_loop", "env_tuple", "policy_value"]
 
 
-@njit(cache=True, inline="always")
-def _icdf_pi(pi, h, s, u):
-    """``_inv_cdf(pi[h, s], u)`` without the row view (same semantics, see module doc)."""
-    c = 0.0
-    last = -1
-    for j in range(pi.shape[2]):
-        p = pi[h, s, j]
-        if p > 0.0:
-            c += p
-            last = j
-            if u < c:
-                return j
-    return last
-
-
-@njit(cache=True, inline="always")
-def _icdf_dense(P, hp, s, a, u):
-    c = 0.0
-    last = -1
-    for j in range(P.shape[3]):
-        p = P[hp, s, a, j]
-        if p > 0.0:
-            c += p
-            last = j
-            if u < c:
-                return j
-    return last
-
-
-@njit(cache=True, inline="always")
-def _icdf_csr(indices, probs, lo, hi, u):
-    c = 0.0
-    last = -1
-    for k in range(lo, hi):
-        p = probs[k]
-        if p > 0.0:
-            c += p
-            last = k
-            if u < c:
-                return indices[k]
-    return indices[last]
-
-
 @njit(cache=True)
 def policy_value(dense, P, indptr, indices, probs, n_p, R3, init, pi, V):
     """``init @ V^pi_0`` for ``pi: float64[H, S, A]`` by backward evaluation on the true model,
