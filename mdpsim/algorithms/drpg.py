@@ -325,31 +325,34 @@ def nonrobust_pg(rm: RobustMDP, **kw) -> DRPGResult:
 
 # ============================================================================ parametric kernel
 def proj_l1_ball(y, centre, radius: float, lower: float | None = None) -> np.ndarray:
-    """Euclidean projection onto ``{x : ||x - centre||_1 <= radius, x >= lower}``: for an L1
-    multiplier ``mu`` the minimiser is ``max(centre + shrink(y - centre, mu), lower)``
-    coordinate-wise; ``||x(mu) - centre||_1`` is non-increasing in ``mu``, bisected to
-    ``radius`` (requires ``centre >= lower``)."""
+    """Euclidean projection onto ``{x : ||x - centre||_1 <= radius, x >= lower}``.
+
+    For an L1 multiplier ``mu`` the minimiser is ``max(centre + shrink(y - centre, mu),
+    lower)`` coordinate-wise (``centre >= lower`` required); ``h(mu) = ||x(mu) - centre||_1``
+    is non-increasing and piecewise linear with breakpoints ``|d_i|`` and
+    ``|d_i| - (centre_i - lower)`` (``d = y - centre``), so the root of ``h = radius`` is found
+    exactly on the sorted breakpoints."""
     y = np.asarray(y, dtype=np.float64)
     c = np.asarray(centre, dtype=np.float64)
     lb = -np.inf if lower is None else float(lower)
+    d = y - c
 
     def point(mu):
-        d = y - c
         return np.maximum(c + np.sign(d) * np.maximum(np.abs(d) - mu, 0.0), lb)
 
+    def h(mu):
+        return float(np.abs(point(mu) - c).sum())
+
     x = point(0.0)
-    if np.abs(x - c).sum() <= radius:
+    if h(0.0) <= radius:
         return x
-    lo, hi = 0.0, float(np.abs(y - c).max())
-    for _ in range(200):
-        mid = 0.5 * (lo + hi)
-        if mid <= lo or mid >= hi:
-            break
-        if np.abs(point(mid) - c).sum() <= radius:
-            hi = mid
-        else:
-            lo = mid
-    return point(hi)
+    bps = np.concatenate([[0.0], np.abs(d), np.abs(d) - (c - lb)])
+    bps = np.unique(bps[np.isfinite(bps) & (bps >= 0.0)])
+    vals = np.array([h(m) for m in bps])
+    k = int(np.flatnonzero(vals <= radius)[0])   # h(max |d|) = 0 <= radius
+    m0, m1, h0, h1 = bps[k - 1], bps[k], vals[k - 1], vals[k]
+    mu = m1 if h0 == h1 else min(max(m0 + (h0 - radius) / (h0 - h1) * (m1 - m0), m0), m1)
+    return point(mu)
 
 
 def parametric_kernel(inst: ParametricInstance, theta, lam) -> np.ndarray:
@@ -386,12 +389,14 @@ def parametric_gradients(inst: ParametricInstance, pi, theta, lam):
     v, d = _par_terms(inst, pi, P)
     L = inst.psi @ lam                                            # [S, A]
     W = (d[:, None, None] * pi[:, :, None] * P * (inst.C + inst.gamma * v[None, None, :])
-         / (1.0 - inst.gamma))
-    phi_c = inst.phi - np.einsum("sat,ti->sai", P, inst.phi)[:, :, None, :]   # [S,A,S',m]
-    gth = np.einsum("sat,sati->i", W / L[:, :, None], phi_c)
-    e = inst.phi @ theta
-    e_c = e[None, None, :] - np.einsum("sat,t->sa", P, e)[:, :, None]         # [S,A,S']
-    glam = np.einsum("sat,saj->j", -W * e_c / (L ** 2)[:, :, None], inst.psi)
+         / (1.0 - inst.gamma))                                    # [S, A, S']
+    Wsum = W.sum(-1)                                              # [S, A]
+    Ephi = P @ inst.phi                                           # [S, A, m]
+    gth = (np.einsum("sa,sai->i", 1.0 / L, W @ inst.phi)
+           - np.einsum("sa,sai->i", Wsum / L, Ephi))
+    e = inst.phi @ theta                                          # [S']
+    We_c = W @ e - Wsum * (P @ e)                                 # sum_t W (e_t - E_p e)
+    glam = np.einsum("sa,saj->j", -We_c / L ** 2, inst.psi)
     return float(inst.rho @ v), gth, glam, v
 
 
@@ -421,6 +426,7 @@ class ParametricResult:
     pi: np.ndarray
     robust: bool
     hyperparameters: dict
+    policies: np.ndarray | None = None
     reconstructed: tuple = ("[R] parametric sets carry no global guarantee (heuristic inner "
                             "solver)",)
     paper: str = PAPER
@@ -429,19 +435,22 @@ class ParametricResult:
 def drpg_parametric(inst: ParametricInstance, *, alpha: float = 0.1, T: int = 200,
                     beta_theta: float = 0.01, beta_lam: float = 0.01, inner_tol: float = 1e-4,
                     inner_max_iter: int = 20_000, robust: bool = True,
-                    pi0=None) -> ParametricResult:
+                    pi0=None, record_policies: bool = False) -> ParametricResult:
     """DRPG with the parametric (exponentially tilted) kernel, or (``robust=False``) non-robust
     PG whose policy steps use the nominal tilt ``p^{theta_c, lambda_c}``; either way each
     recorded value is the iterate's worst-case cost found by the inner solver (projected
     ascent on ``(theta, lambda)``, steps 0.01, start ``(1, 1)``, stop ``||dV||_2 <= 1e-4``:
-    paper-code)."""
+    paper-code). ``record_policies`` keeps every iterate (``policies[T+1, S, A]``)."""
     pi = (inst.pi0 if pi0 is None else np.asarray(pi0, dtype=np.float64)).copy()
+    pols = np.empty((T + 1, inst.S, inst.A)) if record_policies else None
     worst = np.empty(T + 1)
     iters = np.zeros(T + 1, dtype=np.int64)
     P_nom = parametric_kernel(inst, inst.theta_c, inst.lam_c)
     for t in range(T + 1):
         th, lam, J, n = _par_inner(inst, pi, beta_theta, beta_lam, inner_tol, inner_max_iter)
         worst[t], iters[t] = J, n
+        if pols is not None:
+            pols[t] = pi
         if t == T:
             break
         P = parametric_kernel(inst, th, lam) if robust else P_nom
@@ -454,7 +463,7 @@ def drpg_parametric(inst: ParametricInstance, *, alpha: float = 0.1, T: int = 20
           "beta_theta": (beta_theta, "paper-code"), "beta_lam": (beta_lam, "paper-code"),
           "inner_tol": (inner_tol, "paper-code"), "inner_max_iter": (inner_max_iter,
                                                                      "proposed")}
-    return ParametricResult(worst, iters, pi, robust, hp)
+    return ParametricResult(worst, iters, pi, robust, hp, policies=pols)
 
 
 def _proj_simplex(y):
