@@ -11,6 +11,7 @@ from ._registry import (HyperParameter, Algorithm, ModelInfo, register_algorithm
 from ._common import model_info
 from . import catalogue  # noqa: F401  (registers the built-in algorithms)
 from .catalogue import *  # noqa: F401,F403
+from . import drpg  # noqa: F401  (DRPG, a robust planner; not an online learner)
 
 __all__ = ["HyperParameter", "Algorithm", "ModelInfo", "register_algorithm", "get_algorithm",
            "list_algorithms", "model_info", "SOURCES"] + catalogue.__all__
