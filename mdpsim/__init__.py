@@ -17,6 +17,7 @@ from .kernels import available_backends
 from .algorithms import list_algorithms
 from .engine import run, agent, Agent
 from .experiment import load
+from .robust import RobustMDP  # robust MDPs: mdpsim.robust; DRPG: mdpsim.algorithms.drpg
 
 __all__ = ["__version__", "TabularMDP", "SuccessorLists", "Solution", "solve", "evaluate",
            "q_values", "backward_induction", "value_iteration", "policy_iteration",
