@@ -375,6 +375,16 @@ def test_quantecon_vi_to_tolerance(benchmark, report, kind, S):
                      t_qe, 1.0, "same eps, same V0 = 0")
     report.ratio(SEC_QE, case, "mdpsim span rule", t_ours, "quantecon MPI (k=20)", t_mpi,
                  None, "modified policy iteration, span stop (a different algorithm)")
+    ours_mpi = mdpsim.modified_policy_iteration(mdp, tol=EPS)
+    t_ours_mpi = race({"o": lambda: mdpsim.modified_policy_iteration(mdp, tol=EPS)},
+                      rounds=5)["o"]
+    r_mpi = report.ratio(SEC_QE, case, "mdpsim MPI (m=5, span certificate)", t_ours_mpi,
+                         "quantecon MPI (k=20)", t_mpi, 1.0,
+                         "both modified policy iteration with a span stop")
+    report.fact(SEC_QE, case, "mdpsim MPI (m=5)",
+                sweeps=f"{ours_mpi.n_iter} + {5 * (ours_mpi.n_iter - 1)} policy sweeps",
+                err_V=vi_error(mdp, ours_mpi.V), policy_loss=policy_loss(mdp, ours_mpi.policy))
+    assert vi_error(mdp, ours_mpi.V) < EPS / 2 and policy_loss(mdp, ours_mpi.policy) <= EPS
     report.fact(SEC_QE, case, "mdpsim VI span rule", sweeps=ours.n_iter,
                 err_V=vi_error(mdp, ours.V), policy_loss=policy_loss(mdp, ours.policy))
     report.fact(SEC_QE, case, "quantecon VI (sup rule)", sweeps=qe.num_iter + 1,
@@ -384,6 +394,7 @@ def test_quantecon_vi_to_tolerance(benchmark, report, kind, S):
                 err_V=vi_error(mdp, mpi.v), policy_loss=policy_loss(mdp, mpi.sigma))
     assert vi_error(mdp, ours.V) < EPS / 2 and policy_loss(mdp, ours.policy) <= EPS
     assert r >= 1.0, f"VI to eps {kind} S={S}: {r:.2f}x QuantEcon's VI"
+    assert r_mpi >= parity(kind, S), f"MPI {kind} S={S}: {r_mpi:.2f}x QuantEcon's MPI"
 
 
 @needs_mdptoolbox

@@ -10,7 +10,8 @@ Flat public API::
 from ._version import __version__
 from .models import TabularMDP, SuccessorLists
 from .planning import (Solution, solve, evaluate, q_values, backward_induction,
-                       value_iteration, policy_iteration, linear_programming, bellman_operator,
+                       value_iteration, modified_policy_iteration, policy_iteration,
+                       linear_programming, bellman_operator,
                        occupancy, sample_trajectory)
 from .envs import make, list_envs, register
 from .kernels import available_backends
@@ -20,7 +21,8 @@ from .experiment import load
 from .robust import RobustMDP  # robust MDPs: mdpsim.robust; DRPG: mdpsim.algorithms.drpg
 
 __all__ = ["__version__", "TabularMDP", "SuccessorLists", "Solution", "solve", "evaluate",
-           "q_values", "backward_induction", "value_iteration", "policy_iteration",
+           "q_values", "backward_induction", "value_iteration",
+           "modified_policy_iteration", "policy_iteration",
            "linear_programming", "bellman_operator", "occupancy", "sample_trajectory", "make",
            "list_envs", "register", "available_backends", "run", "list_algorithms", "agent",
            "Agent", "load"]

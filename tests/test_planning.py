@@ -70,6 +70,30 @@ def test_value_iteration_epsilon_guarantees(rule, eps, seed, storage):
     assert gap < eps and gap <= sol.gap_bound + 1e-12
 
 
+@pytest.mark.parametrize("rule", ["span", "sup"])
+@pytest.mark.parametrize("m", [1, 5, 20])
+@pytest.mark.parametrize("seed", range(4))
+def test_modified_policy_iteration_guarantees(rule, m, seed, storage, backend):
+    """MPI keeps VI's certificate: |V - V*| < eps/2, eps-optimal policy, valid gap_bound."""
+    eps = 1e-6
+    mdp = random_mdp(seed, S=12, A=3, gamma=[0.5, 0.9, 0.99, 0.999][seed], storage=storage)
+    Vstar = mdpsim.policy_iteration(mdp).V
+    sol = mdpsim.modified_policy_iteration(mdp, tol=eps, m=m, rule=rule, backend=backend)
+    assert sol.converged and sol.method.startswith("modified_policy_iteration")
+    assert np.max(np.abs(sol.V - Vstar)) < eps / 2
+    gap = np.max(Vstar - mdpsim.evaluate(mdp, sol.policy))
+    assert gap < eps and gap <= sol.gap_bound + 1e-12
+    assert abs(mdpsim.solve(mdp, method="mpi", tol=eps).value - mdp.init @ Vstar) < eps / 2
+
+
+def test_mpi_argument_errors():
+    mdp = random_mdp(0, S=3, A=2, gamma=0.9)
+    with pytest.raises(ValueError, match="m must be a positive integer"):
+        mdpsim.modified_policy_iteration(mdp, m=0)
+    with pytest.raises(ValueError, match="partial_sweeps must be a non-negative integer"):
+        mdpsim.value_iteration(mdp, partial_sweeps=-1)
+
+
 def test_span_rule_needs_fewer_sweeps():
     mdp = mdpsim.make("garnet", S=200, A=4, b=5, gamma=0.99, rng=1)
     span = mdpsim.value_iteration(mdp, tol=1e-6, rule="span")

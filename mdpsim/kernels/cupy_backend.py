@@ -78,9 +78,9 @@ def evaluate_finite(T, R3, H, pi3):
     return tuple(_host(x) for x in _ref.evaluate_finite(_ensure(T), R3, H, pi3))
 
 
-def value_iteration(T, R, gamma, tol, max_iter, V0, rule):
+def value_iteration(T, R, gamma, tol, max_iter, V0, rule, partial_sweeps=0):
     R, V0 = _dev(R, V0)
-    r = _ref.value_iteration(_ensure(T), R, gamma, tol, max_iter, V0, rule)
+    r = _ref.value_iteration(_ensure(T), R, gamma, tol, max_iter, V0, rule, partial_sweeps)
     return VIResult(_host(r.V), _host(r.policy), r.n_iter, r.gap_bound, r.converged)
 
 

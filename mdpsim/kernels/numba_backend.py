@@ -270,8 +270,25 @@ def _vi_sweep(dense, P, indptr, indices, probs, S, A, width, R, gamma, v, tv, po
 
 
 @njit(cache=True)
+def _policy_sweep(dense, P, indptr, indices, probs, S, A, R, gamma, policy, v, out):
+    """``out = T_pi v``: ``out[s] = R[s, pi(s)] + gamma * sum_s' P[s, pi(s), s'] v[s']``."""
+    for s in range(S):
+        a = policy[s]
+        if dense:
+            acc = np.dot(P[0, s, a], v)
+        else:
+            acc = 0.0
+            k = np.uint64(indptr[s * A + a])
+            end = np.uint64(indptr[s * A + a + 1])
+            while k < end:
+                acc += probs[k] * v[np.uint64(indices[k])]
+                k += np.uint64(1)
+        out[s] = R[s, a] + gamma * acc
+
+
+@njit(cache=True)
 def _value_iteration(dense, P, indptr, indices, probs, S, A, R, gamma, tol, max_iter, V0,
-                     sup_rule):
+                     sup_rule, partial_sweeps):
     width = -1 if dense else _row_width(indptr, 0, S * A)
     v = V0.copy()
     tv = np.empty(S)
@@ -299,6 +316,9 @@ def _value_iteration(dense, P, indptr, indices, probs, S, A, R, gamma, tol, max_
         if stop:
             conv = True
             break
+        for _ in range(partial_sweeps):  # modified policy iteration: v <- T_pi^m v
+            _policy_sweep(dense, P, indptr, indices, probs, S, A, R, gamma, policy, v, tv)
+            v, tv = tv, v
     return v, policy, n, gap, conv
 
 
@@ -412,13 +432,14 @@ def evaluate_finite(T: Trans, R3, H: int, pi3):
     return Q, V
 
 
-def value_iteration(T: Trans, R, gamma: float, tol: float, max_iter: int, V0, rule: str):
+def value_iteration(T: Trans, R, gamma: float, tol: float, max_iter: int, V0, rule: str,
+                    partial_sweeps: int = 0):
     """See :func:`mdpsim.kernels.reference.value_iteration`."""
     dense, P, ip, ix, pr = _unpack(T)
     v, pol, n, gap, conv = _value_iteration(dense, P, ip, ix, pr, T.S, T.A,
                                             np.ascontiguousarray(R), float(gamma), float(tol),
                                             int(max_iter), np.ascontiguousarray(V0, np.float64),
-                                            rule == "sup")
+                                            rule == "sup", int(partial_sweeps))
     return VIResult(v, pol, int(n), float(gap), bool(conv))
 
 

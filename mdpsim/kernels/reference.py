@@ -96,9 +96,15 @@ def evaluate_finite(T: Trans, R3, H: int, pi3):
     return Q, V
 
 
-def value_iteration(T: Trans, R, gamma: float, tol: float, max_iter: int, V0, rule: str):
+def value_iteration(T: Trans, R, gamma: float, tol: float, max_iter: int, V0, rule: str,
+                    partial_sweeps: int = 0):
     """Discounted value iteration ``v <- T v`` from ``V0: float64[S]``; see
-    :func:`mdpsim.value_iteration` for the two stopping rules and their guarantees."""
+    :func:`mdpsim.value_iteration` for the two stopping rules and their guarantees.
+
+    ``partial_sweeps = m > 0`` is modified policy iteration: after each Bellman sweep that
+    does not stop, ``v <- T_pi^m v`` for the greedy ``pi`` of that sweep (Jacobi sweeps). The
+    stopping tests are evaluated on ``T v - v`` for the current ``v``, for which the
+    MacQueen–Porteus bounds hold whatever ``v`` is, so the guarantees are unchanged."""
     xp = _xp(R)
     v = V0.copy()
     k = gamma / (1.0 - gamma)
@@ -120,6 +126,11 @@ def value_iteration(T: Trans, R, gamma: float, tol: float, max_iter: int, V0, ru
         if stop:
             conv = True
             break
+        if partial_sweeps:
+            M = _stage_matrix(T, 0, xp)[xp.arange(T.S) * T.A + policy]
+            r_pi = R[xp.arange(T.S), policy]
+            for _ in range(partial_sweeps):
+                v = r_pi + gamma * (M @ v)
     return VIResult(v, policy, n, gap, conv)
 
 
@@ -130,16 +141,23 @@ def policy_matrix(T: Trans, pi2):
     S, A = T.S, T.A
     M = _stage_matrix(T, 0, xp)
     if T.kind == "dense":
-        return xp.einsum("sa,sat->st", pi2, M.reshape(S, A, S))
+        return xp.matmul(pi2[:, None, :], M.reshape(S, A, S))[:, 0, :]
     sp = _sparse(xp)
     rows = xp.repeat(xp.arange(S), A)
     W = sp.csr_matrix((pi2.reshape(-1), (rows, xp.arange(S * A))), shape=(S, S * A))
     return (W @ M).tocsr()
 
 
+#: Sparse systems up to this size are solved densely (LAPACK): random sparse transition graphs
+#: are expanders, whose sparse LU fills in almost completely and is slower than dense LU.
+DENSE_SOLVE_MAX_S = 4096
+
+
 def _solve(T: Trans, Mat, b, xp):
     if T.kind == "dense":
         return xp.linalg.solve(Mat, b)
+    if T.S <= DENSE_SOLVE_MAX_S:
+        return xp.linalg.solve(Mat.toarray(), b)
     if xp is np:
         from scipy.sparse.linalg import spsolve
     else:
