@@ -147,6 +147,15 @@ def _check_pi(rm, pi):
     return as_stochastic_policy(rm.nominal, np.asarray(pi, dtype=np.float64))[0]
 
 
+def _free_pi(rm, pi):
+    """``pi[S, A]`` as free coordinates (gradients and finite differences: no simplex check)."""
+    pi = np.asarray(pi, dtype=np.float64)
+    if pi.shape != (rm.S, rm.A) or not np.all(np.isfinite(pi)):
+        raise ValueError(f"pi must be a finite array of shape [S, A] = [{rm.S}, {rm.A}], got "
+                         f"{pi.shape}")
+    return pi
+
+
 def _check_P(rm, P):
     P = np.asarray(P, dtype=np.float64)
     if P.shape != (rm.S, rm.A, rm.S):
@@ -168,14 +177,14 @@ def _dense_terms(rm, pi, P):
 
 def cost_objective(rm: RobustMDP, pi, P) -> float:
     """``J(pi, P) = rho^T (I - gamma P_pi)^{-1} c_pi`` (cost) for a dense kernel ``P[S,A,S']``."""
-    pi, P = _check_pi(rm, pi), _check_P(rm, P)
+    pi, P = _free_pi(rm, pi), _check_P(rm, P)
     return float(rm.init @ _dense_terms(rm, pi, P)[1])
 
 
 def policy_gradient(rm: RobustMDP, pi, P) -> np.ndarray:
     """``dJ/dpi(a|s) = d(s) q_c(s,a) / (1-gamma)`` (entries of ``pi`` as free coordinates);
     ``float64[S, A]``."""
-    pi, P = _check_pi(rm, pi), _check_P(rm, P)
+    pi, P = _free_pi(rm, pi), _check_P(rm, P)
     C, v, d = _dense_terms(rm, pi, P)
     q = np.einsum("sat,sat->sa", P, C + rm.gamma * v[None, None, :])
     return d[:, None] * q / (1.0 - rm.gamma)
@@ -184,7 +193,7 @@ def policy_gradient(rm: RobustMDP, pi, P) -> np.ndarray:
 def kernel_gradient(rm: RobustMDP, pi, P) -> np.ndarray:
     """``dJ/dp(s'|s,a) = d(s) pi(a|s) (c(s,a,s') + gamma v_c(s')) / (1-gamma)``;
     ``float64[S, A, S']``."""
-    pi, P = _check_pi(rm, pi), _check_P(rm, P)
+    pi, P = _free_pi(rm, pi), _check_P(rm, P)
     C, v, d = _dense_terms(rm, pi, P)
     return (d[:, None, None] * pi[:, :, None] * (C + rm.gamma * v[None, None, :])
             / (1.0 - rm.gamma))
