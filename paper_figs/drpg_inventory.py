@@ -1,0 +1,82 @@
+"""Figure: DRPG with the parametric (exponentially tilted) kernel on the "inventory" instance
+(experiments/drpg_inventory.py; Wang, Ho & Petrik, ICML 2023, arXiv:2212.10439).
+
+Reads stored results only (``experiments/results/drpg/inventory_curves.csv``). Left: the
+iterate's worst-case cost ``J(pi_t, p(theta_t, lambda_t))`` as found by the inner solver
+(projected ascent on (theta, lambda); heuristic: the parametric set is not rectangular and the
+inner problem is not concave, so this is a lower estimate of the true worst case) for DRPG at
+alpha = 0.1 and 0.01 and for non-robust PG (steps under the nominal tilt, alpha = 0.1). Right:
+the same policies' cost under the nominal tilt ``p(theta_c, lambda_c)``. One instance, as in
+the paper (parts of the instance are reconstructions, see ``inventory_meta.json``).
+
+Usage: ``python paper_figs/drpg_inventory.py [--results DIR] [--figdir DIR]``.
+"""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pandas as pd
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_RESULTS = HERE.parent / "experiments" / "results" / "drpg"
+STYLE = {"DRPG alpha=0.1": ("#0072B2", "-"), "DRPG alpha=0.01": ("#009E73", "-"),
+         "non-robust PG alpha=0.1": ("#D55E00", "--")}
+
+
+def _locate(results) -> Path:
+    for cand in (Path(results) / "drpg", Path(results), DEFAULT_RESULTS):
+        if (cand / "inventory_curves.csv").is_file():
+            return cand
+    raise FileNotFoundError("no inventory_curves.csv found; run "
+                            "`python experiments/drpg_inventory.py` first")
+
+
+def make_figure(results="results", figdir="figures", profile=None) -> dict:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    df = pd.read_csv(_locate(results) / "inventory_curves.csv")
+    figdir = Path(figdir)
+    figdir.mkdir(parents=True, exist_ok=True)
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4.5))
+    rows = []
+    for name, d in df.groupby("method", sort=False):
+        c, ls = STYLE.get(name, ("k", "-"))
+        axes[0].plot(d.t, d.worst_cost, ls, color=c, lw=1.8, label=name)
+        axes[1].plot(d.t, d.nominal_cost, ls, color=c, lw=1.8, label=name)
+        rows.append(f"{name}: worst-case {d.worst_cost.iloc[0]:.3f} -> "
+                    f"{d.worst_cost.iloc[-1]:.3f}, nominal {d.nominal_cost.iloc[-1]:.3f}")
+    axes[0].set_ylabel("worst-case cost J(pi_t, p(theta_t, lambda_t)) (inner solver)")
+    axes[1].set_ylabel("nominal cost J(pi_t, p(theta_c, lambda_c))")
+    for ax, title in zip(axes, ("worst case found by the inner solver (heuristic)",
+                                "cost under the nominal tilt")):
+        ax.set_xlabel("Number of iterations")
+        ax.set_title(title, fontsize=10)
+        ax.legend(fontsize=9)
+        ax.grid(alpha=0.3, lw=0.4)
+    fig.suptitle("DRPG with the parametric kernel, 'inventory' instance (S=8, A=3, "
+                 "gamma=0.95; instance partly reconstructed [R])", fontsize=10)
+    fig.tight_layout()
+    paths = []
+    for ext in ("png", "pdf"):
+        p = figdir / f"drpg_inventory.{ext}"
+        fig.savefig(p, dpi=130)
+        paths.append(str(p))
+    plt.close(fig)
+    return {"paths": paths, "summary": "\n".join(rows)}
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--results", default=str(DEFAULT_RESULTS))
+    ap.add_argument("--figdir", default="figures")
+    a = ap.parse_args(argv)
+    out = make_figure(a.results, a.figdir)
+    print(out["summary"])
+    print("\n".join(out["paths"]))
+
+
+if __name__ == "__main__":
+    main()
