@@ -167,7 +167,13 @@ def main(argv=None) -> int:
     finals.to_csv(out / "garnet_final.csv", index=False, float_format="%.17g")
     import mdpsim
     import numba
+    from mdpsim.algorithms.drpg import RECONSTRUCTED, drpg_hyperparameters
+    defaults = {rect: {k: [p.default, p.source] for k, p in drpg_hyperparameters(rect).items()}
+                for rect in ("sa", "s")}
     meta = {"experiment": "drpg_garnet", "paper": "arXiv:2212.10439", "root_seed": ROOT_SEED,
+            "defaults_with_source": defaults, "reconstructed": list(RECONSTRUCTED),
+            "variant_labels": {"paper-code": "the authors' constants (source paper-code)",
+                               "other variants": "[proposed] / [R], see module docstring"},
             "seeding": "SeedSequence(root_seed, spawn_key=(size_index, instance))",
             "sizes": [list(s) for s in SIZES], "instances": n, "T": a.T,
             "variants": VARIANTS, "accept_rel_gap": ACCEPT, "phi_star": "robust VI tol 1e-10",
