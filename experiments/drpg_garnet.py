@@ -34,8 +34,8 @@ in the results); no wall-clock seeds. Each finished (size, instance) cell is wri
 Outputs (``experiments/results/drpg/``): ``garnet_curves.parquet`` (long: size, instance,
 variant, t, rel_gap = (Phi(pi_t) - Phi*)/Phi*, J_rel_gap = (J(pi_t, p_t) - Phi*)/Phi* with
 the inner solver's kernel (inner-PGA variants only), inner_iters; t on a grid: every step to
-20, every 2nd to 100, every 5th to 200), ``garnet_final.csv`` (one row per size x instance x variant: Phi*,
-Phi(pi_T), relative gap, pass flag, seed), ``garnet_meta.json``. Figure:
+20, every 2nd to 100, every 5th to 200), ``garnet_final.csv`` (one row per size x instance x
+variant: Phi*, Phi(pi_T), relative gap, pass flag, seed), ``garnet_meta.json``. Figure:
 ``paper_figs/drpg_garnet.py``.
 
 Usage: ``python experiments/drpg_garnet.py [--instances 50] [--workers 2] [--quick]``.

@@ -261,7 +261,8 @@ def _resolve(rm, given: dict) -> dict:
 
 def drpg(rm: RobustMDP, *, pi0=None, alpha=None, beta=None, T=None, inner_tol=None,
          tolerance_schedule=None, schedule_rate=None, inner_stop=None, inner_max_iter=None,
-         warm_start=None, step_schedule=None, inner: str = "pga", evaluate: bool = True, backend: str | None = None) -> DRPGResult:
+         warm_start=None, step_schedule=None, inner: str = "pga", evaluate: bool = True,
+         backend: str | None = None) -> DRPGResult:
     """Run DRPG on a discounted robust MDP (module docstring). ``None`` arguments take the
     defaults of :func:`drpg_hyperparameters` for ``rm.rect`` (provenance in the result).
 

@@ -1042,8 +1042,8 @@ def _proj_l1_state(Y, Q, off, k, P):
     ``h(mu) = sum_a ||p_a(mu) - q_a||_1 - k`` is non-increasing and piecewise linear in the
     shared L1 multiplier ``mu`` with ``h(max|Y - Q|) = -k``. Its root is found by Newton steps
     on the current linear piece (exact once the piece is right), safeguarded by a bracket
-    and bisection (flat pieces, steps leaving the bracket, every sixth step). ``P`` is on the feasible side
-    (``h <= 0``) or within ``1e-13 k`` of it.
+    and bisection (flat pieces, steps leaving the bracket, every sixth step). ``P`` is on the
+    feasible side (``h <= 0``) or within ``1e-13 k`` of it.
     """
     n = Y.shape[0]
     A = off.shape[0] - 1

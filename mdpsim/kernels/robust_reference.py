@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._common import TIE_RTOL
-from ._robust_common import (L1, TV, LINF, L2, CHI2, KL, SA, BISECT_MAX, BRACKET_MAX,
+from ._robust_common import (L1, TV, LINF, L2, KL, SA, BISECT_MAX, BRACKET_MAX,
                              RobustTrans, RVIResult, REvalResult)
 
 __all__ = ["row_worst", "state_worst_fixed", "state_worst_opt", "robust_backup",
@@ -573,9 +573,9 @@ def _dist_slope(P, Q, offs):
 
 def _false_position(point, q, y, k, offs=None):
     """Root of the non-increasing, piecewise-linear ``h(mu) = ||point(mu) - q||_1 - k`` on
-    ``[0, max|y - q|]``: Newton steps on the current linear piece, safeguarded by the bracket and
-    bisection (flat pieces, steps leaving the bracket, every sixth step); returns the point on the feasible side (or within
-    ``1e-13 k`` of it)."""
+    ``[0, max|y - q|]``: Newton steps on the current linear piece, safeguarded by the bracket
+    and bisection (flat pieces, steps leaving the bracket, every sixth step); returns the
+    point on the feasible side (or within ``1e-13 k`` of it)."""
     if k <= 0.0:
         return np.array(q, dtype=np.float64, copy=True)
     offs = [(0, q.shape[0])] if offs is None else offs
