@@ -24,7 +24,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-__all__ = ["curves", "slopes", "metric_plot", "figure", "save", "palette", "seed_matrix"]
+__all__ = ["curves", "slopes", "metric_plot", "figure", "save", "palette", "seed_matrix",
+           "figure_cli"]
 
 _BY = ("env_label", "alg_label")
 
@@ -175,3 +176,22 @@ def save(fig, stem, formats=("png", "pdf"), dpi: int = 200) -> list[Path]:
         fig.savefig(p, dpi=dpi)
         paths.append(p)
     return paths
+
+
+def figure_cli(make_figure, doc: str, argv=None) -> None:
+    """Command line shared by the figure scripts in ``paper_figs/``.
+
+    ``make_figure(results, figdir, profile) -> {"summary": str, "paths": [...]}`` reads stored
+    results only; this parses ``--results``, ``--figdir`` and ``--profile``, draws the figure
+    and prints its summary and the written paths."""
+    import argparse
+
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
+    ap.add_argument("--results", default="results")
+    ap.add_argument("--figdir", default="figures")
+    ap.add_argument("--profile", default=None)
+    a = ap.parse_args(argv)
+    out = make_figure(a.results, a.figdir, a.profile)
+    print(out["summary"])
+    for p in out["paths"]:
+        print(p)

@@ -13,7 +13,6 @@ Usage: ``mdpsim figs stepmix_weights`` or ``python paper_figs/stepmix_weights.py
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -78,15 +77,7 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--results", default="results")
-    ap.add_argument("--figdir", default="figures")
-    ap.add_argument("--profile", default=None)
-    a = ap.parse_args(argv)
-    out = make_figure(a.results, a.figdir, a.profile)
-    print(out["summary"])
-    for p in out["paths"]:
-        print(p)
+    plot.figure_cli(make_figure, __doc__, argv)
 
 
 if __name__ == "__main__":
