@@ -34,7 +34,8 @@ from mdpsim.algorithms.ucbvi import _plan as _ucbvi_plan, _observe as _ucbvi_obs
 STATEMENT = "UCBVI (paper constants): P[ Vbar_{k,h}(s) >= V*_h(s) for all k, h, s ] >= 1 - delta"
 
 ALGORITHMS = ("ucbvi_ch", "ucbvi_bf")
-_N = 12  # length of UCBVI's state tuple; the probe appends (Vstar, stats) at 12, 13
+_N = len(UCBVI_CH.state_fields)  # UCBVI's state tuple; the probe appends (Vstar, stats)
+_VSTAR, _STATS = _N, _N + 1
 
 
 # not cached on disk: check modules are loaded from their file under a private name, which a
@@ -43,8 +44,8 @@ _N = 12  # length of UCBVI's state tuple; the probe appends (Vstar, stats) at 12
 def _probe_plan(state, theta, k, rng, pi):
     _ucbvi_plan(state[:_N], theta, k, rng, pi)
     V = state[9]
-    Vstar = state[12]
-    stats = state[13]           # [running min margin, uncapped count, total count, r_max]
+    Vstar = state[_VSTAR]
+    stats = state[_STATS]           # [running min margin, uncapped count, total count, r_max]
     H, S = Vstar.shape
     for h in range(H):
         cap = (H - h) * stats[3]

@@ -62,11 +62,33 @@ __all__ = ["UCBVI_CH", "UCBVI_BF"]
 _EST, _L, _SCALE, _WIDTH, _RHI, _BF, _MONO, _CLIP_H, _SA, _DELTA, _ANYTIME = range(11)
 
 
-@njit(cache=True)
-def _plan(state, theta, k, rng, pi):
-    # Loops are written out, helpers avoided: see the speed notes in mdpsim.algorithms._common.
-    N, Nsas, succ, nsucc, Rsum, NR, R3, init, Q, V, Nh, B = state
+def _make_plan(variant: int):
+    """The planning kernel, compiled per bonus: ``variant`` 0 = CH, 1 = BF (a compile-time
+    constant, so each algorithm's kernel carries no code for the other bonus), -1 = read
+    ``theta[_BF]`` at run time (one kernel for both, used by ``proofs_checks``)."""
+
+    @njit(cache=True)
+    def plan(state, theta, k, rng, pi):
+        return _plan_body(state, theta, k, pi, theta[_BF] != 0.0 if variant < 0
+                          else variant == 1)
+
+    return plan
+
+
+@njit(cache=True, inline="always")
+def _plan_body(state, theta, k, pi, bf):
+    # Written for speed (on RiverSwim this kernel is ~80% of an episode; see the speed notes
+    # in mdpsim.algorithms._common), keeping the arithmetic of the recursion in the module
+    # docstring bit for bit (StepMix's unconstrained run is tested equal to UCBVI-CH):
+    # * the counts of the observed successors are gathered once per episode into ``C``,
+    #   aligned with ``succ`` and zero-padded to ``W`` = the largest successor count, so the
+    #   inner loops have one trip count for every (h, s, a) — a loop exit the CPU predicts —
+    #   and the padded terms add exact zeros (``0 * V = +0.0``) to the same sums;
+    # * successor indices are read as unsigned (no negative-index wrap-around code);
+    # * the greedy action and the policy row are written in one pass by selects.
+    N, Nsas, succ, nsucc, Rsum, NR, R3, init, Q, V, Nh, B, C, RT = state
     H, S, A = Q.shape
+    nps = N.shape[0]
     est = theta[_EST] != 0.0
     L = theta[_L]
     if theta[_ANYTIME] != 0.0:   # episode budget unknown (Agent without episodes): T = k H
@@ -75,21 +97,37 @@ def _plan(state, theta, k, rng, pi):
     w = theta[_WIDTH]
     wH = w * H
     r_hi = theta[_RHI]
-    bf = theta[_BF] != 0.0
     mono = theta[_MONO] != 0.0
     cap3 = 1.0e4 * wH ** 3 * theta[_SA] * S * L * L  # 100^2 H^3 S^2 A L^2 (theta[_SA] = S A)
-    # the h-independent part of the bonus once per (stage, s, a): B = 7 wH L / sqrt(N) (CH)
-    # or 14 wH L / (3 N) (BF) — saves a sqrt and a division per (h, s, a)
-    for hs in range(N.shape[0]):
+    # once per episode: the rewards used (known, or estimated with their bonus) RT, and per
+    # (stage, s, a) the h-independent part of the bonus, B = 7 wH L / sqrt(N) (CH) or
+    # 14 wH L / (3 N) (BF), and the successor counts C[., i] = Nsas[., succ[i]] (slots
+    # i >= nsucc stay 0: succ is append-only)
+    for hr in range(R3.shape[0]):
+        for s in range(S):
+            for a in range(A):
+                r = R3[hr, s, a]
+                if est:
+                    nr = NR[hr, s, a]
+                    r = r_hi
+                    if nr > 0.0:
+                        r = min(r_hi, Rsum[hr, s, a] / nr + c * w * math.sqrt(L / (2.0 * nr)))
+                RT[hr, s, a] = r
+    W = 0
+    for hs in range(nps):
         for s in range(S):
             for a in range(A):
                 n = N[hs, s, a]
                 if n > 0.0:
                     B[hs, s, a] = 14.0 * wH * L / (3.0 * n) if bf else 7.0 * wH * L / math.sqrt(n)
+                ns = nsucc[hs, s, a]
+                W = max(W, ns)
+                for i in range(ns):
+                    C[hs, s, a, i] = Nsas[hs, s, a, succ[hs, s, a, i]]
     for s in range(S):
         V[H, s] = 0.0
     for h in range(H - 1, -1, -1):
-        hs = min(h, N.shape[0] - 1)
+        hs = min(h, nps - 1)
         hr = min(h, R3.shape[0] - 1)
         vmax = H * r_hi if theta[_CLIP_H] != 0.0 else (H - h) * r_hi
         for s in range(S):
@@ -99,58 +137,58 @@ def _plan(state, theta, k, rng, pi):
                 q = vmax
                 if n > 0.0:
                     m = 0.0                                   # (P̂ V_{h+1})(s, a)
-                    for i in range(nsucc[hs, s, a]):
-                        y = succ[hs, s, a, i]
-                        m += Nsas[hs, s, a, y] * V[h + 1, y]
+                    for i in range(W):
+                        m += C[hs, s, a, i] * V[h + 1, np.uint64(succ[hs, s, a, i])]
                     m /= n
                     if bf:
                         var = 0.0                             # Var_{P̂}(V_{h+1})
                         extra = 0.0                           # P̂ min(cap3 / N'_{h+1}, (wH)^2)
-                        for i in range(nsucc[hs, s, a]):
-                            y = succ[hs, s, a, i]
+                        for i in range(W):
+                            y = np.uint64(succ[hs, s, a, i])
+                            cy = C[hs, s, a, i]
                             d = V[h + 1, y] - m
-                            var += Nsas[hs, s, a, y] * d * d
+                            var += cy * d * d
                             ny = Nh[h + 1, y]
                             t = wH * wH
                             if ny > 0.0:
                                 t = min(t, cap3 / ny)
-                            extra += Nsas[hs, s, a, y] * t
+                            extra += cy * t
                         var /= n
                         extra /= n
                         b = (math.sqrt(8.0 * L * var / n) + B[hs, s, a]
                              + math.sqrt(8.0 * extra / n))
                     else:
                         b = B[hs, s, a]
-                    r = R3[hr, s, a]
-                    if est:
-                        nr = NR[hr, s, a]
-                        r = r_hi
-                        if nr > 0.0:
-                            r = min(r_hi, Rsum[hr, s, a] / nr + c * w * math.sqrt(L / (2.0 * nr)))
-                    q = min(vmax, r + m + c * b)
+                    q = min(vmax, RT[hr, s, a] + m + c * b)
                 if mono:
                     q = min(q, Q[h, s, a])
                 Q[h, s, a] = q
                 vbest = max(vbest, q)
-            # greedy action: the lowest index within TIE_RTOL (1 + |max|) of the max
+            # greedy action: the lowest index within TIE_RTOL (1 + |max|) of the max (A - 1
+            # if none is, which only NaNs can cause), written in one pass
             thr = vbest - TIE_RTOL * (1.0 + abs(vbest))
-            abest = A - 1
-            for a in range(A - 1, -1, -1):
-                if Q[h, s, a] >= thr:
-                    abest = a
             V[h, s] = vbest
+            found = False
             for a in range(A):
-                pi[h, s, a] = 0.0
-            pi[h, s, abest] = 1.0
+                z = Q[h, s, a] >= thr and not found
+                pi[h, s, a] = 1.0 if z else 0.0
+                found |= z
+            if not found:
+                pi[h, s, A - 1] = 1.0
     acc = 0.0
     for s in range(S):
         acc += init[s] * V[0, s]
     return acc
 
 
+_plan_ch = _make_plan(0)
+_plan_bf = _make_plan(1)
+_plan = _make_plan(-1)
+
+
 @njit(cache=True)
 def _observe(state, theta, h, s, a, r, s_next):
-    N, Nsas, succ, nsucc, Rsum, NR, R3, init, Q, V, Nh, B = state
+    N, Nsas, succ, nsucc, Rsum, NR, R3, init, Q, V, Nh, B, C, RT = state
     count_transition(N, Nsas, succ, nsucc, h, s, a, s_next)
     count_reward(Rsum, NR, h, s, a, r)
     Nh[0, s] += np.float64(h == 0)
@@ -179,7 +217,7 @@ def _common_hps(scale_default, scale_doc):
 class _UCBVIBase(Algorithm):
     needs_episodes = False   # anytime L_k without a budget (see the module docstring)
     state_fields = ("N", "Nsas", "succ", "nsucc", "Rsum", "NR", "R3", "init", "Q", "V", "Nh",
-                    "bonus_buffer")
+                    "bonus_buffer", "count_buffer", "reward_buffer")
     plan = _plan
     observe = _observe
     _bf = 0.0
@@ -192,7 +230,9 @@ class _UCBVIBase(Algorithm):
             Q[h] = (H if hp["clip"] == "H" else H - h) * info.r_hi
         return empirical_state(info) + (info.R3.copy(), info.init.copy(), Q,
                                         np.zeros((H + 1, S)), np.zeros((H + 1, S)),
-                                        np.zeros((info.n_ps, S, A)))
+                                        np.zeros((info.n_ps, S, A)),
+                                        np.zeros((info.n_ps, S, A, S + 1)),
+                                        np.zeros_like(info.R3))
 
     @classmethod
     def theta(cls, info: ModelInfo, hp: dict) -> np.ndarray:
@@ -228,6 +268,7 @@ class UCBVI_CH(_UCBVIBase):
                "RiverSwim(6, H=20) and Garnet(10, 3, 3, H=10) at K = 1e5 over {0.003, 0.01, "
                "0.03, 1}")
     _bf = 0.0
+    plan = _plan_ch
 
 
 @register_algorithm
@@ -245,3 +286,4 @@ class UCBVI_BF(_UCBVIBase):
               "RiverSwim(6, H=20) and Garnet(10, 3, 3, H=10) at K = 1e5 over {0.02, 0.05, "
               "0.2, 1}")
     _bf = 1.0
+    plan = _plan_bf
