@@ -19,17 +19,23 @@ Variants (same instances for all, paired):
   eps_t = 1e-3 * 0.95^t (inner capped at 2000 steps) [R: a non-increasing schedule as in the
   theory];
 * ``warm-start`` — inner ascent started from the previous outer step's kernel [proposed];
-  (sa) also with alpha = 0.5; (s) with the diminishing step alpha_t = 0.1/sqrt(t+1) of
-  subgradient theory (Phi is nonsmooth at the stochastic s-rect optimum; the schedule was
-  chosen on 8 separate exploratory instances, seeds 100-103, not in this sweep) [proposed];
+  (sa) also with alpha = 0.5; (s) with two diminishing outer steps (Phi is nonsmooth at the
+  stochastic s-rect optimum, so a constant step oscillates): alpha_t = 0.1/sqrt(t+1), the
+  classical subgradient step (chosen on 8 separate exploratory instances, seeds 100-103), and
+  alpha_t = 0.5 * 0.97^t, the geometrically decaying step of subgradient methods for sharp
+  weakly convex functions (Davis et al. 2018), chosen among 8 schedules on 16 + 16
+  exploratory instances of a different root seed by ``experiments/drpg_srect_stepsize.py``
+  (``results/drpg/srect_stepsize.md``); no instance of this sweep was used to choose either;
 * ``exact-inner`` — the exact worst-case kernel (robust policy evaluation) with the paper
-  alpha and (s) alpha 0.01 and alpha_t = 0.1/sqrt(t+1): separates the outer loop's error from
-  the inner loop's;
+  alpha and (s) alpha 0.01, alpha_t = 0.1/sqrt(t+1) and alpha_t = 0.5 * 0.97^t: separates
+  the outer loop's error from the inner loop's;
 * ``non-robust PG`` — projected PG on the nominal kernel, paper alpha.
 
 Seeds: ``SeedSequence(ROOT_SEED, spawn_key=(size_index, instance))`` per instance (recorded
 in the results); no wall-clock seeds. Each finished (size, instance) cell is written to
-``<out>/_cells/`` (Parquet) and skipped on a re-run, so an interrupted sweep resumes.
+``<out>/_cells/`` (Parquet + CSV, every variant that ran on it); a re-run computes only the
+variants missing from a cell's stored files, so an interrupted sweep resumes and a variant
+added to ``VARIANTS`` runs without recomputing the others.
 
 Outputs (``experiments/results/drpg/``): ``garnet_curves.parquet`` (long: size, instance,
 variant, t, rel_gap = (Phi(pi_t) - Phi*)/Phi*, J_rel_gap = (J(pi_t, p_t) - Phi*)/Phi* with
@@ -38,7 +44,39 @@ the inner solver's kernel (inner-PGA variants only), inner_iters; t on a grid: e
 variant: Phi*, Phi(pi_T), relative gap, pass flag, seed), ``garnet_meta.json``. Figure:
 ``paper_figs/drpg_garnet.py``.
 
-Usage: ``python experiments/drpg_garnet.py [--instances 50] [--workers 2] [--quick]``.
+Results (T = 200, 50 instances per size; pass = Phi(pi_200) - Phi* <= 1e-3 Phi*, last
+iterate; worst = largest final relative gap ``(Phi(pi_200) - Phi*)/Phi*``)::
+
+    variant               G(5,4,3) pass  worst  G(10,6,3) pass  worst  G(15,8,3) pass  worst
+    --------------------  --------------------  ---------------------  ---------------------
+    paper-code            37/50  2.85e-02       33/50  2.70e-03        17/50  4.60e-03
+    geometric-eps         16/20  4.42e-03       15/20  3.28e-03        7/20  3.18e-03
+    warm-start            50/50  5.38e-04       49/50  1.24e-03        40/50  2.14e-03
+    warm-start alpha=0.5  50/50  1.33e-05       50/50  7.35e-05        50/50  9.04e-05
+    exact-inner           50/50  5.46e-04       49/50  1.24e-03        39/50  2.14e-03
+    non-robust PG         19/50  1.97e-01       7/50  1.04e-01         0/50  1.04e-01
+
+    variant                          G(10,5,10) pass  worst  G(15,8,15) pass  worst
+    -------------------------------  ----------------------  ----------------------
+    paper-code                       0/50  4.19e-02          0/50  2.20e-02
+    warm-start alpha=0.1/sqrt(t+1)   49/50  1.02e-03         50/50  9.29e-04
+    warm-start alpha=0.5*0.97^t      50/50  5.92e-04         50/50  3.99e-04
+    exact-inner                      0/50  4.40e-02          0/50  2.22e-02
+    exact-inner alpha=0.01           35/50  1.78e-03         38/50  1.61e-03
+    exact-inner alpha=0.1/sqrt(t+1)  47/50  1.10e-03         49/50  1.03e-03
+    exact-inner alpha=0.5*0.97^t     50/50  5.93e-04         50/50  3.69e-04
+    non-robust PG                    0/50  3.44e-01          0/50  4.01e-01
+
+The geometric steps alpha_t = 0.5 * 0.97^t (warm start or exact inner) are the only s-rect
+steps that pass on all 100 s-rect instances; the earlier alpha_t = 0.1/sqrt(t+1) misses
+G(10,5,10) by one instance (gap 1.02e-3). Caveat: the geometric schedule is matched to the
+horizon T = 200 (alpha_199 = 1.2e-3); its early iterates are worse than those of the sqrt
+schedule (median gap ~2e-2 at t = 50 against ~1.2e-3; every instance below 1e-3 from
+t = 130 on), so it is not an anytime schedule.
+
+Usage: ``python experiments/drpg_garnet.py [--instances 50] [--workers 2] [--quick]``
+(``--sizes`` runs a subset of the cells but also writes the combined tables from that subset
+only: leave it out when regenerating the committed tables).
 """
 from __future__ import annotations
 
@@ -70,9 +108,13 @@ VARIANTS = {
     "s": {
         "paper-code": {},
         "warm-start alpha=0.1/sqrt(t+1)": {"warm_start": True, "step_schedule": "sqrt"},
+        "warm-start alpha=0.5*0.97^t": {"warm_start": True, "step_schedule": "geometric",
+                                        "alpha": 0.5, "step_rate": 0.97},
         "exact-inner": {"inner": "exact"},
         "exact-inner alpha=0.01": {"inner": "exact", "alpha": 0.01},
         "exact-inner alpha=0.1/sqrt(t+1)": {"inner": "exact", "step_schedule": "sqrt"},
+        "exact-inner alpha=0.5*0.97^t": {"inner": "exact", "step_schedule": "geometric",
+                                         "alpha": 0.5, "step_rate": 0.97},
         "non-robust PG": {"inner": "nominal"},
     },
 }
@@ -82,9 +124,16 @@ ACCEPT = 1e-3
 DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "drpg"
 
 
+def cell_variants(k: int, i: int) -> list:
+    """The variants that run on instance ``i`` of size ``k`` (``_instances`` caps some)."""
+    return [name for name, kw in VARIANTS[SIZES[k][0]].items()
+            if i < kw.get("_instances", np.inf)]
+
+
 def run_cell(args):
-    """All variants on one instance; returns (curves, finals) DataFrames."""
-    k, i, T = args
+    """The given variants (default: all) on one instance; returns (curves, finals)."""
+    k, i, T = args[:3]
+    names = args[3] if len(args) > 3 else cell_variants(k, i)
     from mdpsim.robust import drpg_garnet, robust_value_iteration
     from mdpsim.algorithms.drpg import drpg
 
@@ -99,10 +148,9 @@ def run_cell(args):
     rvi_s = time.perf_counter() - t0
     curves, finals = [], []
     grid = T_GRID[T_GRID <= T]
-    for name, kw in VARIANTS[rect].items():
-        kw = dict(kw)
-        if i >= kw.pop("_instances", np.inf):
-            continue
+    for name in names:
+        kw = dict(VARIANTS[rect][name])
+        kw.pop("_instances", None)
         t0 = time.perf_counter()
         r = drpg(inst.rmdp, pi0=inst.pi0, T=T, **kw)
         secs = time.perf_counter() - t0
@@ -117,7 +165,8 @@ def run_cell(args):
             "rect": rect, "size": inst.label, "instance": i, "variant": name,
             "inner": r.inner, "alpha": hp["alpha"], "beta": hp["beta"],
             "inner_tol": hp["inner_tol"], "schedule": hp["tolerance_schedule"],
-            "warm_start": hp["warm_start"], "T": T, "phi_star": phi_star,
+            "warm_start": hp["warm_start"], "step_schedule": hp["step_schedule"],
+            "step_rate": hp["step_rate"], "T": T, "phi_star": phi_star,
             "phi_T": r.phi[-1], "rel_gap_T": rel[-1], "abs_gap_T": r.phi[-1] - phi_star,
             "rel_gap_best_iterate": rel[r.t_best], "min_rel_gap": float(rel.min()),
             "passed": bool(rel[-1] <= ACCEPT), "inner_iters_total": int(r.inner_iters.sum()),
@@ -125,6 +174,23 @@ def run_cell(args):
             "rvi_gap_bound": sol.gap_bound, "root_seed": ROOT_SEED,
             "spawn_key": f"{k},{i}"})
     return pd.concat(curves, ignore_index=True), pd.DataFrame(finals)
+
+
+def _fill_step_columns(fin: pd.DataFrame, rect: str) -> pd.DataFrame:
+    """Cells stored before the ``step_schedule``/``step_rate`` columns existed: fill them from
+    the variant definitions (exact: those runs used the variant's value or the default)."""
+    from mdpsim.algorithms.drpg import drpg_hyperparameters
+    hp = drpg_hyperparameters(rect)
+    for col in ("step_schedule", "step_rate"):
+        if col not in fin.columns:
+            fin[col] = [VARIANTS[rect][v].get(col, hp[col].default) for v in fin.variant]
+    cols = list(fin.columns)
+    if cols.index("step_schedule") != cols.index("warm_start") + 1:
+        for col in ("step_schedule", "step_rate"):
+            cols.remove(col)
+        j = cols.index("warm_start") + 1
+        fin = fin[cols[:j] + ["step_schedule", "step_rate"] + cols[j:]]
+    return fin
 
 
 def main(argv=None) -> int:
@@ -141,25 +207,48 @@ def main(argv=None) -> int:
     cells_dir = out / "_cells"
     cells_dir.mkdir(parents=True, exist_ok=True)
     sizes = [int(x) for x in a.sizes.split(",")] if a.sizes else range(len(SIZES))
-    todo = [(k, i, a.T) for k in sizes for i in range(n)
-            if not (cells_dir / f"cell_{k}_{i}_final.csv").exists()]
+    # a cell is (size, instance); a finished cell stores every variant that ran on it, and a
+    # re-run computes only the variants missing from its stored files (new variants added to
+    # VARIANTS), then rewrites the cell with the old and the new rows
+    todo = []
+    for k in sizes:
+        for i in range(n):
+            f = cells_dir / f"cell_{k}_{i}_final.csv"
+            have = set(pd.read_csv(f).variant) if f.exists() else set()
+            missing = [v for v in cell_variants(k, i) if v not in have]
+            if missing:
+                todo.append((k, i, a.T, missing))
     print(f"drpg_garnet: {len(todo)} cells to run ({n} instances x {len(list(sizes))} sizes), "
           f"{a.workers} workers -> {out}", flush=True)
     t0 = time.perf_counter()
     with ProcessPoolExecutor(max_workers=a.workers) as ex:
-        for done, ((k, i, _), (cur, fin)) in enumerate(zip(todo, ex.map(run_cell, todo)), 1):
+        for done, ((k, i, _, _), (cur, fin)) in enumerate(zip(todo, ex.map(run_cell, todo)),
+                                                          1):
+            fpath = cells_dir / f"cell_{k}_{i}_final.csv"
+            cpath = cells_dir / f"cell_{k}_{i}_curves.parquet"
+            if fpath.exists():
+                order = {v: j for j, v in enumerate(VARIANTS[SIZES[k][0]])}
+                old_f = _fill_step_columns(pd.read_csv(fpath), SIZES[k][0])
+                old_f = old_f[~old_f.variant.isin(fin.variant)]
+                old_c = pd.read_parquet(cpath)
+                old_c = old_c[~old_c.variant.isin(fin.variant)]
+                fin = pd.concat([old_f, fin], ignore_index=True)
+                fin = fin.sort_values("variant", key=lambda v: v.map(order), kind="stable")
+                cur = pd.concat([old_c, cur], ignore_index=True)
+                cur = cur.sort_values("variant", key=lambda v: v.map(order), kind="stable")
             tmp = cells_dir / f".cell_{k}_{i}.tmp"
             cur.to_parquet(tmp)
-            os.replace(tmp, cells_dir / f"cell_{k}_{i}_curves.parquet")
+            os.replace(tmp, cpath)
             fin.to_csv(tmp, index=False)
-            os.replace(tmp, cells_dir / f"cell_{k}_{i}_final.csv")
+            os.replace(tmp, fpath)
             worst = fin.groupby("variant").rel_gap_T.max().to_dict()
             print(f"[{done}/{len(todo)} {time.perf_counter() - t0:7.1f}s] "
                   f"{fin['size'].iloc[0]} #{i}: " +
                   ", ".join(f"{v} {g:.1e}" for v, g in worst.items()), flush=True)
     curves = pd.concat([pd.read_parquet(cells_dir / f"cell_{k}_{i}_curves.parquet")
                         for k in sizes for i in range(n)], ignore_index=True)
-    finals = pd.concat([pd.read_csv(cells_dir / f"cell_{k}_{i}_final.csv")
+    finals = pd.concat([_fill_step_columns(pd.read_csv(cells_dir / f"cell_{k}_{i}_final.csv"),
+                                           SIZES[k][0])
                         for k in sizes for i in range(n)], ignore_index=True)
     # J(pi_t, p_t) is kept for the inner-PGA variants only (exact inner: J = Phi to 1e-12;
     # non-robust PG: J is the nominal cost) - keeps the committed table under 2 MB

@@ -12,7 +12,11 @@ Reads stored results only (``experiments/results/drpg/garnet_curves.parquet`` an
   start with alpha = 0.5 [proposed] (solid) and the exact inner solver at the paper's alpha
   (dashed); (c) s-rect, the authors' constants; (d) s-rect, warm start with
   alpha_t = 0.1/sqrt(t+1) [proposed] (solid) and the exact inner solver with the same steps
-  (dashed). Values below 1e-12 (converged to rounding) are drawn at 1e-12.
+  (dashed); (e) s-rect, warm start with the geometric steps alpha_t = 0.5 * 0.97^t
+  [proposed, chosen on separate exploratory instances by ``experiments/drpg_srect_stepsize.py``]
+  and the exact inner solver with the same steps (dashed); (f) the final gap of every s-rect
+  instance for the paper constants and the diminishing-step variants. Values below 1e-12
+  (converged to rounding) are drawn at 1e-12.
 * ``drpg_garnet_paper_style.png/.pdf`` — the paper's own metric and axes: absolute
   ``Error_t = |J(pi_t, p_t) - J_RVI|`` with the inner solver's kernel ``p_t`` ((s,a)-rect) and
   the signed difference ``J(pi_t, p_t) - J_RVI`` (s-rect), linear axes, the authors' constants.
@@ -45,7 +49,16 @@ PANELS = [
     ("(c) s-rect, paper-code constants", "s", [("paper-code", "-")]),
     ("(d) s-rect, alpha_t=0.1/sqrt(t+1) [proposed]: warm start / exact inner (dashed)", "s",
      [("warm-start alpha=0.1/sqrt(t+1)", "-"), ("exact-inner alpha=0.1/sqrt(t+1)", "--")]),
+    ("(e) s-rect, alpha_t=0.5*0.97^t [proposed]: warm start / exact inner (dashed)", "s",
+     [("warm-start alpha=0.5*0.97^t", "-"), ("exact-inner alpha=0.5*0.97^t", "--")]),
 ]
+# panel (f): final gaps of every instance for these s-rect variants (short labels)
+FINAL_PANEL = [("paper-code", "paper code"),
+               ("exact-inner alpha=0.01", "exact, 0.01"),
+               ("exact-inner alpha=0.1/sqrt(t+1)", "exact, 0.1/sqrt(t+1)"),
+               ("warm-start alpha=0.1/sqrt(t+1)", "warm, 0.1/sqrt(t+1)"),
+               ("exact-inner alpha=0.5*0.97^t", "exact, 0.5*0.97^t"),
+               ("warm-start alpha=0.5*0.97^t", "warm, 0.5*0.97^t")]
 
 
 def _locate(results) -> Path:
@@ -105,7 +118,7 @@ def make_figure(results="results", figdir="figures", profile=None, *, n_boot=200
     summ.to_csv(figdir / "drpg_garnet_summary.csv", index=False, float_format="%.6g")
 
     # ---------------------------------------------------------------- log-scale figure
-    fig, axes = plt.subplots(2, 2, figsize=(13, 9), sharex=True)
+    fig, axes = plt.subplots(3, 2, figsize=(13, 13))
     for ax, (title, rect, variants) in zip(axes.ravel(), PANELS):
         sizes = [s for s in COLORS if (curves["size"] == s).any() and
                  curves[curves["size"] == s].rect.iloc[0] == rect]
@@ -132,8 +145,28 @@ def make_figure(results="results", figdir="figures", profile=None, *, n_boot=200
         ax.set_ylabel("(Phi(pi_t) - Phi*) / Phi*   (mean, 5-95 % band)")
         ax.legend(fontsize=8, loc="lower left")
         ax.grid(alpha=0.3, which="both", lw=0.4)
-    for ax in axes[-1]:
         ax.set_xlabel("outer iteration t")
+    ax = axes[-1, -1]
+    jit = np.random.default_rng(1)
+    for j, (var, lab) in enumerate(FINAL_PANEL):
+        for o, size in zip((-0.17, 0.17), ("G(10,5,10)", "G(15,8,15)")):
+            f = finals[(finals["size"] == size) & (finals.variant == var)]
+            if f.empty:
+                continue
+            x = j + o + jit.uniform(-0.1, 0.1, len(f))
+            ax.scatter(x, f.rel_gap_T.clip(lower=FLOOR), s=7, color=COLORS[size], alpha=0.7,
+                       label=size if j == 0 else None)
+            ax.text(j + o, 0.08, f"{int(f.passed.sum())}", ha="center", fontsize=7,
+                    color=COLORS[size])
+    ax.axhline(ACCEPT, color="k", ls="--", lw=1, label="acceptance 1e-3")
+    ax.set_yscale("log")
+    ax.set_ylim(1e-6, 0.2)
+    ax.set_xticks(range(len(FINAL_PANEL)), [lab for _, lab in FINAL_PANEL], rotation=25,
+                  ha="right", fontsize=8)
+    ax.set_ylabel("(Phi(pi_200) - Phi*) / Phi*  (one dot per instance)")
+    ax.set_title("(f) s-rect: final gap per instance (numbers: passed of 50)", fontsize=10)
+    ax.legend(fontsize=8, loc="lower left")
+    ax.grid(alpha=0.3, which="both", lw=0.4)
     fig.suptitle("DRPG on Garnet RMDPs (50 instances per size, gamma = 0.95, L1 sets): exact "
                  "worst-case cost gap to robust VI", fontsize=11)
     fig.tight_layout()

@@ -125,6 +125,44 @@ def test_schedules_and_validation():
     assert hp["inner_max_iter"].source == "proposed"
 
 
+def test_outer_step_schedules():
+    a = D.step_sizes("constant", 0.3, 4)
+    assert a.shape == (4,) and np.all(a == 0.3)
+    t = np.arange(4.0)
+    assert np.max(np.abs(D.step_sizes("sqrt", 0.1, 4) - 0.1 / np.sqrt(t + 1))) <= 1e-17
+    assert np.max(np.abs(D.step_sizes("harmonic", 1.0, 4) - 1.0 / (t + 1))) <= 1e-16
+    assert np.max(np.abs(D.step_sizes("geometric", 0.5, 4, 0.9) - 0.5 * 0.9 ** t)) <= 1e-16
+    with pytest.raises(ValueError, match="step_schedule must be one of"):
+        D.step_sizes("cosine", 0.1, 3)
+    with pytest.raises(ValueError, match="step rate must be in"):
+        D.step_sizes("geometric", 0.1, 3, 1.5)
+    hp = D.drpg_hyperparameters("s")
+    assert hp["step_rate"].default == 0.98 and hp["step_rate"].source == "proposed"
+    mdp = mdpsim.make("garnet", S=4, A=2, b=2, gamma=0.9, rng=0)
+    rm = RobustMDP(mdp, "l1", 0.1)
+    with pytest.raises(ValueError, match="hyper-parameter step_rate must be in"):
+        D.drpg(rm, step_schedule="geometric", step_rate=0.0)
+    with pytest.raises(ValueError, match="hyper-parameter step_schedule must be one of"):
+        D.drpg(rm, step_schedule="cosine")
+    # the schedule is what the outer loop uses: with the exact inner solver and the nominal
+    # kernel excluded, one geometric step from pi0 equals Proj(pi0 - alpha G) whatever q is
+    inst = drpg_garnet(5, 3, 5, rect="s", rng=np.random.SeedSequence(11))
+    r1 = D.drpg(inst.rmdp, pi0=inst.pi0, T=1, inner="exact", step_schedule="geometric",
+                alpha=0.2, step_rate=0.5)
+    r2 = D.drpg(inst.rmdp, pi0=inst.pi0, T=1, inner="exact", alpha=0.2)
+    assert np.max(np.abs(r1.pi - r2.pi)) <= 1e-15
+    r3 = D.drpg(inst.rmdp, pi0=inst.pi0, T=2, inner="exact", step_schedule="geometric",
+                alpha=0.2, step_rate=0.5)
+    r4 = D.drpg(inst.rmdp, pi0=r1.pi, T=1, inner="exact", alpha=0.1)
+    assert np.max(np.abs(r3.pi - r4.pi)) <= 1e-12
+    assert r3.hyperparameters["step_rate"] == (0.5, "user")
+    # warm-started DRPG with the geometric schedule reaches the s-rect optimum here
+    phi_star = -robust_value_iteration(inst.rmdp, tol=1e-10).value
+    g = D.drpg(inst.rmdp, pi0=inst.pi0, warm_start=True, step_schedule="geometric",
+               alpha=0.5, step_rate=0.97)
+    assert 0 <= g.phi[-1] - phi_star <= 1e-3 * phi_star
+
+
 def test_exact_inner_works_for_every_set():
     mdp = mdpsim.make("garnet", S=4, A=2, b=3, gamma=0.9, rng=1)
     for kind in ("kl", "chi2", "tv"):

@@ -55,7 +55,9 @@ What follows the paper and what is reconstructed ([R], labelled in every result'
   the first proximal step is centred at the current kernel (the ICML code's all-zero centre
   is a bug, drpg.md §8.3);
 * [proposed] ``warm_start=True`` (inner ascent from the previous outer step's kernel) and
-  ``step_schedule="sqrt"`` (``alpha_t = alpha/sqrt(t+1)``).
+  the diminishing outer steps ``step_schedule`` = ``sqrt`` (``alpha/sqrt(t+1)``),
+  ``harmonic`` (``alpha/(t+1)``) and ``geometric`` (``alpha step_rate^t``), see
+  :func:`step_sizes`.
 
 Why warm start matters (measured, ``experiments/drpg_garnet.py``). The kernel gradient of row
 ``(s,a)`` carries the factor ``pi(a|s)``: rows of actions the policy has (almost) left are
@@ -79,7 +81,7 @@ from ..robust.planning import get_robust_backend
 from ..robust.instances import ParametricInstance
 
 __all__ = ["DRPGResult", "drpg", "drpg_exact", "nonrobust_pg", "drpg_hyperparameters",
-           "eps_schedule", "cost_objective", "policy_gradient", "kernel_gradient",
+           "eps_schedule", "step_sizes", "cost_objective", "policy_gradient", "kernel_gradient",
            "phi", "parametric_kernel", "parametric_gradients", "drpg_parametric",
            "ParametricResult", "proj_l1_ball", "PAPER", "RECONSTRUCTED"]
 
@@ -88,8 +90,10 @@ PAPER = ("Q. Wang, C. P. Ho, M. Petrik, Policy Gradient in Robust MDPs with Glob
 RECONSTRUCTED = ("[R] tolerance schedules other than constant", "[R] pi_best output",
                  "[R] certified inner stopping rule",
                  "[R] exact bisection projections instead of Gurobi QPs",
-                 "[proposed] warm_start=True and step_schedule='sqrt' (not in the paper)")
+                 "[proposed] warm_start=True and step_schedule other than constant (not in "
+                 "the paper)")
 SCHEDULES = ("constant", "geometric", "harmonic")
+STEP_SCHEDULES = ("constant", "sqrt", "harmonic", "geometric")
 INNERS = ("pga", "exact", "nominal")
 
 
@@ -128,8 +132,12 @@ def drpg_hyperparameters(rect: str = "sa") -> dict:
                        "cap on inner iterations per outer step", valid=_pos, expected="> 0"),
         HyperParameter("step_schedule", "constant", str, "paper-code",
                        "alpha_t: constant (code) | sqrt: alpha / sqrt(t+1) (the diminishing "
-                       "step of subgradient theory for nonsmooth Phi)",
-                       choices=("constant", "sqrt")),
+                       "step of subgradient theory for nonsmooth Phi) | harmonic: "
+                       "alpha / (t+1) | geometric: alpha * step_rate^t (see step_sizes)",
+                       choices=STEP_SCHEDULES),
+        HyperParameter("step_rate", 0.98, float, "proposed",
+                       "q of the geometric step schedule alpha_t = alpha q^t",
+                       valid=lambda r: 0 < r <= 1, expected="in (0, 1]"),
         HyperParameter("warm_start", False, bool, "paper-code",
                        "start the inner ascent from the previous outer step's kernel (the "
                        "code restarts from the nominal kernel: False)"),
@@ -148,6 +156,45 @@ def eps_schedule(name: str, eps0: float, T: int, rate: float = 0.95) -> np.ndarr
     if name == "harmonic":
         return eps0 / (t + 1.0)
     raise ValueError(f"tolerance_schedule must be one of {', '.join(SCHEDULES)}; got {name!r}")
+
+
+def step_sizes(name: str, alpha: float, T: int, rate: float = 0.98) -> np.ndarray:
+    r"""Outer step sizes ``alpha_t`` for ``t = 0..T-1`` (``source="proposed"`` for all but
+    ``constant``; the paper and its code use a constant step).
+
+    * ``constant``: :math:`\alpha_t = \alpha` (paper code);
+    * ``sqrt``: :math:`\alpha_t = \alpha/\sqrt{t+1}` — the classical diminishing step of the
+      projected subgradient method (:math:`\sum\alpha_t = \infty`,
+      :math:`\alpha_t \to 0`); for a Lipschitz, :math:`\ell`-weakly convex :math:`\Phi`
+      (a max of smooth :math:`J(\cdot,p)`, drpg.md §6) the Moreau-envelope stationarity
+      measure of the best iterate decays like :math:`T^{-1/4}` up to a log factor (Davis &
+      Drusvyatskiy 2019 state :math:`O(T^{-1/4})` for the constant step
+      :math:`\alpha/\sqrt{T+1}`);
+    * ``harmonic``: :math:`\alpha_t = \alpha/(t+1)` — square-summable but not summable
+      (:math:`\sum\alpha_t = \infty`, :math:`\sum\alpha_t^2 < \infty`), the classical
+      condition for convergence of the subgradient iterates themselves;
+    * ``geometric``: :math:`\alpha_t = \alpha q^t`, ``q = rate`` — for a *sharp* weakly
+      convex function (:math:`\Phi(\pi) - \Phi^* \ge \mu\,\mathrm{dist}(\pi, \Pi^*)`, the
+      typical shape of a max-type :math:`\Phi` at a kink) geometrically decaying steps give
+      linear convergence from a neighbourhood of the solution set when
+      :math:`\alpha` and :math:`q` match the (unknown) sharpness and Lipschitz constants
+      (Davis, Drusvyatskiy, MacPhee & Paquette, JOTA 2018). The total travel is bounded,
+      :math:`\sum_t\alpha_t \le \alpha/(1-q)`, so a too small ``alpha`` or ``q`` stalls.
+    """
+    if not alpha > 0:
+        raise ValueError(f"alpha must be > 0, got {alpha!r}")
+    if not 0 < rate <= 1:
+        raise ValueError(f"step rate must be in (0, 1], got {rate!r}")
+    t = np.arange(int(T), dtype=np.float64)
+    if name == "constant":
+        return np.full(t.size, float(alpha))
+    if name == "sqrt":
+        return alpha / np.sqrt(t + 1.0)
+    if name == "harmonic":
+        return alpha / (t + 1.0)
+    if name == "geometric":
+        return alpha * rate ** t
+    raise ValueError(f"step_schedule must be one of {', '.join(STEP_SCHEDULES)}; got {name!r}")
 
 
 # ============================================================================ dense maths
@@ -261,7 +308,8 @@ def _resolve(rm, given: dict) -> dict:
 
 def drpg(rm: RobustMDP, *, pi0=None, alpha=None, beta=None, T=None, inner_tol=None,
          tolerance_schedule=None, schedule_rate=None, inner_stop=None, inner_max_iter=None,
-         warm_start=None, step_schedule=None, inner: str = "pga", evaluate: bool = True,
+         warm_start=None, step_schedule=None, step_rate=None, inner: str = "pga",
+         evaluate: bool = True,
          backend: str | None = None) -> DRPGResult:
     """Run DRPG on a discounted robust MDP (module docstring). ``None`` arguments take the
     defaults of :func:`drpg_hyperparameters` for ``rm.rect`` (provenance in the result).
@@ -282,7 +330,8 @@ def drpg(rm: RobustMDP, *, pi0=None, alpha=None, beta=None, T=None, inner_tol=No
     hp = _resolve(rm, dict(alpha=alpha, beta=beta, T=T, inner_tol=inner_tol,
                            tolerance_schedule=tolerance_schedule, schedule_rate=schedule_rate,
                            inner_stop=inner_stop, inner_max_iter=inner_max_iter,
-                           warm_start=warm_start, step_schedule=step_schedule))
+                           warm_start=warm_start, step_schedule=step_schedule,
+                           step_rate=step_rate))
     val = {k: v[0] for k, v in hp.items()}
     kb = get_robust_backend(backend)
     RT = robust_trans(rm)
@@ -291,6 +340,7 @@ def drpg(rm: RobustMDP, *, pi0=None, alpha=None, beta=None, T=None, inner_tol=No
     pi = np.full((S, A), 1.0 / A) if pi0 is None else _check_pi(rm, pi0).copy()
     Tn = val["T"]
     eps = eps_schedule(val["tolerance_schedule"], val["inner_tol"], Tn, val["schedule_rate"])
+    alphas = step_sizes(val["step_schedule"], val["alpha"], Tn, val["step_rate"])
     rows = np.repeat(np.arange(S * A), np.diff(RT.indptr))
     s_of, a_of = rows // A, rows % A
     c = -(RT.Rb[0, s_of, a_of] + RT.rn)
@@ -330,8 +380,7 @@ def drpg(rm: RobustMDP, *, pi0=None, alpha=None, beta=None, T=None, inner_tol=No
         qc = np.zeros(S * A)
         np.add.at(qc, rows, p * (c + g * v_c[RT.idx]))
         G = d[:, None] * qc.reshape(S, A) / (1.0 - g)
-        a_t = val["alpha"] / (np.sqrt(t + 1.0) if val["step_schedule"] == "sqrt" else 1.0)
-        y = pi - a_t * G
+        y = pi - alphas[t] * G
         pi = np.stack([kb.proj_simplex(y[s]) for s in range(S)])
     return DRPGResult(phis, J, iters, eps, gaps, pi, pi_best, t_best, inner, hp)
 
