@@ -6,7 +6,11 @@ A. UCBVI-CH on RiverSwim (S = 6, H = 20), exact value of the played policy at ev
    reference engine (plain Python loop over the same kernels, evaluating every episode with
    the NumPy kernels). Target: >= 100x. The compiled engine evaluates a policy when it
    changes (the values are those of every episode, exactly); the ``reevaluate="always"``
-   row evaluates every episode anyway and is reported next to it.
+   row evaluates every episode anyway and is reported next to it. Compiled: a whole
+   K = 30 000-episode run (the regime the engine is for); reference: 300 episodes (its cost
+   per episode does not depend on k). Headline = the median of three attempts. A short run
+   (K = 3 000 on both) is reported for context: there the compiled engine's early policy
+   changes (re-evaluations) and run()'s fixed cost weigh more.
 B. Seeds in parallel: n seeds on a 2-thread pool vs the same seeds one after the other.
    Parallel efficiency = serial time / (threads x parallel time) (1 = perfect). On a shared
    2-vCPU machine this is bounded by what the other jobs leave free: the report records the
@@ -37,6 +41,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from numba import njit
 
 import mdpsim
 from mdpsim.kernels import get_backend
@@ -136,18 +141,17 @@ def test_compiled_vs_reference_ucbvi_riverswim():
         "compiled_always": lambda: mdpsim.run("ucbvi_ch", mdp, episodes=K,
                                               eval_every="every", reevaluate="always"),
     }
-    best, n_attempts = None, 0
-    for attempt in range(3):   # noisy shared machine: keep the best of up to 3 attempts
-        n_attempts += 1
+    # noisy shared machine: three independent attempts; the headline is the attempt with
+    # the median ratio (not the best), and every attempt's ratio is in the note
+    attempts = []
+    for _ in range(3):
         wall, cpu = _race(contenders, rounds=4)
-        r = (wall["reference"] / K_ref) / (wall["compiled"] / K)
-        if best is None or r > best[0]:
-            best = (r, wall, cpu, attempt + 1)
-        if r >= 100:
-            break
-    r, wall, cpu, kept = best
+        attempts.append(((wall["reference"] / K_ref) / (wall["compiled"] / K), wall, cpu))
+    attempts.sort(key=lambda t: t[0])
+    r, wall, cpu = attempts[1]
     sec = "A. Compiled vs reference engine: UCBVI-CH, RiverSwim(6), H = 20, exact value every episode"
-    note = f"attempt {kept} of {n_attempts} kept; load avg {_load()}"
+    note = (f"median of 3 attempts (ratios {', '.join(f'{a[0]:.0f}' for a in attempts)}); "
+            f"load avg {_load()}")
     _row(sec, "wall clock", "compiled (evaluate on change)", wall["compiled"] / K,
          "reference", wall["reference"] / K_ref, "episode", 100, note)
     _row(sec, "wall clock", "compiled (reevaluate='always')", wall["compiled_always"] / K,
@@ -158,7 +162,19 @@ def test_compiled_vs_reference_ucbvi_riverswim():
          "reference", cpu["reference"] / K_ref, "episode", None, note)
     _fact(sec, "throughput", compiled_episodes_per_s=K / wall["compiled"],
           reference_episodes_per_s=K_ref / wall["reference"])
-    assert r >= 100, f"compiled/reference = {r:.3g}x < 100x (see engine_ratios.md)"
+    # the reference costs the same per episode at any k (it plans, steps and evaluates every
+    # episode), the compiled engine does not (it evaluates when the policy changes, mostly
+    # early; plus run()'s fixed cost): a short run of K_short episodes on both, for context
+    K_short = 3000
+    w2, _ = _race({"reference": lambda: mdpsim.run("ucbvi_ch", mdp, episodes=K_short,
+                                                   eval_every="every", engine="reference"),
+                   "compiled": lambda: mdpsim.run("ucbvi_ch", mdp, episodes=K_short,
+                                                  eval_every="every")}, rounds=2)
+    _fact(sec, f"same K = {K_short} on both (short run)",
+          compiled_episodes_per_s=K_short / w2["compiled"],
+          reference_episodes_per_s=K_short / w2["reference"],
+          ratio=w2["reference"] / w2["compiled"])
+    assert r >= 100, f"compiled/reference = {r:.3g}x (median of 3) < 100x (see engine_ratios.md)"
 
 
 def test_throughput_every_algorithm_riverswim():
@@ -175,6 +191,15 @@ def test_throughput_every_algorithm_riverswim():
 
 
 # ------------------------------------------------------------------------------ B
+@njit(nogil=True, cache=True)
+def _spin_kernel(n):
+    """Pure floating-point work (registers only): the machine's parallel ceiling."""
+    x = 0.0
+    for i in range(n):
+        x = x * 0.999999 + 1.0
+    return x
+
+
 def test_parallel_efficiency_over_seeds():
     mdp = mdpsim.make("riverswim", S=6, horizon=20)
     K = 20_000
@@ -188,8 +213,27 @@ def test_parallel_efficiency_over_seeds():
         "4 seeds, 2 threads": lambda: mdpsim.run("ucbvi_ch", mdp, episodes=K, seeds=4,
                                                  threads=2, eval_every="log"),
     }
+    # the machine's own ceiling: a pure compute kernel (no memory traffic, no shared state,
+    # GIL released) on 2 threads vs twice in a row — on 2 vCPUs that share a physical core
+    # or a busy host this is well below 1, and no engine can do better
+    from concurrent.futures import ThreadPoolExecutor
+    work = int(2e7)
+    _spin_kernel(10)
+
+    def hw_serial():
+        _spin_kernel(work)
+        _spin_kernel(work)
+
+    def hw_threads():
+        with ThreadPoolExecutor(2) as pool:
+            list(pool.map(_spin_kernel, [work, work]))
+    runs["hardware serial"] = hw_serial
+    runs["hardware, 2 threads"] = hw_threads
     wall, cpu = _race(runs, rounds=4)
+    hw_eff = wall["hardware serial"] / (2 * wall["hardware, 2 threads"])
     sec = "B. Seeds in parallel (UCBVI-CH, RiverSwim(6), K = 20 000 per seed), 2 threads"
+    _fact(sec, "machine ceiling (pure compute kernel)", parallel_efficiency=hw_eff,
+          cpu_count=os.cpu_count())
     for n in (2, 4):
         ser, par = wall[f"{n} seeds serial"], wall[f"{n} seeds, 2 threads"]
         _row(sec, f"{n} seeds", "2 threads", par, "serial", ser, "run", None,
@@ -197,6 +241,7 @@ def test_parallel_efficiency_over_seeds():
         # cores this process actually got (CPU time / wall): what bounds the speed-up on a
         # shared machine; per-seed CPU time shows the engine itself adds no contention
         _fact(sec, f"{n} seeds", speedup=ser / par, parallel_efficiency=ser / (2 * par),
+              efficiency_over_machine_ceiling=ser / (2 * par) / hw_eff,
               cores_used_serial=cpu[f"{n} seeds serial"] / ser,
               cores_used_threads=cpu[f"{n} seeds, 2 threads"] / par,
               cpu_s_serial=cpu[f"{n} seeds serial"], cpu_s_threads=cpu[f"{n} seeds, 2 threads"],
@@ -247,7 +292,7 @@ def test_large_garnet_episode_vs_backward_induction():
     t_bi, t_ep = wall["bi"] / 20, wall["episodes"] / K
     sec = "C. Garnet(S=200, A=5, b=5), H = 20: one UCBVI-CH episode vs one backward induction"
     _row(sec, "per episode", "backward induction (true model)", t_bi, "UCBVI-CH episode",
-         t_ep, "call", None, "ratio < 1: the episode costs 1/ratio backward inductions")
+         t_ep, "call", None, "ratio = episode time / BI time: one episode costs ratio BIs")
     ev = int(out["df"].attrs["evaluations"][0])
     _fact(sec, "UCBVI-CH, K = 1000", episode_over_backward_induction=t_ep / t_bi,
           evaluations=ev, episodes=K, us_per_episode=1e6 * t_ep, us_per_bi=1e6 * t_bi)
