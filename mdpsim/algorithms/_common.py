@@ -24,8 +24,9 @@ called inside a conditional in the planning loop (UCBVI's ``P̂ V`` and variance
 index arrays (``V[h + 1, y]``) rather than take row views, and inner loops written out in
 the ``plan`` kernels; helpers at the per-state level (``greedy_at``, ``set_onehot``) are fine.
 Planning loops over a few successors run faster with one trip count for every ``(h, s, a)``
-that is a compile-time constant (zero-padded successor slots; UCBVI: plan 2x faster than
-looping over ``nsucc``, same sums bit for bit); see :func:`mdpsim.algorithms.ucbvi._make_plan`.
+that is a compile-time constant (zero-padded successor slots: UCBVI's planning ~25% faster
+than with a run-time trip count, same sums bit for bit; the whole rewrite, 1.5-1.7x on
+RiverSwim); see :func:`mdpsim.algorithms.ucbvi._make_plan`.
 """
 from __future__ import annotations
 
