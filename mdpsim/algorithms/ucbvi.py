@@ -270,7 +270,7 @@ class _UCBVIBase(Algorithm):
                                         np.zeros((H + 1, S)), np.zeros((H + 1, S)),
                                         np.zeros((info.n_ps, S, A)),
                                         np.zeros((info.n_ps, S, A, max(S, 8))),
-                                        np.zeros((info.n_ps, S, A, max(S, 8)), np.uint64),
+                                        np.zeros((info.n_ps, S, A, max(S, 8)), np.uint32),
                                         np.zeros_like(info.R3))
 
     @classmethod
