@@ -22,8 +22,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ..kernels._common import TIE_RTOL
-from ._common import empirical_state, count_transition, count_reward
+from ._common import empirical_state, count_transition, count_reward, greedy_at
 from ._registry import Algorithm, HyperParameter, ModelInfo, register_algorithm
 
 __all__ = ["Greedy", "EpsilonGreedy"]
@@ -57,16 +56,7 @@ def _plan(state, theta, k, rng, pi):
                         acc += Nsas[hs, s, a, y] * V[h + 1, y]
                     q += acc / n
                 Q[h, s, a] = q
-            # greedy action: the lowest index within TIE_RTOL (1 + |max|) of the max
-            m = Q[h, s, 0]
-            for a in range(1, A):
-                m = max(m, Q[h, s, a])
-            thr = m - TIE_RTOL * (1.0 + abs(m))
-            ab = 0
-            for a in range(A):
-                if Q[h, s, a] >= thr:
-                    ab = a
-                    break
+            m, ab = greedy_at(Q, h, s)
             V[h, s] = m
             for b in range(A):
                 pi[h, s, b] = eps / A

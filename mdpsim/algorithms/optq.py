@@ -42,7 +42,7 @@ import math
 import numpy as np
 from numba import njit
 
-from ..kernels._common import TIE_RTOL
+from ._common import greedy_at, set_onehot
 from ._registry import Algorithm, HyperParameter, ModelInfo, register_algorithm
 
 __all__ = ["OptimisticQLearning"]
@@ -52,7 +52,7 @@ _EST, _IOTA, _SCALE, _WIDTH, _RHI, _CLIP_H, _DELTA, _ANYTIME = range(8)
 
 @njit(cache=True)
 def _plan(state, theta, k, rng, pi):
-    # (loops written out, no helpers: see the speed notes in mdpsim.algorithms._common)
+    # (per-state helpers only: see the speed notes in mdpsim.algorithms._common)
     Q, V, N, R3, init, iota = state
     H, S, A = Q.shape
     # ι = ln(S A T / p); without an episode budget (Agent without episodes) T = k H
@@ -62,22 +62,12 @@ def _plan(state, theta, k, rng, pi):
     for h in range(H):
         vmax = (clip_h * H + (1.0 - clip_h) * (H - h)) * theta[_RHI]
         for s in range(S):
-            m = Q[h, s, 0]
-            for a in range(1, A):
-                m = max(m, Q[h, s, a])
+            m, ab = greedy_at(Q, h, s)
             # V_h(s) = min(V_max,h, max_a Q_h(s, a)): the paper updates it right after each
             # update of Q_h(s, .); it is first read at step h - 1 of a *later* episode, so
             # computing it here, at the start of the episode, is the same algorithm
             V[h, s] = min(m, vmax)
-            thr = m - TIE_RTOL * (1.0 + abs(m))
-            ab = 0
-            for a in range(A):
-                if Q[h, s, a] >= thr:
-                    ab = a
-                    break
-            for a in range(A):
-                pi[h, s, a] = 0.0
-            pi[h, s, ab] = 1.0
+            set_onehot(pi, h, s, ab)
     acc = 0.0
     for s in range(S):
         acc += init[s] * V[0, s]

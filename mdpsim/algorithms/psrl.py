@@ -31,8 +31,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ..kernels._common import TIE_RTOL
-from ._common import empirical_state, count_transition, count_reward
+from ._common import empirical_state, count_transition, count_reward, greedy_at, set_onehot
 from ._registry import Algorithm, HyperParameter, ModelInfo, register_algorithm
 
 __all__ = ["PSRL"]
@@ -90,20 +89,9 @@ def _plan(state, theta, k, rng, pi):
                 for y in range(S):
                     acc += Pt[hs, s, a, y] * V[h + 1, y]
                 Q[h, s, a] = Rt[hr, s, a] + acc
-            # greedy action: the lowest index within TIE_RTOL (1 + |max|) of the max
-            m = Q[h, s, 0]
-            for a in range(1, A):
-                m = max(m, Q[h, s, a])
-            thr = m - TIE_RTOL * (1.0 + abs(m))
-            ab = 0
-            for a in range(A):
-                if Q[h, s, a] >= thr:
-                    ab = a
-                    break
+            m, ab = greedy_at(Q, h, s)
             V[h, s] = m
-            for a in range(A):
-                pi[h, s, a] = 0.0
-            pi[h, s, ab] = 1.0
+            set_onehot(pi, h, s, ab)
     acc = 0.0
     for s in range(S):
         acc += init[s] * V[0, s]
