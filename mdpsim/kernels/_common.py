@@ -1,4 +1,4 @@
-"""Shared definitions for the kernel backends (no computation here).
+"""Shared definitions for the kernel backends (and the one stopping rule of value iteration).
 
 Every backend module (``reference``, ``numba``, ``cupy``) exposes the same functions over a
 :class:`Trans` (the transition tables in one of two layouts) and plain arrays:
@@ -27,6 +27,23 @@ import numpy as np
 
 #: Relative tolerance under which two action values count as tied for the greedy policy.
 TIE_RTOL = 1e-12
+
+
+def stop_rule(lo, hi, gamma, tol, sup_rule):
+    """Stopping test of discounted value iteration (and of robust policy evaluation) from
+    ``lo = min(T v - v)``, ``hi = max(T v - v)``: returns ``(stop, shift)``.
+
+    * sup rule (Puterman, Thm 6.3.1): stop when ``2 gamma max(hi, -lo) < tol (1 - gamma)``;
+      the result is ``T v`` (``shift`` unused);
+    * span rule (MacQueen–Porteus bounds ``T v + gamma/(1-gamma) [lo, hi]`` around ``V*``):
+      stop when ``gamma (hi - lo) < tol (1 - gamma)``; the result is the bracket's midpoint
+      ``T v + shift``, ``shift = gamma/(1-gamma) (hi + lo)/2``.
+
+    Plain Python on floats; the Numba backends compile this same function."""
+    shift = gamma / (1.0 - gamma) * 0.5 * (hi + lo)
+    if sup_rule:
+        return 2.0 * gamma * max(hi, -lo) < tol * (1.0 - gamma), shift
+    return gamma * (hi - lo) < tol * (1.0 - gamma), shift
 
 
 class Trans(NamedTuple):

@@ -41,8 +41,10 @@ import weakref
 import numpy as np
 from numba import njit
 
-from ._common import TIE_RTOL, Trans, VIResult
+from ._common import TIE_RTOL, Trans, VIResult, stop_rule
 from . import reference as _ref
+
+_stop_rule = njit(cache=True, inline="always")(stop_rule)
 
 __all__ = ["bellman_q", "greedy", "backward_induction", "evaluate_finite", "value_iteration",
            "evaluate_discounted", "occupancy_finite", "occupancy_discounted",
@@ -305,14 +307,10 @@ def _value_iteration(dense, P, indptr, indices, probs, S, A, R, gamma, tol, max_
                            policy, pv, q)
         gap = k * (hi - lo)
         v, tv = tv, v  # v <- T v (buffers swapped, no copy)
-        if sup_rule:
-            stop = 2.0 * gamma * max(hi, -lo) < tol * (1.0 - gamma)
-        else:
-            stop = gamma * (hi - lo) < tol * (1.0 - gamma)
-            if stop:
-                shift = k * 0.5 * (hi + lo)
-                for s in range(S):
-                    v[s] += shift
+        stop, shift = _stop_rule(lo, hi, gamma, tol, sup_rule)
+        if stop and not sup_rule:
+            for s in range(S):
+                v[s] += shift
         if stop:
             conv = True
             break

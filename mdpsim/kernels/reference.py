@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._common import TIE_RTOL, Trans, VIResult
+from ._common import TIE_RTOL, Trans, VIResult, stop_rule
 
 __all__ = ["bellman_q", "greedy", "backward_induction", "evaluate_finite", "value_iteration",
            "evaluate_discounted", "occupancy_finite", "occupancy_discounted",
@@ -117,12 +117,8 @@ def value_iteration(T: Trans, R, gamma: float, tol: float, max_iter: int, V0, ru
         delta = tv - v
         lo, hi = float(delta.min()), float(delta.max())
         gap = k * (hi - lo)
-        if rule == "sup":
-            stop = 2.0 * gamma * max(hi, -lo) < tol * (1.0 - gamma)
-            v = tv
-        else:
-            stop = gamma * (hi - lo) < tol * (1.0 - gamma)
-            v = tv + k * 0.5 * (hi + lo) if stop else tv
+        stop, shift = stop_rule(lo, hi, gamma, tol, rule == "sup")
+        v = tv + shift if stop and rule != "sup" else tv
         if stop:
             conv = True
             break

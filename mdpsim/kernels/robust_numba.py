@@ -18,6 +18,7 @@ import numpy as np
 from numba import njit
 
 from ._common import TIE_RTOL
+from .numba_backend import _stop_rule
 from ._robust_common import (L1, TV, LINF, L2, CHI2, KL, SA, BISECT_MAX, BRACKET_MAX,
                              RobustTrans, RVIResult, REvalResult)
 
@@ -468,6 +469,24 @@ def _smooth_prep(kind, Z, Qf, off, Y, W, zmin, f0, Pinf, Dinf, act):
 
 
 @njit(cache=True)
+def _smooth_setup(kind, Z, Qf, off):
+    """Work arrays of one state's smooth-set worst case, filled by :func:`_smooth_prep`:
+    ``(Y, W, Pinf, buf, act, zmin, f0, Dinf)``."""
+    A = off.shape[0] - 1
+    N = off[A]
+    Y = np.empty(N)
+    W = np.empty(N)
+    Pinf = np.empty(N)
+    buf = np.empty(N)
+    act = np.empty(N, dtype=np.bool_)
+    zmin = np.empty(A)
+    f0 = np.empty(A)
+    Dinf = np.empty(A)
+    _smooth_prep(kind, Z, Qf, off, Y, W, zmin, f0, Pinf, Dinf, act)
+    return Y, W, Pinf, buf, act, zmin, f0, Dinf
+
+
+@njit(cache=True)
 def _G_fixed(kind, Y, Qf, W, off, pi, nu, P, buf, act):
     A = off.shape[0] - 1
     tot = 0.0
@@ -484,15 +503,7 @@ def _G_fixed(kind, Y, Qf, W, off, pi, nu, P, buf, act):
 def _smooth_state_fixed(kind, Z, Qf, off, pi, B, P):
     A = off.shape[0] - 1
     N = off[A]
-    Y = np.empty(N)
-    W = np.empty(N)
-    Pinf = np.empty(N)
-    buf = np.empty(N)
-    act = np.empty(N, dtype=np.bool_)
-    zmin = np.empty(A)
-    f0 = np.empty(A)
-    Dinf = np.empty(A)
-    _smooth_prep(kind, Z, Qf, off, Y, W, zmin, f0, Pinf, Dinf, act)
+    Y, W, Pinf, buf, act, zmin, f0, Dinf = _smooth_setup(kind, Z, Qf, off)
     for j in range(N):
         P[j] = Qf[j]
     tot = 0.0
@@ -572,17 +583,8 @@ def _G_level(kind, Y, Qf, W, off, f0, zmin, Pinf, Dinf, u, P, buf, act, par):
 @njit(cache=True)
 def _smooth_state_opt(kind, Z, Qf, off, B, pi, P):
     A = off.shape[0] - 1
-    N = off[A]
-    Y = np.empty(N)
-    W = np.empty(N)
-    Pinf = np.empty(N)
-    buf = np.empty(N)
-    act = np.empty(N, dtype=np.bool_)
-    zmin = np.empty(A)
-    f0 = np.empty(A)
-    Dinf = np.empty(A)
+    Y, W, Pinf, buf, act, zmin, f0, Dinf = _smooth_setup(kind, Z, Qf, off)
     par = np.empty(A)
-    _smooth_prep(kind, Z, Qf, off, Y, W, zmin, f0, Pinf, Dinf, act)
     u_lo = zmin.max()
     u_hi = f0.max()
     for a in range(A):
@@ -730,16 +732,12 @@ def _rvi(kind, rect, S, A, indptr, idx, q, rn, Rb, budget, gamma, tol, max_iter,
             lo = min(lo, d)
             hi = max(hi, d)
         gap = k * (hi - lo)
-        if sup_rule:
-            stop = 2.0 * gamma * max(hi, -lo) < tol * (1.0 - gamma)
-            v[:] = tv
+        stop, shift = _stop_rule(lo, hi, gamma, tol, sup_rule)
+        if stop and not sup_rule:
+            for s in range(S):
+                v[s] = tv[s] + shift
         else:
-            stop = gamma * (hi - lo) < tol * (1.0 - gamma)
-            if stop:
-                for s in range(S):
-                    v[s] = tv[s] + k * 0.5 * (hi + lo)
-            else:
-                v[:] = tv
+            v[:] = tv
         if stop:
             conv = True
             break
@@ -799,9 +797,10 @@ def _reval(kind, rect, S, A, indptr, idx, q, rn, Rb, budget, gamma, pi, tol, max
             lo = min(lo, d)
             hi = max(hi, d)
         gap = k * (hi - lo)
+        stop, shift = _stop_rule(lo, hi, gamma, tol, False)
         for s in range(S):
-            out[s] = tv[s] + k * 0.5 * (hi + lo)
-        if gamma * (hi - lo) < tol * (1.0 - gamma):
+            out[s] = tv[s] + shift
+        if stop:
             conv = True
             break
         v = _kernel_value(S, A, indptr, idx, pw, rn, Rb, pi, gamma)
@@ -1072,11 +1071,10 @@ def _proj_l1_state(Y, Q, off, k, P):
     h0 = d0 - k
     if h0 <= 0.0:
         return
-    lo, hlo = 0.0, h0
+    lo = 0.0
     hi = 0.0
     for j in range(Y.shape[0]):
         hi = max(hi, abs(Y[j] - Q[j]))
-    hhi = -k
     x, hx, sx = 0.0, h0, s0
     for it in range(BISECT_MAX):
         c = x - hx / sx if sx < 0.0 else -1.0
@@ -1087,9 +1085,9 @@ def _proj_l1_state(Y, Q, off, k, P):
         if abs(hc) <= 1e-13 * max(k, 1.0):  # root to rounding (|violation| <= 1e-13 k)
             return
         if hc > 0.0:
-            lo, hlo = c, hc
+            lo = c
         else:
-            hi, hhi = c, hc
+            hi = c
         x, hx, sx = c, hc, sc
         if hi - lo <= 1e-15 * hi:
             break

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._common import TIE_RTOL
+from ._common import TIE_RTOL, stop_rule
 from ._robust_common import (L1, TV, LINF, L2, KL, SA, BISECT_MAX, BRACKET_MAX,
                              RobustTrans, RVIResult, REvalResult)
 
@@ -422,12 +422,8 @@ def robust_value_iteration(RT: RobustTrans, gamma: float, tol: float, max_iter: 
         delta = tv - v
         lo, hi = float(delta.min()), float(delta.max())
         gap = k * (hi - lo)
-        if rule == "sup":
-            stop = 2.0 * gamma * max(hi, -lo) < tol * (1.0 - gamma)
-            v = tv
-        else:
-            stop = gamma * (hi - lo) < tol * (1.0 - gamma)
-            v = tv + k * 0.5 * (hi + lo) if stop else tv
+        stop, shift = stop_rule(lo, hi, gamma, tol, rule == "sup")
+        v = tv + shift if stop and rule != "sup" else tv
         if stop:
             conv = True
             break
@@ -480,8 +476,9 @@ def robust_evaluate(RT: RobustTrans, gamma: float, pi, tol: float, max_iter: int
         delta = tv - v
         lo, hi = float(delta.min()), float(delta.max())
         gap = k * (hi - lo)
-        out = tv + k * 0.5 * (hi + lo)
-        if gamma * (hi - lo) < tol * (1.0 - gamma):
+        stop, shift = stop_rule(lo, hi, gamma, tol, False)
+        out = tv + shift
+        if stop:
             conv = True
             break
         v = kernel_value(RT, pw, pi, gamma)
@@ -584,8 +581,8 @@ def _false_position(point, q, y, k, offs=None):
     h0 = d0 - k
     if h0 <= 0.0:
         return p
-    lo, hlo = 0.0, h0
-    hi, hhi = float(np.abs(y - q).max()), -k
+    lo = 0.0
+    hi = float(np.abs(y - q).max())
     x, hx, sx = 0.0, h0, s0
     for it in range(BISECT_MAX):
         c = x - hx / sx if sx < 0.0 else -1.0
@@ -597,9 +594,9 @@ def _false_position(point, q, y, k, offs=None):
         if abs(hc) <= 1e-13 * max(k, 1.0):  # root to rounding (|violation| <= 1e-13 k)
             return pc
         if hc > 0.0:
-            lo, hlo = c, hc
+            lo = c
         else:
-            hi, hhi = c, hc
+            hi = c
         x, hx, sx = c, hc, sc
         if hi - lo <= 1e-15 * hi:
             break
