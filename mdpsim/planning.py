@@ -175,7 +175,10 @@ def bellman_operator(mdp: TabularMDP, V, *, h: int = 0, backend: str | None = No
 
 
 def _check_tol(tol, max_iter):
-    if not isinstance(tol, (int, float, np.floating)) or not np.isfinite(tol) or tol <= 0:
+    """Validate an iterative planner's ``tol`` (a positive finite number, not a bool) and
+    ``max_iter`` (a positive integer); shared with :mod:`mdpsim.robust.planning`."""
+    if isinstance(tol, bool) or not isinstance(tol, (int, float, np.floating)) \
+            or not np.isfinite(tol) or tol <= 0:
         raise ValueError(f"tol must be a positive number, got {tol!r}")
     if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)) \
             or max_iter <= 0:

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..models.robust import RobustMDP
-from ..planning import as_stochastic_policy
+from ..planning import _check_tol, as_stochastic_policy
 from ._view import robust_trans, check_robust
 
 __all__ = ["RobustSolution", "RobustEvaluation", "robust_value_iteration", "robust_solve",
@@ -110,15 +110,6 @@ class RobustEvaluation:
     converged: bool
     gap_bound: float
     tol: float | None = None
-
-
-def _check_tol(tol, max_iter):
-    if isinstance(tol, bool) or not isinstance(tol, (int, float, np.floating)) \
-            or not np.isfinite(tol) or tol <= 0:
-        raise ValueError(f"tol must be a positive number, got {tol!r}")
-    if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)) \
-            or max_iter <= 0:
-        raise ValueError(f"max_iter must be a positive integer, got {max_iter!r}")
 
 
 def _discounted(rm: RobustMDP, what: str):
