@@ -36,6 +36,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from mdpsim import plot
+
 HERE = Path(__file__).resolve().parent
 DEFAULT_RESULTS = HERE.parent / "experiments" / "results" / "drpg"
 FLOOR = 1e-12
@@ -170,11 +172,7 @@ def make_figure(results="results", figdir="figures", profile=None, *, n_boot=200
     fig.suptitle("DRPG on Garnet RMDPs (50 instances per size, gamma = 0.95, L1 sets): exact "
                  "worst-case cost gap to robust VI", fontsize=11)
     fig.tight_layout()
-    paths = []
-    for ext in ("png", "pdf"):
-        p = figdir / f"drpg_garnet.{ext}"
-        fig.savefig(p, dpi=130)
-        paths.append(str(p))
+    paths = [str(p) for p in plot.save(fig, figdir / "drpg_garnet", dpi=130)]
     plt.close(fig)
 
     # ---------------------------------------------------------------- paper-style figure
@@ -199,10 +197,7 @@ def make_figure(results="results", figdir="figures", profile=None, *, n_boot=200
     fig.suptitle("DRPG, authors' constants, paper-style axes: J(pi_t, p_t) with the inner "
                  "solver's kernel vs J_RVI (mean, 5-95 % band)", fontsize=10)
     fig.tight_layout()
-    for ext in ("png", "pdf"):
-        p = figdir / f"drpg_garnet_paper_style.{ext}"
-        fig.savefig(p, dpi=130)
-        paths.append(str(p))
+    paths += [str(p) for p in plot.save(fig, figdir / "drpg_garnet_paper_style", dpi=130)]
     plt.close(fig)
     return {"paths": paths, "summary": summ.to_string(index=False)}
 

@@ -13,10 +13,11 @@ Usage: ``python paper_figs/drpg_inventory.py [--results DIR] [--figdir DIR]``.
 """
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import pandas as pd
+
+from mdpsim import plot
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_RESULTS = HERE.parent / "experiments" / "results" / "drpg"
@@ -59,23 +60,13 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
     fig.suptitle("DRPG with the parametric kernel, 'inventory' instance (S=8, A=3, "
                  "gamma=0.95; instance partly reconstructed [R])", fontsize=10)
     fig.tight_layout()
-    paths = []
-    for ext in ("png", "pdf"):
-        p = figdir / f"drpg_inventory.{ext}"
-        fig.savefig(p, dpi=130)
-        paths.append(str(p))
+    paths = [str(p) for p in plot.save(fig, figdir / "drpg_inventory", dpi=130)]
     plt.close(fig)
     return {"paths": paths, "summary": "\n".join(rows)}
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--results", default=str(DEFAULT_RESULTS))
-    ap.add_argument("--figdir", default="figures")
-    a = ap.parse_args(argv)
-    out = make_figure(a.results, a.figdir)
-    print(out["summary"])
-    print("\n".join(out["paths"]))
+    plot.figure_cli(make_figure, __doc__, argv)
 
 
 if __name__ == "__main__":
