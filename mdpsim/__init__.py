@@ -8,6 +8,10 @@ Flat public API::
     V = mdpsim.evaluate(mdp, sol.policy)
 """
 from ._version import __version__
+from . import _jit
+
+_jit.install()   # before any module defines a cache=True kernel (see mdpsim._jit)
+
 from .models import TabularMDP, SuccessorLists
 from .planning import (Solution, solve, evaluate, q_values, backward_induction,
                        value_iteration, modified_policy_iteration, policy_iteration,

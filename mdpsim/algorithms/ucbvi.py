@@ -62,10 +62,17 @@ __all__ = ["UCBVI_CH", "UCBVI_BF"]
 _EST, _L, _SCALE, _WIDTH, _RHI, _BF, _MONO, _CLIP_H, _SA, _DELTA, _ANYTIME = range(11)
 
 
-def _make_plan(variant: int):
-    """The planning kernel, compiled per bonus: ``variant`` 0 = CH, 1 = BF (a compile-time
-    constant, so each algorithm's kernel carries no code for the other bonus), -1 = read
-    ``theta[_BF]`` at run time (one kernel for both, used by ``proofs_checks``).
+@njit(cache=True, inline="always")
+def _plan_body(state, theta, k, pi, variant):
+    """The planning kernel. ``variant`` is a literal at each of the three call sites below
+    (0 = CH, 1 = BF, -1 = read ``theta[_BF]`` at run time: one kernel for both, used by
+    ``proofs_checks``); the body is inlined into each, so each algorithm's kernel carries no
+    code for the other bonus.
+
+    Each variant is its own module-level function with its own name (``_plan_ch``,
+    ``_plan_bf``, ``_plan``): a compiled function's identity (its cache entry, its symbol)
+    never depends on a value captured by a closure, so which variant a process compiles or
+    loads first cannot change what the other one runs (``tests/test_jit_identity.py``).
 
     Speed notes (on RiverSwim this kernel is ~80% of an episode; see also the notes in
     :mod:`mdpsim.algorithms._common`). The arithmetic of the recursion in the module docstring
@@ -80,20 +87,15 @@ def _make_plan(variant: int):
     * successor indices are unsigned (no negative-index wrap-around code), and the greedy
       action and the policy row are written in one pass by selects.
     """
-
-    @njit(cache=True)
-    def plan(state, theta, k, rng, pi):
-        bf = theta[_BF] != 0.0 if variant < 0 else variant == 1
-        W, L = _prepare(state, theta, k, bf)
-        if W <= 2:
-            return _backup(state, theta, L, pi, bf, 2)
-        if W <= 4:
-            return _backup(state, theta, L, pi, bf, 4)
-        if W <= 8:
-            return _backup(state, theta, L, pi, bf, 8)
-        return _backup(state, theta, L, pi, bf, W)
-
-    return plan
+    bf = theta[_BF] != 0.0 if variant < 0 else variant == 1
+    W, L = _prepare(state, theta, k, bf)
+    if W <= 2:
+        return _backup(state, theta, L, pi, bf, 2)
+    if W <= 4:
+        return _backup(state, theta, L, pi, bf, 4)
+    if W <= 8:
+        return _backup(state, theta, L, pi, bf, 8)
+    return _backup(state, theta, L, pi, bf, W)
 
 
 @njit(cache=True, inline="always")
@@ -209,9 +211,22 @@ def _backup(state, theta, L, pi, bf, nw):
     return acc
 
 
-_plan_ch = _make_plan(0)
-_plan_bf = _make_plan(1)
-_plan = _make_plan(-1)
+@njit(cache=True)
+def _plan_ch(state, theta, k, rng, pi):
+    """UCBVI-CH planning (Hoeffding bonus): :func:`_plan_body` with ``variant = 0``."""
+    return _plan_body(state, theta, k, pi, 0)
+
+
+@njit(cache=True)
+def _plan_bf(state, theta, k, rng, pi):
+    """UCBVI-BF planning (Bernstein–Freedman bonus): :func:`_plan_body` with ``variant = 1``."""
+    return _plan_body(state, theta, k, pi, 1)
+
+
+@njit(cache=True)
+def _plan(state, theta, k, rng, pi):
+    """Either bonus, chosen by ``theta[_BF]`` at run time: ``variant = -1``."""
+    return _plan_body(state, theta, k, pi, -1)
 
 
 @njit(cache=True)

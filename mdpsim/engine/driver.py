@@ -6,9 +6,12 @@ copy of the function whose globals bind those names to the algorithm's ``@njit``
 compiles it with ``@njit(cache=True, nogil=True)``. (Passing the kernels as dispatcher
 *arguments* compiles too, but Numba then refuses to cache the caller — the dispatchers become
 "dynamic globals" — and every process would recompile; binding them as globals keeps the
-on-disk cache working.) The copy's name carries a hash of the algorithm's module, of
-``mdpsim/algorithms/_common.py`` and of ``mdpsim/kernels/numba_backend.py``, so editing a
-kernel there gives a fresh cache entry instead of stale machine code.
+on-disk cache working.) The copy's name is the algorithm class's module and qualified name, so
+two algorithms never share a compiled loop (nor a cache entry, nor a symbol). Staleness is
+handled by :mod:`mdpsim._jit`: the cache folder of the package's compiled code is keyed on a
+hash of all of its source, so an edit to any kernel or callee gives fresh machine code. For
+kernels defined outside the package (a user's own algorithm module) the name also carries a
+hash of the kernels' source files.
 
 Per episode ``k = 1..K`` the loop
 
@@ -48,6 +51,7 @@ import types as _pytypes
 import numpy as np
 from numba import njit
 
+from .._jit import PACKAGE_DIR
 from ..kernels.numba_backend import _inv_cdf
 from ._clock import clock_ns
 
@@ -211,36 +215,37 @@ def _episode_loop(state, theta, env, K, rec, vstar, rng, noise, always_eval):
             n_evals, out_aux, out_below)
 
 
-_TRACKED = (pathlib.Path(__file__).resolve().parents[1] / "algorithms" / "_common.py",
-            pathlib.Path(__file__).resolve().parents[1] / "kernels" / "numba_backend.py")
 _LOOPS: dict = {}
 _LOCK = threading.Lock()
 
 
-def _source_tag(algo) -> str | None:
-    """Hash of the files whose kernels get compiled into ``algo``'s loop; ``None`` (compile
-    without the disk cache) when a kernel's module cannot be re-imported by name."""
-    h = hashlib.sha1()
+def _identity(algo) -> str | None:
+    """The compiled loop's name: ``_episode_loop__<module>__<class>`` (non-identifier
+    characters replaced by ``_``), plus, when a kernel is defined outside the package, a hash
+    of the kernels' source files. ``None`` (compile without the disk cache) when a kernel's
+    module cannot be re-imported by name (``__main__``, a file loaded under a private name):
+    a cached loop is reloaded by importing its kernels' modules."""
     kernels = [f for f in (algo.plan, algo.observe, algo.report) if f is not None]
+    files = set()
     for f in kernels:
-        # a cached loop is reloaded by importing the kernels' module by name: only modules
-        # that can be imported that way (not __main__, not files loaded under a private name)
         name = getattr(f.py_func, "__module__", None)
         try:
             if name is None or name == "__main__" or importlib.util.find_spec(name) is None:
                 return None
-        except (ImportError, ValueError):
+            files.add(pathlib.Path(inspect.getfile(f.py_func)).resolve())
+        except (ImportError, ValueError, OSError, TypeError):
             return None
-    try:
-        files = {pathlib.Path(inspect.getfile(f.py_func)).resolve() for f in kernels}
-    except (OSError, TypeError):
-        return None
-    for p in sorted(files | set(_TRACKED)):
-        try:
-            h.update(p.read_bytes())
-        except OSError:
-            return None
-    return h.hexdigest()[:12]
+    ident = f"{algo.__module__}__{algo.__qualname__}"
+    outside = sorted(p for p in files if not p.is_relative_to(PACKAGE_DIR))
+    if outside:
+        h = hashlib.sha256()
+        for p in outside:
+            try:
+                h.update(p.read_bytes())
+            except OSError:
+                return None
+        ident += "__" + h.hexdigest()[:12]
+    return "_episode_loop__" + "".join(c if c.isalnum() else "_" for c in ident)
 
 
 def compiled_loop(algo):
@@ -249,17 +254,16 @@ def compiled_loop(algo):
     with _LOCK:
         fn = _LOOPS.get(algo)
         if fn is None:
-            tag = _source_tag(algo)
+            ident = _identity(algo)
             g = dict(_episode_loop.__globals__)
             g["plan"] = algo.plan
             g["observe"] = algo.observe
             g["report"] = algo.report if algo.report is not None else _no_report
             f = _pytypes.FunctionType(_episode_loop.__code__, g, "_episode_loop",
                                       _episode_loop.__defaults__, _episode_loop.__closure__)
-            safe = "".join(c if c.isalnum() else "_" for c in algo.name)
-            f.__qualname__ = f"_episode_loop__{safe}_{tag or 'nocache'}"
+            f.__qualname__ = ident or f"_episode_loop__nocache_{id(algo):x}"
             f.__module__ = _episode_loop.__module__
-            fn = njit(cache=tag is not None, nogil=True)(f)
+            fn = njit(cache=ident is not None, nogil=True)(f)
             _LOOPS[algo] = fn
         return fn
 

@@ -19,7 +19,8 @@ import os
 
 from ._engine import compute_cell
 
-__all__ = ["make_executor", "check_executor_args", "cpu_count", "InlineExecutor", "LocalExecutor", "DaskExecutor",
+__all__ = ["exit_with_parent", "make_executor", "check_executor_args", "cpu_count",
+           "InlineExecutor", "LocalExecutor", "DaskExecutor",
            "EXECUTORS"]
 
 EXECUTORS = ("local", "dask", "inline")
@@ -31,6 +32,41 @@ def cpu_count() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux
         return max(1, os.cpu_count() or 1)
+
+
+def exit_with_parent(parent_pid: int, poll: float = 0.5) -> None:
+    """Pool-worker initializer: end this process when ``parent_pid`` (the ``mdpsim run`` that
+    started the pool) dies, even by ``kill -9``, instead of living on under PID 1.
+
+    Two mechanisms: on Linux, ``prctl(PR_SET_PDEATHSIG, SIGKILL)`` (immediate); everywhere,
+    a daemon thread that checks every ``poll`` seconds whether the parent is still the same
+    process (``os.getppid()``), which also covers a pool whose worker was started by a thread
+    that has since ended. Workers only compute (the parent writes every cell and holds every
+    lock), so ending them loses nothing: a re-run takes over the dead run's locks
+    (:meth:`mdpsim.experiment.store.Store.lock_owner`) and recomputes its unfinished cells."""
+    import signal
+    import threading
+    import time
+
+    if os.getppid() != parent_pid:   # the parent died before this worker started
+        os._exit(1)
+    if hasattr(os, "sched_getaffinity"):   # Linux
+        try:
+            import ctypes
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)   # PR_SET_PDEATHSIG = 1
+        except (OSError, AttributeError):  # pragma: no cover - no libc/prctl
+            pass
+        if os.getppid() != parent_pid:   # died between the check and prctl
+            os._exit(1)
+
+    def watch():
+        while True:
+            time.sleep(poll)
+            if os.getppid() != parent_pid:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="mdpsim-parent-watch", daemon=True).start()
 
 
 class InlineExecutor:
@@ -72,7 +108,9 @@ class LocalExecutor(InlineExecutor):
         self.workers = int(workers) if workers else cpu_count()
         self.threads = max(1, cpu_count() // self.workers)
         self._pool = cf.ProcessPoolExecutor(max_workers=self.workers,
-                                            mp_context=mp.get_context("spawn"))
+                                            mp_context=mp.get_context("spawn"),
+                                            initializer=exit_with_parent,
+                                            initargs=(os.getpid(),))
 
     def submit(self, cell, runner=None):
         return self._pool.submit(compute_cell, dict(cell.content), cell.id, runner,
