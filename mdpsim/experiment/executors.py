@@ -9,7 +9,9 @@
 
 Every executor runs the same function (:func:`mdpsim.experiment._engine.compute_cell`) on the
 same plain-data cell, so the numbers do not depend on which one ran it. Compiled kernels come
-from Numba's on-disk cache (``cache=True``), so a fresh worker loads them instead of compiling.
+from Numba's on-disk cache (``cache=True``, keyed on the package's source by
+:mod:`mdpsim._jit`), so a fresh worker loads them instead of compiling. Pool workers end when
+the process that started them dies (:func:`exit_with_parent`).
 """
 from __future__ import annotations
 
