@@ -33,6 +33,7 @@ Cost: hashing the package's source (~70 files, ~0.6 MB) once per process, a few 
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pathlib
@@ -119,6 +120,23 @@ def clear_cache(all_versions: bool = True) -> list[pathlib.Path]:
     return removed
 
 
+_ENSURED: set = set()
+
+
+@functools.lru_cache(maxsize=None)
+def _subfolder(py_file: str) -> str | None:
+    """Cache subfolder of a package file (its folder relative to the package, ``/`` -> ``__``;
+    ``_root`` for the package's top level); ``None`` for files outside the package."""
+    try:
+        p = pathlib.Path(py_file).resolve()
+        sub = p.parent.relative_to(PACKAGE_DIR)
+    except (ValueError, OSError):
+        return None
+    if not p.exists():
+        return None
+    return sub.as_posix().replace("/", "__") if sub.parts else "_root"
+
+
 def install() -> None:
     """Put the package's cache locator first in Numba's list (idempotent). Must run before
     any module of the package defines a ``cache=True`` function: ``mdpsim/__init__`` calls it
@@ -131,10 +149,9 @@ def install() -> None:
     class PackageSourceLocator(caching._CacheLocator):
         """Numba cache locator for files under :data:`PACKAGE_DIR` (see module docstring)."""
 
-        def __init__(self, py_func, py_file):
+        def __init__(self, py_func, py_file, sub):
             self._lineno = py_func.__code__.co_firstlineno
-            sub = pathlib.Path(py_file).resolve().parent.relative_to(PACKAGE_DIR)
-            self._path = str(cache_dir() / (sub.as_posix().replace("/", "__") or "_root"))
+            self._path = str(cache_dir() / sub)
 
         def get_cache_path(self):
             return self._path
@@ -147,17 +164,16 @@ def install() -> None:
 
         @classmethod
         def from_function(cls, py_func, py_file):
-            try:
-                pathlib.Path(py_file).resolve().relative_to(PACKAGE_DIR)
-            except (ValueError, OSError):
+            sub = _subfolder(py_file)
+            if sub is None:
                 return None
-            if not os.path.exists(py_file):
-                return None
-            self = cls(py_func, py_file)
-            try:
-                self.ensure_cache_path()
-            except OSError:
-                return None
+            self = cls(py_func, py_file, sub)
+            if self._path not in _ENSURED:   # one writability probe per folder, not per kernel
+                try:
+                    self.ensure_cache_path()
+                except OSError:
+                    return None
+                _ENSURED.add(self._path)
             return self
 
     caching.CacheImpl._locator_classes = ([PackageSourceLocator]

@@ -26,7 +26,7 @@ the ``plan`` kernels; helpers at the per-state level (``greedy_at``, ``set_oneho
 Planning loops over a few successors run faster with one trip count for every ``(h, s, a)``
 that is a compile-time constant (zero-padded successor slots: UCBVI's planning ~25% faster
 than with a run-time trip count, same sums bit for bit; the whole rewrite, 1.5-1.7x on
-RiverSwim); see :func:`mdpsim.algorithms.ucbvi._plan_body`.
+RiverSwim); see the notes above :func:`mdpsim.algorithms.ucbvi._plan_ch`.
 """
 from __future__ import annotations
 

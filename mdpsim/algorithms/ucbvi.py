@@ -63,42 +63,6 @@ _EST, _L, _SCALE, _WIDTH, _RHI, _BF, _MONO, _CLIP_H, _SA, _DELTA, _ANYTIME = ran
 
 
 @njit(cache=True, inline="always")
-def _plan_body(state, theta, k, pi, variant):
-    """The planning kernel. ``variant`` is a literal at each of the three call sites below
-    (0 = CH, 1 = BF, -1 = read ``theta[_BF]`` at run time: one kernel for both, used by
-    ``proofs_checks``); the body is inlined into each, so each algorithm's kernel carries no
-    code for the other bonus.
-
-    Each variant is its own module-level function with its own name (``_plan_ch``,
-    ``_plan_bf``, ``_plan``): a compiled function's identity (its cache entry, its symbol)
-    never depends on a value captured by a closure, so which variant a process compiles or
-    loads first cannot change what the other one runs (``tests/test_jit_identity.py``).
-
-    Speed notes (on RiverSwim this kernel is ~80% of an episode; see also the notes in
-    :mod:`mdpsim.algorithms._common`). The arithmetic of the recursion in the module docstring
-    is kept bit for bit (StepMix's unconstrained run is tested equal to UCBVI-CH):
-
-    * the counts and indices of the observed successors are gathered once per episode into
-      ``C`` / ``I``, zero-padded to a width ``nw >= W`` (``W`` = the largest successor count),
-      so every ``(h, s, a)`` runs the same inner loop; the padded terms add exact zeros
-      (``0 * V[0] = +0.0``) to the same sums in the same order;
-    * ``nw`` is a compile-time constant (2, 4 or 8; the loop is unrolled) whenever ``W <= 8``
-      — measured 25% faster than a run-time trip count — else ``W`` itself;
-    * successor indices are unsigned (no negative-index wrap-around code), and the greedy
-      action and the policy row are written in one pass by selects.
-    """
-    bf = theta[_BF] != 0.0 if variant < 0 else variant == 1
-    W, L = _prepare(state, theta, k, bf)
-    if W <= 2:
-        return _backup(state, theta, L, pi, bf, 2)
-    if W <= 4:
-        return _backup(state, theta, L, pi, bf, 4)
-    if W <= 8:
-        return _backup(state, theta, L, pi, bf, 8)
-    return _backup(state, theta, L, pi, bf, W)
-
-
-@njit(cache=True, inline="always")
 def _prepare(state, theta, k, bf):
     """Once per episode: the log term ``L``; the rewards used (known, or estimated with their
     bonus) ``RT``; per (stage, s, a) the h-independent part of the bonus, ``B = 7 wH L /
@@ -211,22 +175,62 @@ def _backup(state, theta, L, pi, bf, nw):
     return acc
 
 
+# The planning kernels. Each bonus is its own module-level function with its own name, so a
+# compiled function's identity (its cache entry, its symbol) never depends on a value captured
+# by a closure: which variant a process compiles or loads first cannot change what the other
+# one runs (tests/test_jit_identity.py). The bonus is a literal at each call of the inlined
+# helpers, so each kernel carries no code for the other bonus. The width dispatch is written
+# out in both kernels on purpose: routing it through one more inlined helper (or one shared
+# body with the bonus as an argument) costs 4-5 s more of cold compilation for the two
+# kernels (measured: 23 s vs 18 s), with identical machine speed.
+#
+# Speed notes (on RiverSwim planning is ~80% of an episode; see also the notes in
+# mdpsim.algorithms._common). The arithmetic of the recursion in the module docstring is kept
+# bit for bit (StepMix's unconstrained run is tested equal to UCBVI-CH):
+#
+# * the counts and indices of the observed successors are gathered once per episode into
+#   C / I, zero-padded to a width nw >= W (W = the largest successor count), so every
+#   (h, s, a) runs the same inner loop; the padded terms add exact zeros (0 * V[0] = +0.0)
+#   to the same sums in the same order;
+# * nw is a compile-time constant (2, 4 or 8; the loop is unrolled) whenever W <= 8 --
+#   measured 25% faster than a run-time trip count -- else W itself;
+# * successor indices are unsigned (no negative-index wrap-around code), and the greedy
+#   action and the policy row are written in one pass by selects.
+
 @njit(cache=True)
 def _plan_ch(state, theta, k, rng, pi):
-    """UCBVI-CH planning (Hoeffding bonus): :func:`_plan_body` with ``variant = 0``."""
-    return _plan_body(state, theta, k, pi, 0)
+    """UCBVI-CH planning (Hoeffding bonus): writes the greedy policy of the optimistic
+    ``Q_k`` into ``pi`` and returns the optimistic value ``init @ V_{k,0}``."""
+    W, L = _prepare(state, theta, k, False)
+    if W <= 2:
+        return _backup(state, theta, L, pi, False, 2)
+    if W <= 4:
+        return _backup(state, theta, L, pi, False, 4)
+    if W <= 8:
+        return _backup(state, theta, L, pi, False, 8)
+    return _backup(state, theta, L, pi, False, W)
 
 
 @njit(cache=True)
 def _plan_bf(state, theta, k, rng, pi):
-    """UCBVI-BF planning (Bernstein–Freedman bonus): :func:`_plan_body` with ``variant = 1``."""
-    return _plan_body(state, theta, k, pi, 1)
+    """UCBVI-BF planning (Bernstein–Freedman bonus); as :func:`_plan_ch`."""
+    W, L = _prepare(state, theta, k, True)
+    if W <= 2:
+        return _backup(state, theta, L, pi, True, 2)
+    if W <= 4:
+        return _backup(state, theta, L, pi, True, 4)
+    if W <= 8:
+        return _backup(state, theta, L, pi, True, 8)
+    return _backup(state, theta, L, pi, True, W)
 
 
 @njit(cache=True)
 def _plan(state, theta, k, rng, pi):
-    """Either bonus, chosen by ``theta[_BF]`` at run time: ``variant = -1``."""
-    return _plan_body(state, theta, k, pi, -1)
+    """Either bonus, chosen by ``theta[_BF]`` at run time (one kernel for both, used by
+    ``proofs_checks``): calls :func:`_plan_bf` or :func:`_plan_ch`."""
+    if theta[_BF] != 0.0:
+        return _plan_bf(state, theta, k, rng, pi)
+    return _plan_ch(state, theta, k, rng, pi)
 
 
 @njit(cache=True)
