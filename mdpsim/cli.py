@@ -91,7 +91,7 @@ def _cmd_run(args) -> int:
     rep = run_experiment(args.spec, profile=args.profile, seeds=args.seeds,
                          executor=args.executor, workers=args.workers,
                          scheduler=args.scheduler, out=args.out,
-                         progress=not args.no_progress)
+                         progress=not args.no_progress, max_cells=args.max_cells)
     print(rep.summary())
     if not rep.ok:
         print(f"mdpsim: {len(rep.failed)} of {rep.total} cells failed (the others are "
@@ -208,6 +208,8 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("spec", help="experiments/<name>.py or its name")
     q.add_argument("--profile", default="full", help="profile of the spec (quick|full|...)")
     q.add_argument("--seeds", type=int, default=None, help="override the number of seeds")
+    q.add_argument("--max-cells", type=int, default=None, metavar="N",
+                   help="largest sweep accepted (default: $MDPSIM_MAX_CELLS or 100000)")
     executor_opts(q)
 
     q = sub.add_parser("status", help="cells done / pending / running / failed of a spec")
@@ -244,12 +246,14 @@ def main(argv=None) -> int:
         msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         print(f"mdpsim: error: {msg}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         if args.debug:
             raise
-        print("mdpsim: interrupted; finished cells are stored, re-run to resume",
-              file=sys.stderr)
-        return 130
+        signum = getattr(exc, "signum", 2)
+        what = {2: "SIGINT", 15: "SIGTERM"}.get(signum, f"signal {signum}")
+        print(f"mdpsim: interrupted by {what}; finished cells are stored, locks released, "
+              f"the run is recorded as interrupted; re-run to resume", file=sys.stderr)
+        return 128 + signum
 
 
 if __name__ == "__main__":  # pragma: no cover

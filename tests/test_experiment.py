@@ -190,6 +190,8 @@ def test_truncated_and_foreign_files_are_recomputed(tmp_path):
     data = victim.read_bytes()
     victim.write_bytes(data[: len(data) // 2])                # truncated
     other.write_bytes(donor.read_bytes())                       # another cell's file
+    for cid in (victim.stem, other.stem):   # as written before index/ checksums existed
+        (out / "fake" / "index" / f"{cid}.sha256").unlink()
     st = experiment_status(fake_spec(), out=out, catalogue=_fake_engine.CATALOGUE)
     assert st["bad"] == 2 and st["done"] == 10
     with pytest.warns(UserWarning, match="skipping"):

@@ -19,10 +19,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 __all__ = ["compute_cell", "seed_children", "catalogue", "environment_info", "to_arrow",
-           "encode", "ID_COLUMNS", "META_CELL", "META_ID", "META_INFO"]
+           "encode", "pages_digest", "ID_COLUMNS", "META_CELL", "META_ID", "META_INFO",
+           "META_PAGES"]
 
 #: Parquet key-value metadata of a stored cell: its content (canonical JSON), id, provenance
 META_CELL, META_ID, META_INFO = b"mdpsim.cell", b"mdpsim.cell_id", b"mdpsim.info"
+#: SHA-256 (hex) of the file's data region: every byte before the footer (the column pages)
+META_PAGES = b"mdpsim.pages_sha256"
 
 #: columns the experiment layer adds in front of the engine's columns
 ID_COLUMNS = ["experiment", "cell_id", "env_label", "env_params", "alg_label", "alg_params",
@@ -150,16 +153,43 @@ def to_arrow(df: pd.DataFrame, content: dict, cell_id: str) -> pa.Table:
     return pa.Table.from_arrays(list(cols.values()), names=list(cols))
 
 
+def pages_digest(data: bytes) -> str:
+    """SHA-256 (hex) of a Parquet file's data region: the bytes before its footer
+    (``data[:-8 - footer_length]``; the last 8 bytes are the footer length and ``PAR1``).
+    ``ValueError`` if ``data`` does not end like a Parquet file."""
+    import hashlib
+    if len(data) < 12 or data[-4:] != b"PAR1":
+        raise ValueError("not a Parquet file (no PAR1 trailer)")
+    n = int.from_bytes(data[-8:-4], "little")
+    if n <= 0 or n > len(data) - 12:
+        raise ValueError(f"footer length {n} outside the file ({len(data)} bytes)")
+    return hashlib.sha256(memoryview(data)[:len(data) - 8 - n]).hexdigest()
+
+
 def encode(table: pa.Table, content: dict, cell_id: str, info: dict) -> bytes:
-    """Parquet bytes of ``table`` with the cell (content, id) and ``info`` as metadata."""
+    """Parquet bytes of ``table`` with the cell (content, id), ``info`` and the SHA-256 of the
+    file's data pages (:func:`pages_digest`, key ``mdpsim.pages_sha256``) as metadata.
+
+    The data pages do not depend on the key-value metadata (they precede the footer), so the
+    file is encoded once to digest its pages and once more with the digest in its footer; the
+    second encoding is checked to have the same pages."""
     from .spec import canonical_json
     meta = dict(table.schema.metadata or {})
     meta[META_CELL] = canonical_json(content).encode()
     meta[META_ID] = cell_id.encode()
     meta[META_INFO] = canonical_json(info).encode()
-    sink = pa.BufferOutputStream()
-    pq.write_table(table.replace_schema_metadata(meta), sink, write_page_checksum=True)
-    return sink.getvalue().to_pybytes()
+
+    def write(m):
+        sink = pa.BufferOutputStream()
+        pq.write_table(table.replace_schema_metadata(m), sink, write_page_checksum=True)
+        return sink.getvalue().to_pybytes()
+
+    digest = pages_digest(write(meta))
+    meta[META_PAGES] = digest.encode()
+    data = write(meta)
+    if pages_digest(data) != digest:   # pragma: no cover - the encoder is deterministic
+        raise RuntimeError("Parquet encoding is not deterministic; cannot checksum the cell")
+    return data
 
 
 def catalogue():

@@ -122,6 +122,21 @@ class LocalExecutor(InlineExecutor):
         done, _ = cf.wait(futures, timeout=timeout, return_when=cf.FIRST_COMPLETED)
         return done
 
+    def __exit__(self, exc_type, *exc):
+        if exc_type is not None and not issubclass(exc_type, Exception):
+            self.terminate()          # interrupted: do not wait for the cells in flight
+        else:
+            self.shutdown()
+
+    def terminate(self):
+        """Stop the workers now (their cells are lost; a re-run computes them)."""
+        for p in list((getattr(self._pool, "_processes", None) or {}).values()):
+            try:
+                p.terminate()
+            except (OSError, AttributeError):
+                pass
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
     def shutdown(self):
         self._pool.shutdown(wait=True, cancel_futures=True)
 

@@ -43,6 +43,7 @@ import inspect
 import itertools
 import json
 import math
+import os
 import re
 import sys
 from pathlib import Path
@@ -50,8 +51,9 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 
-__all__ = ["SpecError", "Spec", "Cell", "load_spec", "parse_spec", "expand", "canonical_json",
-           "CELL_FORMAT", "PROFILE_KEYS", "AlgorithmCatalogue"]
+__all__ = ["SpecError", "Spec", "Cell", "load_spec", "parse_spec", "expand", "count_cells",
+           "max_cells", "MAX_CELLS", "canonical_json", "CELL_FORMAT", "PROFILE_KEYS",
+           "AlgorithmCatalogue"]
 
 #: bump when the meaning of a stored cell changes (old files then no longer match)
 CELL_FORMAT = 1
@@ -233,6 +235,21 @@ def _read_spec_file(path: Path) -> dict:
     sys.modules[mod_name] = module
     try:
         loader_spec.loader.exec_module(module)
+    except SyntaxError as exc:
+        raise SpecError(f"{_display(path)}:{exc.lineno}: syntax error: {exc.msg}") from None
+    except OSError as exc:
+        raise SpecError(f"{_display(path)}: cannot be read ({exc.strerror or exc})") from None
+    except Exception as exc:  # noqa: BLE001 - whatever the file raised, say where, in one line
+        tb = exc.__traceback__
+        line = None
+        while tb is not None:   # the innermost frame of the spec file itself
+            if tb.tb_frame.f_code.co_filename == str(path):
+                line = tb.tb_lineno
+            tb = tb.tb_next
+        where = f"{_display(path)}:{line}" if line else _display(path)
+        msg = str(exc).splitlines()[0] if str(exc) else ""
+        raise SpecError(f"{where}: executing the spec file raised {type(exc).__name__}"
+                        f"{': ' + msg if msg else ''}") from None
     finally:
         sys.modules.pop(mod_name, None)
     raw = getattr(module, "SPEC", None)
@@ -337,6 +354,15 @@ def parse_spec(raw: Mapping, *, profile: str = "full", seeds: int | None = None,
         catalogue = AlgorithmCatalogue.from_engine()
     for label, a in algs.items():
         _check_algorithm(label, a, catalogue, err)
+    for pname, pover in profiles.items():   # every profile's labels, not only the chosen one
+        for key, table in (("envs", envs), ("algorithms", algs)):
+            keep = pover.get(key)
+            if keep is None or not isinstance(keep, list):
+                continue
+            for x in keep:
+                if isinstance(x, str) and x not in table:
+                    err(f"profiles.{pname}.{key}", f"unknown label {x!r}; labels: "
+                                                   f"{', '.join(table)}")
     for key, table in (("envs", envs), ("algorithms", algs)):
         if key in over:
             keep = over[key]
@@ -472,9 +498,54 @@ def _combos(entry) -> list[dict]:
 
 
 # ------------------------------------------------------------------------------- expansion
-def expand(spec: Spec) -> list[Cell]:
-    """All cells of ``spec``: env × algorithm × grid point × seed batch, in a fixed order."""
+#: default bound on a sweep's number of cells (``MDPSIM_MAX_CELLS`` or ``--max-cells`` raise it)
+MAX_CELLS = 100_000
+
+
+def max_cells(value: int | None = None) -> int:
+    """The bound in force: ``value``, else ``$MDPSIM_MAX_CELLS``, else :data:`MAX_CELLS`."""
+    if value is None:
+        env = os.environ.get("MDPSIM_MAX_CELLS")
+        if env is None:
+            return MAX_CELLS
+        try:
+            value = int(env)
+        except ValueError:
+            raise SpecError(f"MDPSIM_MAX_CELLS must be a positive integer, got {env!r}") \
+                from None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise SpecError(f"max_cells must be a positive integer, got {value!r}")
+    return value
+
+
+def count_cells(spec: Spec) -> int:
+    """The number of cells :func:`expand` would make, computed without making them."""
     d = spec.data
+
+    def points(entry):
+        n = 1
+        for v in entry["grid"].values():
+            n *= len(v)
+        return n
+
+    n_env = sum(points(e) for e in d["envs"].values())
+    n_alg = sum(points(a) for a in d["algorithms"].values())
+    return n_env * n_alg * (-(-d["seeds"] // d["seed_batch"]))
+
+
+def expand(spec: Spec, *, limit: int | None = None) -> list[Cell]:
+    """All cells of ``spec``: env × algorithm × grid point × seed batch, in a fixed order.
+
+    The count is checked first (:func:`count_cells`) against ``limit`` (default
+    :func:`max_cells`): a sweep larger than that is a one-line :class:`SpecError`, not an
+    attempt to hold a billion cells in memory."""
+    d = spec.data
+    n_cells, bound = count_cells(spec), max_cells(limit)
+    if n_cells > bound:
+        raise SpecError(f"{spec.source}: {n_cells:,} cells (envs x algorithms x grid points x "
+                        f"ceil(seeds {d['seeds']:,} / seed_batch {d['seed_batch']})) exceed "
+                        f"the limit of {bound:,}; raise it with --max-cells N or "
+                        f"MDPSIM_MAX_CELLS=N, or use a larger seed_batch")
     n, b = d["seeds"], d["seed_batch"]
     batches = [(i, min(i + b, n)) for i in range(0, n, b)]
     cells, seen = [], set()

@@ -5,11 +5,21 @@ Layout of ``<out>/<experiment>/``::
     cells/<cell_id>.parquet   one finished cell (long table; its cell content and provenance
                               in the Parquet key-value metadata; page checksums on)
     cells/.tmp-*              a write in progress (renamed onto the final name when complete)
+    index/<cell_id>.sha256    SHA-256 of the cell file's bytes, written before the file
     locks/<cell_id>.lock      held while a run computes the cell (O_CREAT | O_EXCL)
     failed/<cell_id>.json     the error of the last failed attempt (cleared on success)
     rejected/                 unreadable or mismatching files, moved aside (never deleted)
     runs/<run_id>.json        one record per run: spec hash, profile, versions, times, counts
     manifest.json             the latest run's record
+
+Integrity: every cell file carries the SHA-256 of its data pages in its own footer
+(``mdpsim.pages_sha256``), and the SHA-256 of all its bytes is recorded in ``index/`` when the
+file is committed. Both are verified whenever a file is checked (``status``, ``run``) or read
+(``load``): a file whose bytes or pages do not match — a flipped bit anywhere, rows rewritten
+with the metadata kept — is treated like a truncated file: reported, moved to ``rejected/``
+and recomputed by ``run``; ``load`` returns the good cells and names the bad ones.
+``mdpsim verify NAME`` checks a whole store. (Cells written before checksums existed have
+neither; they are checked as before and reported as unverified.)
 
 Invariants: a file under its final name is complete (temporary name, fsync, ``os.replace``);
 the store never deletes a result (a bad file is moved to ``rejected/``); a cell is computed by
@@ -20,6 +30,7 @@ a race that computes a cell twice leaves one file.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import os
 import socket
@@ -28,23 +39,62 @@ import warnings
 from pathlib import Path
 from typing import Iterable
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX
+    fcntl = None
+
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ._engine import META_CELL as _META_CELL, META_ID as _META_ID, META_INFO as _META_INFO
-from ._engine import encode, environment_info, to_arrow
+from ._engine import META_PAGES as _META_PAGES
+from ._engine import encode, environment_info, pages_digest, to_arrow
 from .spec import Cell, canonical_json
 
-__all__ = ["Store", "Scan", "environment_info", "utc_now", "REQUIRED_COLUMNS"]
+__all__ = ["Store", "Scan", "ChecksumError", "environment_info", "utc_now",
+           "REQUIRED_COLUMNS"]
 
 #: columns every stored cell must have (the experiment layer's ids and the engine's metrics)
 REQUIRED_COLUMNS = ("experiment", "cell_id", "env_label", "alg_label", "seed", "episode")
 _READ_ERRORS = (OSError, ValueError, pa.ArrowException, KeyError, json.JSONDecodeError)
 
 
+class ChecksumError(ValueError):
+    """A stored cell file whose bytes or data pages do not match their recorded SHA-256."""
+
+
+def _reason(exc: BaseException) -> str:
+    """One line saying why a cell file was rejected."""
+    if isinstance(exc, ChecksumError):
+        return str(exc)
+    msg = str(exc).splitlines()[0][:160] if str(exc) else ""
+    return f"unreadable ({type(exc).__name__}{': ' + msg if msg else ''})"
+
+
 def utc_now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def _held(path: Path) -> bool | None:
+    """Whether some process holds an exclusive ``flock`` on ``path`` (``None`` where flock
+    is not available)."""
+    if fcntl is None:
+        return None
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return None
+    finally:
+        os.close(fd)                           # also drops the probe's own flock
+    return False
 
 
 def _pid_alive(pid: int) -> bool:
@@ -82,12 +132,14 @@ class Store:
         self.locks_dir = self.root / "locks"
         self.failed_dir = self.root / "failed"
         self.rejected_dir = self.root / "rejected"
+        self.index_dir = self.root / "index"
         self.runs_dir = self.root / "runs"
         self.stale_after = float(stale_after)
         self.host = socket.gethostname()
         self.pid = os.getpid()
         self.run_id = (f"{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{self.host}-"
                        f"{self.pid}-{os.urandom(3).hex()}")
+        self._lock_fds: dict = {}            # cell id -> open fd holding the lock's flock
 
     # ------------------------------------------------------------------------------- paths
     def create(self) -> None:
@@ -97,6 +149,9 @@ class Store:
     def path(self, cell_id: str) -> Path:
         return self.cells_dir / f"{cell_id}.parquet"
 
+    def index_path(self, cell_id: str) -> Path:
+        return self.index_dir / f"{cell_id}.sha256"
+
     def stored_ids(self) -> list[str]:
         if not self.cells_dir.is_dir():
             return []
@@ -104,14 +159,47 @@ class Store:
                       if not p.name.startswith("."))
 
     # --------------------------------------------------------------------------- checking
+    def verify_bytes(self, cell_id: str, data: bytes) -> bool:
+        """Check ``data`` (the bytes of ``cell_id``'s file) against the SHA-256 recorded in
+        ``index/`` and the page digest in its own footer; raises :class:`ChecksumError` on a
+        mismatch. Returns whether anything was verified (``False``: a file written before
+        checksums existed, with neither)."""
+        verified = False
+        try:
+            want = self.index_path(cell_id).read_text().strip()
+        except FileNotFoundError:
+            want = None
+        if want is not None:
+            got = hashlib.sha256(data).hexdigest()
+            if got != want:
+                raise ChecksumError(f"checksum mismatch: file SHA-256 {got[:12]}..., "
+                                    f"index/ records {want[:12]}...")
+            verified = True
+        md = pq.read_metadata(pa.BufferReader(data))
+        kv = md.metadata or {}
+        pages = kv.get(_META_PAGES)
+        if pages is not None:
+            if pages_digest(data) != pages.decode("ascii", "replace"):
+                raise ChecksumError("checksum mismatch: the data pages do not match the "
+                                    "SHA-256 in the file's footer")
+            verified = True
+        elif want is not None:
+            raise ChecksumError("no page checksum in the footer of a checksummed cell")
+        return verified
+
+    def _read_verified(self, cell_id: str) -> tuple[bytes, bool]:
+        data = self.path(cell_id).read_bytes()
+        return data, self.verify_bytes(cell_id, data)
+
     def check(self, cell: Cell) -> str | None:
-        """``None`` if the stored file of ``cell`` is complete and is that cell's; else why not
-        (``"missing"`` when there is no file). Reads the Parquet footer only."""
+        """``None`` if the stored file of ``cell`` is complete, uncorrupted (checksums) and is
+        that cell's; else why not (``"missing"`` when there is no file)."""
         p = self.path(cell.id)
         if not p.exists():
             return "missing"
         try:
-            md = pq.read_metadata(p)
+            data, _ = self._read_verified(cell.id)
+            md = pq.read_metadata(pa.BufferReader(data))
             kv = md.metadata or {}
             stored = kv.get(_META_CELL)
             if stored is None:
@@ -125,9 +213,26 @@ class Store:
             info = json.loads(kv.get(_META_INFO, b"{}"))
             if md.num_rows == 0 or md.num_rows != info.get("rows"):
                 return f"has {md.num_rows} rows, its metadata says {info.get('rows')}"
-        except _READ_ERRORS as exc:
-            return f"unreadable ({type(exc).__name__}: {str(exc).splitlines()[0][:120]})"
+        except ChecksumError as exc:
+            return str(exc)
+        except Exception as exc:  # noqa: BLE001 - any failure to parse is a bad file
+            return f"unreadable ({type(exc).__name__}: {str(exc).splitlines()[0][:120]})" \
+                if str(exc) else f"unreadable ({type(exc).__name__})"
         return None
+
+    def verify(self) -> dict:
+        """Check every stored cell file (checksums, metadata, rows): ``{"ok": [...],
+        "unverified": [...], "bad": [(cell_id, reason), ...]}`` (``mdpsim verify``)."""
+        out: dict = {"ok": [], "unverified": [], "bad": []}
+        for cid in self.stored_ids():
+            try:
+                data, verified = self._read_verified(cid)
+                self._decode(cid, data)
+            except Exception as exc:  # noqa: BLE001 - every failure is a bad cell
+                out["bad"].append((cid, _reason(exc)))
+                continue
+            out["ok" if verified else "unverified"].append(cid)
+        return out
 
     def matching(self, cells: Iterable[Cell]) -> list[str]:
         """Ids of the stored cells with the same configuration as one of ``cells`` (all
@@ -143,13 +248,13 @@ class Store:
             try:
                 kv = pq.read_metadata(self.path(cid)).metadata or {}
                 content = json.loads(kv[_META_CELL])
-            except _READ_ERRORS:
-                out.append(cid)         # unreadable: load() reports it and leaves it out
+                k = key(content)
+                seeds = set(range(*content["seeds"]))
+            except Exception:  # noqa: BLE001 - unreadable: load() reports it, leaves it out
+                out.append(cid)
                 continue
-            k = key(content)
             if k not in wanted:
                 continue
-            seeds = set(range(*content["seeds"]))
             have = taken.setdefault(k, set())
             if seeds & have:
                 continue
@@ -192,6 +297,13 @@ class Store:
         tmp = self.cells_dir / f".tmp-{cell.id}-{self.host}-{self.pid}.parquet"
         with open(tmp, "wb") as fh:
             fh.write(data)
+        # the checksum is recorded before the file gets its final name: a committed file
+        # always has one (identical cells give identical bytes, so racing writers agree)
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        idx = self.index_path(cell.id)
+        itmp = idx.with_name(f".{idx.name}.{self.host}-{self.pid}.tmp")
+        itmp.write_text(hashlib.sha256(data).hexdigest() + "\n")
+        os.replace(itmp, idx)
         os.replace(tmp, final)
         self.clear_failure(cell.id)
         return final
@@ -204,9 +316,31 @@ class Store:
         return self.write_bytes(cell, encode(table, dict(cell.content), cell.id, info))
 
     def read(self, cell_id: str, *, verify: bool = True) -> pd.DataFrame:
-        """The stored table of ``cell_id`` (page checksums verified)."""
-        table = pq.read_table(self.path(cell_id), page_checksum_verification=verify)
-        return table.to_pandas()
+        """The stored table of ``cell_id`` (SHA-256 checksums and Parquet page checksums
+        verified; :class:`ChecksumError` on a mismatch)."""
+        if not verify:
+            return pq.read_table(self.path(cell_id)).to_pandas()
+        data, _ = self._read_verified(cell_id)
+        return self._decode(cell_id, data).replace_schema_metadata(None).to_pandas()
+
+    def _decode(self, cell_id: str, data: bytes) -> pa.Table:
+        """The table of a cell file's bytes, checked to be ``cell_id``'s own (its metadata,
+        rows and seed range); ``ValueError`` otherwise."""
+        t = pq.read_table(pa.BufferReader(data), page_checksum_verification=True)
+        kv = t.schema.metadata or {}
+        if kv.get(_META_ID, b"").decode() != cell_id:
+            raise ValueError("its metadata names another cell")
+        missing = [c for c in REQUIRED_COLUMNS if c not in t.column_names]
+        if missing:
+            raise ValueError(f"missing columns {missing}")
+        if t.num_rows and set(t.column("cell_id").unique().to_pylist()) != {cell_id}:
+            raise ValueError("its rows belong to another cell")
+        content = json.loads(kv[_META_CELL])
+        i0, i1 = content["seeds"]
+        seeds = set(t.column("seed").unique().to_pylist())
+        if seeds != set(range(i0, i1)):
+            raise ValueError(f"holds seeds {sorted(seeds)}, its cell is [{i0}, {i1})")
+        return t
 
     def reject(self, path: Path, reason: str) -> Path | None:
         """Move a bad file aside into ``rejected/`` (with the reason next to it)."""
@@ -245,7 +379,15 @@ class Store:
 
     def try_lock(self, cell_id: str) -> bool:
         """Take the cell's lock; a stale lock is broken and taken over. ``False`` if a live
-        run holds it."""
+        run holds it.
+
+        The lock file is created exclusively and this process keeps it open with an
+        exclusive ``flock`` until :meth:`release`; the OS drops that lock when the process
+        dies, however it dies. Takeover rule (:meth:`lock_owner`): on the same host a lock is
+        stale as soon as no process holds its ``flock`` — immediately after its owner dies,
+        even when the recorded PID has been reused by an unrelated live process; on another
+        host (a shared filesystem, where ``flock`` does not reach) it is stale after
+        ``stale_after`` seconds without a heartbeat."""
         self.locks_dir.mkdir(parents=True, exist_ok=True)
         p = self._lock_path(cell_id)
         body = canonical_json({"host": self.host, "pid": self.pid, "run": self.run_id,
@@ -267,15 +409,19 @@ class Store:
                     pass
                 continue
             try:
+                if fcntl is not None:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 os.write(fd, body)
-            finally:
+            except OSError:
                 os.close(fd)
+                raise
+            self._lock_fds[cell_id] = fd
             return True
         return False
 
     def lock_owner(self, cell_id: str) -> dict | None:
-        """Who holds the cell's lock (``None`` if nobody), with ``stale``: whether its owner
-        is dead (same host) or silent for ``stale_after`` seconds (other host)."""
+        """Who holds the cell's lock (``None`` if nobody), with ``stale`` (see
+        :meth:`try_lock` for the takeover rule)."""
         p = self._lock_path(cell_id)
         try:
             age = time.time() - p.stat().st_mtime
@@ -285,9 +431,17 @@ class Store:
         try:
             owner = json.loads(text)
         except json.JSONDecodeError:  # being written right now, or a torn write long ago
-            return {"host": "?", "pid": -1, "run": "?", "stale": age > 60.0}
+            owner = {"host": "?", "pid": -1, "run": "?"}
+            if _held(p) is False and age > 2.0:
+                return {**owner, "stale": True}
+            return {**owner, "stale": age > 60.0}
         if owner.get("host") == self.host:
-            stale = not _pid_alive(int(owner.get("pid", -1)))
+            held = _held(p)
+            if held is None:                   # no flock on this platform: PID liveness
+                stale = not _pid_alive(int(owner.get("pid", -1)))
+            else:
+                # a lock file just created is flock'ed right after; give it 2 s
+                stale = not held and age > 2.0
         else:
             stale = age > self.stale_after
         return {**owner, "stale": stale}
@@ -302,6 +456,14 @@ class Store:
                 self._lock_path(cell_id).unlink()
             except FileNotFoundError:
                 pass
+        fd = self._lock_fds.pop(cell_id, None)
+        if fd is not None:
+            os.close(fd)                       # drops the flock
+
+    def release_all(self) -> None:
+        """Release every lock this store object holds (interrupts, shutdown)."""
+        for cid in list(self._lock_fds):
+            self.release(cid)
 
     def heartbeat(self, cell_ids: Iterable[str]) -> None:
         """Refresh the mtime of the locks this run holds (other hosts see it alive)."""
@@ -359,32 +521,35 @@ class Store:
         naming it) and left out; ``mdpsim run`` recomputes it."""
         ids = self.stored_ids() if cell_ids is None else [i for i in cell_ids
                                                           if self.path(i).exists()]
-        tables = []
+        tables, bad = [], []
         for cid in ids:
             p = self.path(cid)
             try:
-                t = pq.read_table(p, page_checksum_verification=True)
-                kv = t.schema.metadata or {}
-                if kv.get(_META_ID, b"").decode() != cid:
-                    raise ValueError("its metadata names another cell")
-                if t.num_rows and set(t.column("cell_id").unique().to_pylist()) != {cid}:
-                    raise ValueError("its rows belong to another cell")
-                content = json.loads(kv[_META_CELL])
-                i0, i1 = content["seeds"]
-                seeds = set(t.column("seed").unique().to_pylist())
-                if seeds != set(range(i0, i1)):
-                    raise ValueError(f"holds seeds {sorted(seeds)}, its cell is [{i0}, {i1})")
-            except _READ_ERRORS as exc:
-                warnings.warn(f"mdpsim: skipping {p}: {str(exc).splitlines()[0][:160]} "
-                              f"(`mdpsim run` recomputes it)", stacklevel=2)
+                data, _ = self._read_verified(cid)
+                t = self._decode(cid, data)
+            except Exception as exc:  # noqa: BLE001 - one bad file never fails the table
+                bad.append((cid, _reason(exc)))
+                warnings.warn(f"mdpsim: skipping {p}: {_reason(exc)} (`mdpsim run` "
+                              f"recomputes it)", stacklevel=2)
                 continue
             tables.append(t.replace_schema_metadata(None))
         if not tables:
-            return pd.DataFrame(columns=list(REQUIRED_COLUMNS))
+            df = pd.DataFrame(columns=list(REQUIRED_COLUMNS))
+            df.attrs["bad_cells"] = bad
+            return df
         df = pa.concat_tables(tables, promote_options="permissive").to_pandas()
         for c in df.columns:  # category order independent of which files hold the rows
             if isinstance(df[c].dtype, pd.CategoricalDtype):
                 df[c] = df[c].cat.set_categories(sorted(df[c].cat.categories, key=str))
         keys = [c for c in ("experiment", "env_label", "env_params", "alg_label", "alg_params",
                             "seed", "episode") if c in df.columns]
-        return df.sort_values(keys, kind="stable").reset_index(drop=True)
+        df = df.sort_values(keys, kind="stable").reset_index(drop=True)
+        dup = df.duplicated(subset=[c for c in keys if c != "experiment"]).sum() \
+            if {"seed", "episode"} <= set(df.columns) else 0
+        if dup:
+            warnings.warn(f"mdpsim: {dup} duplicated rows (the same configuration, seed and "
+                          f"episode stored in more than one cell file, e.g. batches of "
+                          f"different sizes); pass profile= to mdpsim.load to take each "
+                          f"seed once", stacklevel=2)
+        df.attrs["bad_cells"] = bad
+        return df

@@ -9,8 +9,11 @@ runs of one spec into one directory share the work without losing or duplicating
 from __future__ import annotations
 
 import collections
+import contextlib
 import dataclasses
 import json
+import signal
+import threading
 import time
 import traceback
 from pathlib import Path
@@ -21,9 +24,38 @@ from .progress import Progress
 from .spec import Spec, expand, load_spec
 from .store import Store, utc_now
 
-__all__ = ["run_experiment", "experiment_status", "RunReport", "DEFAULT_OUT"]
+__all__ = ["run_experiment", "experiment_status", "RunReport", "RunInterrupted", "DEFAULT_OUT"]
 
 DEFAULT_OUT = "results"
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """A run stopped by SIGINT (Ctrl-C) or SIGTERM (a batch scheduler, ``docker stop``,
+    ``kill``): the finished cells are stored, the locks released, the workers stopped and the
+    run recorded as ``interrupted``; ``mdpsim run`` exits with ``128 + signum``."""
+
+    def __init__(self, signum: int):
+        super().__init__(f"interrupted by {signal.Signals(signum).name}")
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def _signals_interrupt():
+    """SIGINT and SIGTERM raise :class:`RunInterrupted` in the main thread while a run is
+    driven (elsewhere, e.g. in a worker thread, the handlers are left as they are)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        raise RunInterrupted(signum)
+
+    old = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, h in old.items():
+            signal.signal(sig, h)
 
 
 @dataclasses.dataclass
@@ -92,17 +124,20 @@ def run_experiment(spec, *, profile: str = "full", seeds: int | None = None,
                    executor: str = "local", workers: int | None = None,
                    scheduler: str | None = None, out=DEFAULT_OUT, progress: bool = True,
                    runner=None, catalogue=None, poll: float = 0.5,
-                   stale_after: float = 600.0, stream=None) -> RunReport:
+                   stale_after: float = 600.0, stream=None,
+                   max_cells: int | None = None) -> RunReport:
     """Run every cell of ``spec`` (a path, a name in ``experiments/``, a dict or a
     :class:`Spec`) that is not stored yet under ``out/<name>/``; returns a :class:`RunReport`.
 
     ``runner`` replaces ``mdpsim.run`` (same signature; must be importable by workers);
-    ``catalogue`` replaces the engine's algorithm catalogue for validation."""
+    ``catalogue`` replaces the engine's algorithm catalogue for validation; ``max_cells``
+    bounds the sweep's size (default ``$MDPSIM_MAX_CELLS`` or 100 000; checked before any
+    cell is made)."""
     t_start = time.perf_counter()
     check_executor_args(executor, workers, scheduler)
     if not isinstance(spec, Spec) or spec.profile != profile or seeds is not None:
         spec = load_spec(spec, profile=profile, seeds=seeds, catalogue=catalogue)
-    cells = expand(spec)
+    cells = expand(spec, limit=max_cells)
     store = Store(Path(out) / spec.name, stale_after=stale_after)
     store.create()
     store.cleanup_temporaries()
@@ -126,16 +161,22 @@ def run_experiment(spec, *, profile: str = "full", seeds: int | None = None,
     status = "interrupted"
     inflight: dict = {}
     try:
-        if queue:
-            with make_executor(executor, workers=workers, scheduler=scheduler) as ex:
-                ex.run_id = store.run_id
-                rep.workers = ex.workers
-                rep.executor = ex.name
-                _drive(ex, store, queue, inflight, rep, bar, runner, poll)
+        with _signals_interrupt():
+            if queue:
+                with make_executor(executor, workers=workers, scheduler=scheduler) as ex:
+                    ex.run_id = store.run_id
+                    rep.workers = ex.workers
+                    rep.executor = ex.name
+                    _drive(ex, store, queue, inflight, rep, bar, runner, poll)
         status = "finished" if rep.ok else "finished with failures"
+    except KeyboardInterrupt as exc:
+        record["interrupted_by"] = (signal.Signals(exc.signum).name
+                                    if isinstance(exc, RunInterrupted) else "SIGINT")
+        raise
     finally:
         for c in inflight.values():
             store.release(c.id)
+        store.release_all()
         bar.close()
         rep.seconds = time.perf_counter() - t_start
         record.update(finished=utc_now(), status=status, workers=rep.workers,
@@ -227,13 +268,13 @@ def _drive(ex, store: Store, queue, inflight, rep: RunReport, bar: Progress, run
 
 
 def experiment_status(spec, *, profile: str = "full", seeds: int | None = None,
-                      out=DEFAULT_OUT, catalogue=None) -> dict:
+                      out=DEFAULT_OUT, catalogue=None, max_cells: int | None = None) -> dict:
     """Counts of the spec's cells: ``done``, ``pending``, ``running`` (locked by a live run),
     ``failed`` (last attempt failed), ``bad`` (stored but unreadable/mismatching), and
     ``stale`` (stored, not in the spec); plus the latest manifest."""
     if not isinstance(spec, Spec) or spec.profile != profile or seeds is not None:
         spec = load_spec(spec, profile=profile, seeds=seeds, catalogue=catalogue)
-    cells = expand(spec)
+    cells = expand(spec, limit=max_cells)
     store = Store(Path(out) / spec.name)
     sc = store.scan(cells)
     failed_ids = {c.id for c, _ in sc.failed}

@@ -43,8 +43,11 @@ Rectangularity (``rect``):
   radius ``k`` for every action, and is stored that way. s-rectangular optimal policies can
   be stochastic.
 
-Radii larger than the diameter of the simplex are accepted (the set is then the whole support
-simplex). A non-negative radius always contains the nominal kernel, so the set is never empty;
+Radii larger than the diameter of the simplex are rejected, naming the index and the value:
+``l1`` at most 2, ``tv`` and ``linf`` at most 1, ``l2`` at most sqrt(2) per row (for
+``rect="s"`` budgets: ``A`` times that for ``l1``/``tv``, sqrt(A) times for ``l2``); a radius
+equal to the diameter gives the whole support simplex. ``chi2`` and ``kl`` have no finite
+diameter. A non-negative radius always contains the nominal kernel, so the set is never empty;
 a negative radius would make it empty and is rejected.
 """
 from __future__ import annotations
@@ -59,6 +62,8 @@ __all__ = ["RobustMDP", "SET_KINDS", "RECTANGULARITIES"]
 SET_KINDS = ("l1", "tv", "linf", "l2", "chi2", "kl")
 #: ``"sa"``: (s,a)-rectangular; ``"s"``: s-rectangular (budgeted over actions).
 RECTANGULARITIES = ("sa", "s")
+#: diameter of the probability simplex under each distance (largest meaningful (s,a) radius)
+_MAX_RADIUS = {"l1": 2.0, "tv": 1.0, "linf": 1.0, "l2": float(np.sqrt(2.0))}
 
 #: Relative tolerance for ``R[s,a] == sum_s' Pbar[s,a,s'] R_next[s,a,s']``.
 R_NEXT_RTOL = 1e-9
@@ -139,6 +144,19 @@ class RobustMDP:
             i = tuple(bad[0])
             raise ValueError(f"radius[{_fmt_index(i)}] = {float(r[i])!r} < 0 makes the "
                              f"uncertainty set empty; radii must be >= 0 (0 = nominal only)")
+        top = _MAX_RADIUS.get(kind)
+        if top is not None:
+            scale = 1.0 if rect == "sa" else (A if kind in ("l1", "tv") else
+                                              (np.sqrt(A) if kind == "l2" else 1.0))
+            bad = np.argwhere(r > top * scale * (1.0 + 1e-12))
+            if bad.size:
+                i = tuple(bad[0])
+                what = ("between two distributions" if rect == "sa"
+                        else f"summed over the {A} actions of a state")
+                raise ValueError(
+                    f"radius[{_fmt_index(i)}] = {float(r[i])!r} exceeds {top * scale:g}, the "
+                    f"largest {kind} distance {what}; any radius >= {top * scale:g} already "
+                    f"gives the whole (support) simplex — pass {top * scale:g} for that")
         if R_next is not None:
             if nominal.finite_horizon and not nominal.stationary:
                 raise ValueError("R_next is supported for stationary models only (P [S, A, S'] "
