@@ -1,4 +1,4 @@
-"""Command line: ``mdpsim quickstart | run | status | figs | check | list``.
+"""Command line: ``mdpsim quickstart | run | status | verify | figs | check | list``.
 
 User errors print one line with what to do and exit with status 2; ``--debug`` shows the
 traceback instead. ``run`` exits with status 1 when some cells failed (the others are stored).
@@ -121,6 +121,29 @@ def _cmd_status(args) -> int:
     return 0
 
 
+def _cmd_verify(args) -> int:
+    from pathlib import Path
+
+    from mdpsim.experiment import Store
+
+    p = Path(args.name)
+    root = p if (p / "cells").is_dir() else Path(args.out) / args.name
+    if not (root / "cells").is_dir():
+        raise UserError(f"no results store at {root} (give an experiment name stored under "
+                        f"--out {args.out}, or a results folder)")
+    store = Store(root)
+    res = store.verify()
+    for cid, why in res["bad"]:
+        moved = store.reject(store.path(cid), why) if args.reject else None
+        print(f"BAD {cid}: {why}" + (f" (moved to {moved})" if moved else ""))
+    print(f"{root}: {len(res['ok'])} cells verified (SHA-256 of file and pages), "
+          f"{len(res['unverified'])} without checksums (written before they existed), "
+          f"{len(res['bad'])} bad" + ("" if not res["bad"] or args.reject else
+                                      "; `mdpsim run` (or --reject) moves them aside and "
+                                      "recomputes them"))
+    return 1 if res["bad"] else 0
+
+
 def _cmd_figs(args) -> int:
     from mdpsim.experiment.figures import list_figures, find_figure, run_figure
 
@@ -218,6 +241,13 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--seeds", type=int, default=None)
     q.add_argument("--out", default="results", metavar="DIR")
 
+    q = sub.add_parser("verify", help="check every stored cell of an experiment (checksums, "
+                                      "metadata, rows); exit status 1 if any is bad")
+    q.add_argument("name", help="experiment name (under --out) or a results folder")
+    q.add_argument("--out", default="results", metavar="DIR")
+    q.add_argument("--reject", action="store_true",
+                   help="move bad cells to rejected/ now (run does it anyway)")
+
     q = sub.add_parser("figs", help="regenerate figures from stored results (no runs)")
     q.add_argument("names", nargs="*", help="figure scripts in paper_figs/ (default: all)")
     q.add_argument("--out", default="results", metavar="DIR", help="results root")
@@ -237,7 +267,8 @@ def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handlers = {"quickstart": _cmd_quickstart, "run": _cmd_run, "status": _cmd_status,
-                "figs": _cmd_figs, "check": _cmd_check, "list": _cmd_list}
+                "verify": _cmd_verify, "figs": _cmd_figs, "check": _cmd_check,
+                "list": _cmd_list}
     try:
         return handlers[args.command](args)
     except (UserError, ValueError) as exc:
@@ -245,6 +276,12 @@ def main(argv=None) -> int:
             raise
         msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         print(f"mdpsim: error: {msg}", file=sys.stderr)
+        return 2
+    except OSError as exc:   # a file the user named or gave us cannot be read or written
+        if args.debug:
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"mdpsim: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt as exc:
         if args.debug:

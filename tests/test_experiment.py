@@ -149,8 +149,11 @@ def test_stale_locks(tmp_path):
     os.utime(lock, (time.time() - 120, time.time() - 120))
     assert st.lock_owner("c2")["stale"] is True                 # silent for 2 min: taken over
     assert st.try_lock("c2") and st.owns("c2")
+    assert st.lock_owner("c2")["stale"] is False                # held (flock) by this store
+    st.release("c2")
     lock.write_text(json.dumps({"host": st.host, "pid": 2**22 + 12345, "run": "r"}))
-    assert st.lock_owner("c2")["stale"] is True                 # same host, dead pid
+    os.utime(lock, (time.time() - 5, time.time() - 5))
+    assert st.lock_owner("c2")["stale"] is True                 # same host, nobody holds it
 
 
 # ----------------------------------------------------------------- store, resume, changes

@@ -38,16 +38,33 @@ def load(experiment, *, out=DEFAULT_OUT, profile: str | None = None, seeds: int 
     (path/name/dict/:class:`Spec`) when ``profile`` is given. With ``profile`` only the cells
     of that profile of the current spec are returned — every stored seed of its
     configurations (environment, algorithm, hyper-parameters and defaults, episodes,
-    schedule, root seed), so runs with ``--seeds N`` count too; with ``seeds`` only seeds
-    ``0..seeds-1``. Cells of other configurations (an older version of the spec, another
-    profile) are left out. Never runs anything."""
+    schedule, root seed), so runs with ``--seeds N`` count too. ``seeds`` (with or without a
+    profile) keeps seeds ``0..seeds-1``. Cells of other configurations (an older version of
+    the spec, another profile) are left out. Never runs anything.
+
+    A stored file that fails its checksums or cannot be read is left out with a warning
+    naming it; the list of ``(cell_id, reason)`` is in ``df.attrs["bad_cells"]`` (``mdpsim
+    run`` recomputes them, ``mdpsim verify`` checks a whole store). An experiment with no
+    results folder is a ``ValueError`` naming the folder and the experiments stored there."""
+    if seeds is not None and (isinstance(seeds, bool) or not isinstance(seeds, int)
+                              or seeds < 1):
+        raise ValueError(f"seeds must be a positive integer, got {seeds!r}")
     if profile is None and not isinstance(experiment, (Spec, dict)):
         p = Path(experiment)
         root = p if (p / "cells").is_dir() else Path(out) / str(experiment)
-        return Store(root).load()
-    spec = load_spec(experiment, profile=profile or "full", catalogue=catalogue)
-    store = Store(Path(out) / spec.name)
-    df = store.load(store.matching(expand(spec)))
+        if not root.is_dir():
+            have = sorted(d.name for d in Path(out).iterdir() if (d / "cells").is_dir()) \
+                if Path(out).is_dir() else []
+            raise ValueError(f"no stored results of {str(experiment)!r} under {out}/ "
+                             f"(stored there: {', '.join(have) or 'none'}); run it first "
+                             f"(mdpsim run NAME) or pass out=")
+        df = Store(root).load()
+    else:
+        spec = load_spec(experiment, profile=profile or "full", catalogue=catalogue)
+        store = Store(Path(out) / spec.name)
+        df = store.load(store.matching(expand(spec)))
     if seeds is not None and not df.empty:
+        bad = df.attrs.get("bad_cells", [])
         df = df[df.seed < seeds].reset_index(drop=True)
+        df.attrs["bad_cells"] = bad
     return df

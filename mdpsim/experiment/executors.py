@@ -5,7 +5,8 @@
   workers never inherit a forked Numba threading layer; each worker runs its cell's seeds on
   ``max(1, cores // workers)`` threads (results do not depend on it).
 * ``dask`` — a ``dask.distributed`` cluster: ``scheduler="tcp://host:port"`` connects to a
-  running one; without an address a ``LocalCluster`` is started (and stopped afterwards).
+  running one; without an address a ``LocalCluster`` is started (and stopped afterwards), on
+  loopback, with no dashboard (its HTTP listeners get a random loopback port and no routes).
 
 Every executor runs the same function (:func:`mdpsim.experiment._engine.compute_cell`) on the
 same plain-data cell, so the numbers do not depend on which one ran it. Compiled kernels come
@@ -163,9 +164,16 @@ class DaskExecutor(InlineExecutor):
                                  f"`dask worker ADDR`) or leave out --scheduler for a local "
                                  f"cluster") from None
         else:
+            import dask
             n = int(workers) if workers else cpu_count()
-            self._cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1,
-                                                     processes=True, dashboard_address=None)
+            # no dashboard: Dask's scheduler and workers always open an HTTP listener; it is
+            # bound to a random loopback port and given no routes (no dashboard, no metrics)
+            with dask.config.set({"distributed.scheduler.http.routes": [],
+                                  "distributed.worker.http.routes": []}):
+                self._cluster = distributed.LocalCluster(
+                    n_workers=n, threads_per_worker=1, processes=True,
+                    dashboard_address="127.0.0.1:0", worker_dashboard_address=None,
+                    scheduler_kwargs={"dashboard": False})
             self._client = distributed.Client(self._cluster)
             self.threads = 1
         info = self._client.scheduler_info()

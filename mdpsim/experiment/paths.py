@@ -1,9 +1,11 @@
 """Where the project folders are: ``experiments/``, ``paper_figs/``, ``proofs_checks/``.
 
-Looked up, in order, under ``$MDPSIM_PROJECT``, the current directory and its parents, and the
-source checkout that holds the imported package (an editable install). A plain
-``pip install .`` copies only the library, so run the commands from the repository root (as
-the README does) or set ``MDPSIM_PROJECT``.
+Looked up, in order, under ``$MDPSIM_PROJECT``, the current directory, and the source checkout
+that holds the imported package (an editable install). The parents of the current directory
+are searched only when ``MDPSIM_SEARCH_PARENTS=1`` (opt-in: experiment, figure and check
+files are Python that mdpsim executes, so it does not pick them up from folders above the one
+you are in unless asked). A plain ``pip install .`` copies only the library, so run the
+commands from the repository root (as the README does) or set ``MDPSIM_PROJECT``.
 """
 from __future__ import annotations
 
@@ -24,7 +26,9 @@ def project_dirs() -> list[Path]:
     if env:
         cands.append(Path(env))
     cwd = Path.cwd()
-    cands += [cwd, *cwd.parents]
+    cands.append(cwd)
+    if os.environ.get("MDPSIM_SEARCH_PARENTS", "") not in ("", "0"):
+        cands += list(cwd.parents)
     import mdpsim
     cands.append(Path(mdpsim.__file__).resolve().parents[1])
     out, seen = [], set()

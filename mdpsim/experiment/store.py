@@ -53,12 +53,16 @@ from ._engine import META_PAGES as _META_PAGES
 from ._engine import encode, environment_info, pages_digest, to_arrow
 from .spec import Cell, canonical_json
 
-__all__ = ["Store", "Scan", "ChecksumError", "environment_info", "utc_now",
+__all__ = ["Store", "Scan", "ChecksumError", "StoreError", "environment_info", "utc_now",
            "REQUIRED_COLUMNS"]
 
 #: columns every stored cell must have (the experiment layer's ids and the engine's metrics)
 REQUIRED_COLUMNS = ("experiment", "cell_id", "env_label", "alg_label", "seed", "episode")
 _READ_ERRORS = (OSError, ValueError, pa.ArrowException, KeyError, json.JSONDecodeError)
+
+
+class StoreError(ValueError):
+    """A results folder that cannot be used (a file where a folder must be, not writable)."""
 
 
 class ChecksumError(ValueError):
@@ -143,8 +147,26 @@ class Store:
 
     # ------------------------------------------------------------------------------- paths
     def create(self) -> None:
-        for d in (self.cells_dir, self.locks_dir, self.runs_dir):
-            d.mkdir(parents=True, exist_ok=True)
+        """Make the store's folders; a one-line :class:`StoreError` when a path that must be
+        a folder is a file, or the store cannot be written (read-only ``--out``)."""
+        for d in (self.root.parent, self.root, self.cells_dir, self.locks_dir, self.runs_dir,
+                  self.index_dir):
+            if d.exists() and not d.is_dir():
+                raise StoreError(f"{d} is a file, not a directory; the results of "
+                                 f"{self.root.name!r} go under {self.root}/ (give another "
+                                 f"--out or move the file aside)")
+        for d in (self.cells_dir, self.locks_dir, self.runs_dir, self.index_dir):
+            try:
+                d.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"cannot create {exc.filename or d}: "
+                                 f"{exc.strerror or exc}; give a writable --out") from None
+        try:
+            import tempfile
+            tempfile.TemporaryFile(dir=self.cells_dir).close()
+        except OSError as exc:
+            raise StoreError(f"{self.root} is not writable ({exc.strerror or exc}); give a "
+                             f"writable --out") from None
 
     def path(self, cell_id: str) -> Path:
         return self.cells_dir / f"{cell_id}.parquet"
