@@ -1,0 +1,315 @@
+"""Fault injection on the results store: corrupted bytes, rewritten rows, kills during writes,
+locks held by reused PIDs, SIGTERM, unusable output folders, absurd sizes and bad inputs.
+
+Every probe is bounded in time; the larger counts for the notes come from
+``benchmarks/store_faults.py`` (same probes, more trials)."""
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+import mdpsim
+from mdpsim.experiment import Store, expand, load, load_spec, run_experiment
+from mdpsim.experiment.spec import SpecError
+
+import _fake_engine
+from test_experiment import fake_spec, run_fake, table
+
+HERE = pathlib.Path(__file__).resolve().parent
+
+
+def _table(out):
+    df = load("fake", out=out)
+    return df.drop(columns=["wall_time"])
+
+
+def _cells(out, name="fake"):
+    return sorted((out / name / "cells").glob("*.parquet"))
+
+
+def _spec_cells(spec=None):
+    return {c.id: c for c in expand(load_spec(spec or fake_spec(),
+                                              catalogue=_fake_engine.CATALOGUE))}
+
+
+# ------------------------------------------------------------------------------ integrity
+def flip_trials(out, n, seed=0):
+    """Flip one random bit of one random cell file ``n`` times (restoring the file after
+    each); count how each flip was seen by ``check`` and ``load``."""
+    cells = _spec_cells()
+    store = Store(out / "fake")
+    files = _cells(out)
+    ref = {p: p.read_bytes() for p in files}
+    good = _table(out)
+    rng = random.Random(seed)
+    counts = {"detected": 0, "silently_wrong": 0, "harmless": 0, "load_failed": 0}
+    for _ in range(n):
+        p = rng.choice(files)
+        data = bytearray(ref[p])
+        # half the flips in the footer (metadata, schema), half anywhere
+        lo = len(data) - 8 - int.from_bytes(data[-8:-4], "little") if rng.random() < 0.5 else 0
+        i = rng.randrange(max(lo, 0), len(data))
+        data[i] ^= 1 << rng.randrange(8)
+        p.write_bytes(bytes(data))
+        try:
+            why = store.check(cells[p.stem])
+            try:
+                with pytest.warns(UserWarning) if why else _nullcontext():
+                    got = _table(out)
+            except Exception:  # noqa: BLE001 - the whole table failed: a defect
+                counts["load_failed"] += 1
+                continue
+            if why is not None:
+                counts["detected"] += 1
+                assert len(got) == len(good) - (good.cell_id == p.stem).sum()
+            elif got.equals(good):
+                counts["harmless"] += 1
+            else:
+                counts["silently_wrong"] += 1
+        finally:
+            p.write_bytes(ref[p])
+    return counts
+
+
+class _nullcontext:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def test_single_bit_flips_are_all_detected(tmp_path):
+    out = tmp_path / "res"
+    run_fake(fake_spec(), out)
+    counts = flip_trials(out, 120, seed=1)
+    assert counts["silently_wrong"] == 0 and counts["load_failed"] == 0, counts
+    assert counts["detected"] + counts["harmless"] == 120
+    assert counts["detected"] == 120, counts   # any changed byte breaks the file's SHA-256
+
+
+def test_flipped_cell_is_rejected_and_recomputed(tmp_path):
+    out = tmp_path / "res"
+    run_fake(fake_spec(), out)
+    ref = table(out)
+    victim = _cells(out)[3]
+    data = bytearray(victim.read_bytes())
+    data[-20] ^= 0x04                                     # a bit in the footer
+    victim.write_bytes(bytes(data))
+    with pytest.warns(UserWarning, match="checksum mismatch"):
+        df = load("fake", out=out)
+    assert [c for c, _ in df.attrs["bad_cells"]] == [victim.stem]
+    r = subprocess.run([sys.executable, "-m", "mdpsim.cli", "verify", "fake", "--out",
+                        str(out)], capture_output=True, text=True)
+    assert r.returncode == 1 and f"BAD {victim.stem}: checksum mismatch" in r.stdout
+    rep = run_fake(fake_spec(), out)
+    assert rep.computed == 1 and rep.rejected[0][0] == victim.stem
+    pd.testing.assert_frame_equal(table(out), ref, check_exact=True)
+
+
+def test_rows_rewritten_with_metadata_kept_are_detected(tmp_path):
+    out = tmp_path / "res"
+    run_fake(fake_spec(), out)
+    victim = _cells(out)[0]
+    t = pq.read_table(victim)
+    regret = t.column("regret").to_numpy().copy()
+    regret[0] += 1.0
+    t2 = t.set_column(t.schema.get_field_index("regret"), "regret", pa.array(regret))
+    pq.write_table(t2.replace_schema_metadata(t.schema.metadata), victim,
+                   write_page_checksum=True)
+    store = Store(out / "fake")
+    why = store.check(_spec_cells()[victim.stem])
+    assert why is not None and "checksum mismatch" in why
+    # even with the index entry rewritten to match, the pages no longer match the footer
+    import hashlib
+    store.index_path(victim.stem).write_text(hashlib.sha256(victim.read_bytes()).hexdigest())
+    assert "pages do not match" in store.check(_spec_cells()[victim.stem])
+
+
+def test_kill_loop_during_writes_gives_the_uninterrupted_table(tmp_path):
+    spec = fake_spec(seeds=12, seed_batch=1)
+    ref_out = tmp_path / "ref"
+    run_fake(spec, ref_out)
+    out = tmp_path / "killed"
+    code = ("import sys; sys.path.insert(0, {here!r}); import _fake_engine, json;"
+            "from mdpsim.experiment import run_experiment;"
+            "run_experiment(json.loads({spec!r}), out={out!r}, runner=_fake_engine.run,"
+            "catalogue=_fake_engine.CATALOGUE, executor='inline', progress=False)")
+    code = code.format(here=str(HERE), spec=json.dumps(spec), out=str(out))
+    rng = random.Random(3)
+    for _ in range(4):
+        p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(1.0, 2.5))
+        p.kill()
+        p.wait()
+    run_fake(spec, out)
+    a = _table(ref_out).sort_values(["cell_id", "seed", "episode"]).reset_index(drop=True)
+    b = _table(out).sort_values(["cell_id", "seed", "episode"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+    assert not list((out / "fake" / "cells").glob(".tmp-*"))
+
+
+# ---------------------------------------------------------------------------------- locks
+def test_lock_of_a_reused_pid_is_taken_over_at_once(tmp_path):
+    """The lock names this host and the PID of a live process that is not mdpsim (what a
+    container gives a fresh run): nobody holds its flock, so it is stale immediately."""
+    out = tmp_path / "res"
+    spec = fake_spec()
+    cell = next(iter(_spec_cells(spec).values()))
+    store = Store(out / "fake")
+    store.create()
+    other = subprocess.Popen(["sleep", "60"])
+    try:
+        lock = store.locks_dir / f"{cell.id}.lock"
+        lock.write_text(json.dumps({"host": socket.gethostname(), "pid": other.pid,
+                                    "run": "someone-else"}))
+        os.utime(lock, (time.time() - 5, time.time() - 5))
+        assert store.lock_owner(cell.id)["stale"] is True
+        t0 = time.perf_counter()
+        rep = run_fake(spec, out, stale_after=3600.0)
+        assert time.perf_counter() - t0 < 30 and rep.computed == 12 and rep.ok
+    finally:
+        other.kill()
+        other.wait()
+
+
+def test_a_live_lock_holder_is_respected(tmp_path):
+    store = Store(tmp_path / "x")
+    store.create()
+    assert store.try_lock("c")
+    other = Store(tmp_path / "x")
+    assert not other.try_lock("c")
+    os.utime(store.locks_dir / "c.lock", (time.time() - 3600, time.time() - 3600))
+    assert not other.try_lock("c")      # old mtime, but the flock is held: still live
+    store.release("c")
+    assert other.try_lock("c")
+
+
+# -------------------------------------------------------------------------------- signals
+SLOW_SPEC = '''
+SPEC = {
+    "name": "sigcheck", "root_seed": 3,
+    "envs": {"RiverSwim": {"env": "riverswim", "params": {"S": 6, "horizon": 20}}},
+    "algorithms": {"UCBVI-BF": "ucbvi_bf"},
+    "episodes": 200000, "seeds": 6, "seed_batch": 1, "eval_every": 1000,
+}
+'''
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_sigterm_and_sigint_end_a_run_cleanly(tmp_path, sig):
+    spec = tmp_path / "sigcheck.py"
+    spec.write_text(SLOW_SPEC)
+    out = tmp_path / "res"
+    p = subprocess.Popen([sys.executable, "-m", "mdpsim.cli", "run", str(spec), "--out",
+                          str(out), "--workers", "2", "--no-progress"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    locks = out / "sigcheck" / "locks"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not (locks.is_dir() and list(locks.glob("*.lock"))):
+        time.sleep(0.05)
+    assert list(locks.glob("*.lock")), "the run never took a cell"
+    kids = subprocess.run(["ps", "--ppid", str(p.pid), "-o", "pid="], capture_output=True,
+                          text=True).stdout.split()
+    p.send_signal(sig)
+    _, err = p.communicate(timeout=60)
+    assert p.returncode == 128 + sig, err
+    name = signal.Signals(sig).name
+    assert err.strip().splitlines() == [
+        f"mdpsim: interrupted by {name}; finished cells are stored, locks released, the run "
+        f"is recorded as interrupted; re-run to resume"]
+    assert list(locks.glob("*.lock")) == []
+    man = json.loads((out / "sigcheck" / "manifest.json").read_text())
+    assert man["status"] == "interrupted" and man["interrupted_by"] == name
+    time.sleep(1.0)
+    alive = [k for k in kids if subprocess.run(["ps", "-o", "stat=", "-p", k],
+                                               capture_output=True, text=True).stdout.strip()
+             not in ("", "Z")]
+    assert alive == []
+
+
+# ---------------------------------------------------------------------- bad inputs, sizes
+def _cli(*args, cwd=None):
+    r = subprocess.run([sys.executable, "-m", "mdpsim.cli", *args], capture_output=True,
+                       text=True, timeout=300, cwd=cwd)
+    return r.returncode, r.stderr.strip()
+
+
+SPEC_OK = ('SPEC = {"name": "tiny", "root_seed": 1, "envs": {"E": {"env": "riverswim", '
+           '"params": {"S": 4, "horizon": 3}}}, "algorithms": {"G": "greedy"}, '
+           '"episodes": 5, "seeds": 2}\n')
+
+BAD_SPECS = {
+    "syntax": ("SPEC = {\n", "syntax error"),
+    "import": ("import no_such_module_xyz\n" + SPEC_OK, "ModuleNotFoundError"),
+    "raises": ("x = 1 / 0\n" + SPEC_OK, "ZeroDivisionError"),
+    "profile_label": (SPEC_OK.replace('"seeds": 2}', '"seeds": 2, "profiles": {"quick": '
+                                      '{"algorithms": ["nope"]}}}'), "unknown label 'nope'"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_SPECS))
+def test_bad_spec_files_give_one_line(tmp_path, case):
+    text, expect = BAD_SPECS[case]
+    f = tmp_path / f"{case}.py"
+    f.write_text(text)
+    rc, err = _cli("run", str(f), "--out", str(tmp_path / "res"), "--no-progress")
+    assert rc == 2 and len(err.splitlines()) == 1 and expect in err, err
+    assert "Traceback" not in err
+
+
+def test_unusable_output_folders_give_one_line(tmp_path):
+    spec = tmp_path / "tiny.py"
+    spec.write_text(SPEC_OK)
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    cases = {"out is a file": str(afile), "not creatable": "/proc/mdpsim-no-such/res"}
+    (tmp_path / "r2" / "tiny").mkdir(parents=True)
+    (tmp_path / "r2" / "tiny" / "cells").write_text("not a folder")
+    cases["cells is a file"] = str(tmp_path / "r2")
+    for what, out in cases.items():
+        rc, err = _cli("run", str(spec), "--out", out, "--workers", "1", "--no-progress")
+        assert rc == 2 and len(err.splitlines()) == 1 and "Traceback" not in err, (what, err)
+
+
+def test_absurd_sizes_give_one_line_fast(tmp_path):
+    spec = tmp_path / "tiny.py"
+    spec.write_text(SPEC_OK)
+    t0 = time.perf_counter()
+    rc, err = _cli("run", str(spec), "--seeds", "1000000000", "--out", str(tmp_path / "r"))
+    assert rc == 2 and "exceed the limit" in err and len(err.splitlines()) == 1
+    assert time.perf_counter() - t0 < 60
+    with pytest.raises(ValueError, match="needs about .* GiB"):
+        mdpsim.make("garnet", S=10**9, A=10, b=5, gamma=0.9)
+    rc, err = _cli("run", str(spec), "--seeds", "300", "--max-cells", "10",
+                   "--out", str(tmp_path / "r"))
+    assert rc == 2 and "60 cells" in err
+
+
+def test_silently_accepted_inputs_are_now_errors_or_warnings(tmp_path):
+    m = mdpsim.make("garnet", S=4, A=2, b=2, gamma=0.9, rng=0)
+    with pytest.raises(ValueError, match=r"radius\[0, 0\] = 5.0 exceeds 2"):
+        mdpsim.RobustMDP(m, "l1", 5.0)
+    out = tmp_path / "res"
+    run_fake(fake_spec(), out)
+    assert set(load("fake", out=out, seeds=3).seed) == {0, 1, 2}   # seeds without profile
+    run_fake(fake_spec(seed_batch=3), out)      # the same seeds again, in batches of 3
+    with pytest.warns(UserWarning, match="duplicated rows"):
+        load("fake", out=out)
+    with pytest.raises(ValueError, match="no stored results of 'nosuch'"):
+        load("nosuch", out=out)
