@@ -2,7 +2,7 @@
 
 Reproduces the Garnet experiments of Wang, Ho & Petrik, "Policy Gradient in Robust MDPs with
 Global Convergence Guarantee" (ICML 2023, arXiv:2212.10439) with the parameters of
-``reference/drpg.md`` §7: gamma = 0.95, costs U(0,5), support-preserving L1 sets,
+``docs/papers/drpg.md`` §7: gamma = 0.95, costs U(0,5), support-preserving L1 sets,
 (s,a)-rectangular G(5,4,3), G(10,6,3), G(15,8,3) (radii U(0.1,0.5)) and s-rectangular
 G(10,5,10), G(15,8,15) (radii U(0.5,1)), 50 instances per size, 200 outer iterations.
 

@@ -1,7 +1,7 @@
 """DRPG with the parametric (exponentially tilted) kernel on the "inventory" instance.
 
 Reproduces the parametric-kernel comparison of Wang, Ho & Petrik (ICML 2023,
-arXiv:2212.10439; ``reference/drpg.md`` §7.3): S = 8, A = 3, gamma = 0.95, kernel
+arXiv:2212.10439; ``docs/papers/drpg.md`` §7.3): S = 8, A = 3, gamma = 0.95, kernel
 ``p ∝ pbar exp(theta.phi(s') / lambda.psi(s,a))`` with ``||theta - theta_c||_1 <= 1``,
 ``||lambda - lambda_c||_1 <= 1``, ``lambda >= 1e-5``. Methods: DRPG with alpha = 0.1 and
 alpha = 0.01, and non-robust PG (policy steps under the nominal tilt

@@ -1,6 +1,6 @@
 """Engine theory check: sublinear exact regret for UCBVI-BF and PSRL, linear for greedy.
 
-Claim (engine issue; metrics_and_acceptance.md §2-3): on RiverSwim (S = 6, H = 20) and a
+Claim (engine issue; ``docs/papers/metrics_and_acceptance.md`` §2-3): on RiverSwim (S = 6, H = 20) and a
 Garnet instance (S = 10, A = 3, b = 3, H = 10), K = 10^5 episodes, 20 seeds, the fitted
 log-log slope of the exact cumulative regret over the last decade of episodes (bootstrap 95%
 interval over seeds) is at most 0.6 for UCBVI-BF and PSRL; greedy certainty equivalence has

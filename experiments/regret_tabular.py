@@ -1,6 +1,6 @@
 """Regret of the optimistic baselines on a hard-exploration chain and a random MDP.
 
-Claim (upper bounds, DESIGN.md / metrics_and_acceptance.md): UCBVI-CH, UCBVI-BF, PSRL and
+Claim (upper bounds, docs/papers/metrics_and_acceptance.md): UCBVI-CH, UCBVI-BF, PSRL and
 optimistic Q-learning have sublinear regret, Õ(sqrt(K)) in the number of episodes K (their
 bounds: Õ(sqrt(H^3 S A K)), Õ(sqrt(H^2 S A K)), Õ(S sqrt(H^3 A K)), Õ(sqrt(H^5 S A K))); greedy
 certainty equivalence has no such guarantee and is expected to pay linear regret on

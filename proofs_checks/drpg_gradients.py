@@ -1,4 +1,4 @@
-r"""DRPG's exact gradients equal central finite differences (drpg.md §3, §4).
+r"""DRPG's exact gradients equal central finite differences (``docs/papers/drpg.md`` §3, §4).
 
 With costs, :math:`J(\pi,p) = \rho^\top(I-\gamma P_\pi)^{-1}c_\pi`,
 :math:`d = (1-\gamma)\rho^\top(I-\gamma P_\pi)^{-1}`:

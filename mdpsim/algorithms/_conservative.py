@@ -6,7 +6,7 @@ paper's full text was not available when this suite was written: everything belo
 the setting (a known safe baseline ``π^b``; the constraint ``V^{π_k}_1(s_1) >= (1 - α) V^b``
 in **every** episode w.p. ``>= 1 - δ``; an optimistic policy mixed with the baseline; an
 offline-learned baseline as an extension) is a **reconstruction** ([R] in
-``shared/reference/stepmix.md``), labelled as such in every algorithm's ``reconstructed``
+``docs/papers/stepmix.md``), labelled as such in every algorithm's ``reconstructed``
 field, hence in every output table.
 
 Components (all on the learner's counts ``N_k``, ``P̂_k``, pooled over steps when the true P
@@ -791,7 +791,7 @@ def _pos(v):
 
 def conservative_hps(*, bonus=True, cert=True, extra=()) -> tuple:
     """The hyper-parameters shared by the conservative learners (all ``source="proposed"``:
-    the paper's text was not available; see ``shared/reference/stepmix.md``)."""
+    the paper's text was not available; see ``docs/papers/stepmix.md``)."""
     hps = [
         HyperParameter("alpha", 0.1, float, "proposed",
                        "conservatism level α: every episode's policy must have value >= "

@@ -6,7 +6,7 @@ zero violations, linear regret ``K (V* - V^b)``. With ``offline_n = n > 0`` it p
 empirical behaviour policy ``π̂^b`` estimated from ``n`` offline trajectories (the offline
 extension's starting point; see :mod:`mdpsim.algorithms._conservative`). ``estimate`` is
 ``V^b``; ``aux`` is 0. Comparator of arXiv:2306.06265 (Li, Huang, Shen, Yang, ICML 2023)
-experiments as planned in ``shared/reference/stepmix.md`` §6.
+experiments as planned in ``docs/papers/stepmix.md`` §6.
 """
 from __future__ import annotations
 

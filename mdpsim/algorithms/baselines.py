@@ -26,7 +26,7 @@ On RiverSwim (S = 6, H = 20) "swim left" has ``V ≈ 0.1`` against ``V* ≈ 3.40
 to be a useful baseline; the mixture construction gives any fraction above the uniform
 policy's ``≈ 0.013``.
 
-Every choice here is ours ([P] in ``shared/reference/stepmix.md``: "a low-temperature softmax
+Every choice here is ours ([P] in ``docs/papers/stepmix.md``: "a low-temperature softmax
 of Q* mixed with uniform, a softmax-perturbed optimal policy, ...").
 
 Offline data. :func:`offline_dataset` draws ``n`` trajectories of a behaviour policy from

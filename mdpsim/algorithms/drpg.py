@@ -2,7 +2,7 @@ r"""DRPG — Double-Loop Robust Policy Gradient, with its comparators.
 
 Paper: Q. Wang, C. P. Ho, M. Petrik, "Policy Gradient in Robust MDPs with Global Convergence
 Guarantee", ICML 2023 (PMLR 202), arXiv:2212.10439. Settings, constants and checks follow
-``reference/drpg.md`` (the authors' code ``JerrisonWang/ICML-DRPG`` and ``JMLR-DRPMD`` was
+``docs/papers/drpg.md`` (the authors' code ``JerrisonWang/ICML-DRPG`` and ``JMLR-DRPMD`` was
 read for it).
 
 **Cost semantics (chosen once).** As in the paper, DRPG *minimises* the worst-case cost

@@ -4,7 +4,7 @@ Paper: D. Li, R. Huang, C. Shen, J. Yang, "Near-optimal Conservative Exploration
 Reinforcement Learning under Episode-wise Constraints", ICML 2023, arXiv:2306.06265
 ("a randomization-based variant with the same performance" as StepMix).
 
-Rule ([R], ``shared/reference/stepmix.md`` §3.1(d)): at the start of episode ``k`` play the
+Rule ([R], ``docs/papers/stepmix.md`` §3.1(d)): at the start of episode ``k`` play the
 optimistic policy ``π^{o,k}`` (UCBVI-CH) for the whole episode with probability ``ε_k``, else
 the baseline ``π^b``. The value of that randomized policy is linear in ε,
 ``V = (1 - ε) V^b + ε V^{π^{o,k}}``; with the pessimistic value ``L_o = V̲^{π^{o,k}}_1`` and

@@ -10,7 +10,7 @@ between the baseline policy and the optimistic policy".
 What follows the paper (abstract): the setting, the episode-wise constraint, an optimistic
 policy, a certified interpolation with the baseline chosen per episode.
 
-What is **reconstructed** (the full text was not available; ``shared/reference/stepmix.md``
+What is **reconstructed** (the full text was not available; ``docs/papers/stepmix.md``
 §3, [R]), and labelled so in the ``reconstructed`` output column:
 
 * ``optimistic-policy``: UCBVI-CH (:mod:`mdpsim.algorithms.ucbvi`, identical recursion);

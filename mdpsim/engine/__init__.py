@@ -1,4 +1,4 @@
-"""The online-learning engine (DESIGN.md layer 5).
+"""The online-learning engine (the layer above the algorithms; see the docs' API reference).
 
 :func:`run` runs K episodes x H steps x n seeds of a registered algorithm inside compiled
 code (one GIL-free call per seed, seeds over a thread pool) and returns the exact regret

@@ -1124,7 +1124,7 @@ def proj_l1_state(Y, Q, off, k: float):
 @njit(cache=True)
 def _drpg_inner(kind, rect, S, A, indptr, idx, q, rn, Rb, budget, pi, gamma, init, beta,
                 tol, max_iter, certified, p0):
-    """Projected gradient ascent on the kernel (cost semantics, drpg.md §5.2).
+    """Projected gradient ascent on the kernel (cost semantics, ``docs/papers/drpg.md`` §5.2).
 
     ``c_k = -(Rb + rn_k)``, ``v_c = (I - gamma P_pi)^{-1} c_pi``, ``d`` the normalised
     occupancy; ``G_k = d(s) pi(a|s) (c_k + gamma v_c(s'_k)) / (1 - gamma)``;

@@ -625,7 +625,7 @@ def proj_l1_state(Y, Q, off, k: float):
 def drpg_inner(RT: RobustTrans, pi, gamma: float, init, beta: float, tol: float,
                max_iter: int, certified: bool = False, p0=None):
     """DRPG inner loop: projected gradient ascent on the kernel, cost semantics
-    (``reference/drpg.md`` §5.2; L1 sets, (s,a)- or s-rectangular).
+    (``docs/papers/drpg.md`` §5.2; L1 sets, (s,a)- or s-rectangular).
 
     ``c_k = -(Rb + rn_k)``; ``G_k = d(s) pi(a|s) (c_k + gamma v_c(s'_k)) / (1 - gamma)``;
     ``p <- Proj_P(p + beta G)`` from ``p0`` (default: nominal). Stops when

@@ -1,7 +1,7 @@
 r"""Robust MDP instances of the DRPG paper (Wang, Ho & Petrik, ICML 2023, arXiv 2212.10439).
 
 Both generators follow the authors' released code (``JerrisonWang/ICML-DRPG`` and
-``JMLR-DRPMD``, as read for ``reference/drpg.md`` §7) with reproducible seeds instead of the
+``JMLR-DRPMD``, as read for ``docs/papers/drpg.md`` §7) with reproducible seeds instead of the
 code's wall-clock seeds. The paper minimises **costs**; the instances are stored in mdpsim's
 reward semantics with ``R_next = -C`` (so a robust value ``V`` is minus the worst-case cost).
 

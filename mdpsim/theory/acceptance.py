@@ -1,4 +1,4 @@
-"""Acceptance rules for fitted exponents (``shared/reference/metrics_and_acceptance.md`` §3).
+"""Acceptance rules for fitted exponents (``docs/papers/metrics_and_acceptance.md`` §3).
 
 Every expected slope comes from an **upper bound**: a rule says which fitted exponents are
 consistent with the theory, never that the exponent equals the bound's. A :class:`SlopeRule`

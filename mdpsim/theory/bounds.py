@@ -7,7 +7,7 @@ sqrt(H^2 S A T)``). Every function takes ``K`` as a number or an array and retur
 Each bound is also registered as a :class:`Bound` carrying its **rate in K** (the exponent
 drawn as the reference line in figures: 1/2 for every sublinear bound here, up to logs), its
 order, the paper and the provenance of the constants. Provenance tags as in
-``shared/reference/README.md``: the *orders* are [V-src] (the papers' abstracts); the printed
+``docs/papers/README.md``: the *orders* are [V-src] (the papers' abstracts); the printed
 *constants* are [R] — reconstructed from the papers' theorem statements as transcribed in
 the algorithm modules, not checked against the PDFs — so figures use the rate only, and
 numbers from these functions must be quoted as "reconstructed".

@@ -1,6 +1,6 @@
 """Fit windows: which episodes a log–log slope is fitted on.
 
-Rules from ``shared/reference/metrics_and_acceptance.md`` §2 [P]: fit the regret over the
+Rules from ``docs/papers/metrics_and_acceptance.md`` §2 [P]: fit the regret over the
 **last 1–1.5 decades** of episodes (MEX: the last decade), and for conservative methods —
 whose early episodes are nearly linear baseline play — over the **last 50–70 %** of
 episodes. A window is a pair ``(k_lo, k_hi)`` of episode numbers, inclusive.
