@@ -140,8 +140,13 @@ def test_rows_rewritten_with_metadata_kept_are_detected(tmp_path):
     assert "pages do not match" in store.check(_spec_cells()[victim.stem])
 
 
+#: the fake algorithms with 50 ms per cell, so that kills land in the middle of a sweep
+_SLOW_ALGS = {"R": {"algorithm": "random", "params": {"sleep": 0.05}},
+              "R2": {"algorithm": "random2", "params": {"sleep": 0.05}}}
+
+
 def test_kill_loop_during_writes_gives_the_uninterrupted_table(tmp_path):
-    spec = fake_spec(seeds=12, seed_batch=1)
+    spec = fake_spec(seeds=12, seed_batch=1, algorithms=_SLOW_ALGS)
     ref_out = tmp_path / "ref"
     run_fake(spec, ref_out)
     out = tmp_path / "killed"
@@ -151,13 +156,18 @@ def test_kill_loop_during_writes_gives_the_uninterrupted_table(tmp_path):
             "catalogue=_fake_engine.CATALOGUE, executor='inline', progress=False)")
     code = code.format(here=str(HERE), spec=json.dumps(spec), out=str(out))
     rng = random.Random(3)
+    cells = out / "fake" / "cells"
+    stored = []
     for _ in range(4):
         p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(1.0, 2.5))
+        time.sleep(rng.uniform(1.2, 2.0))
         p.kill()
         p.wait()
-    run_fake(spec, out)
+        stored.append(len(list(cells.glob("*.parquet"))) if cells.is_dir() else 0)
+    assert stored[-1] < 48, f"every kill came after the sweep had finished: {stored}"
+    rep = run_fake(spec, out)
+    assert rep.computed == 48 - stored[-1]
     a = _table(ref_out).sort_values(["cell_id", "seed", "episode"]).reset_index(drop=True)
     b = _table(out).sort_values(["cell_id", "seed", "episode"]).reset_index(drop=True)
     pd.testing.assert_frame_equal(a, b, check_exact=True)

@@ -181,9 +181,10 @@ class Store:
                       if not p.name.startswith("."))
 
     # --------------------------------------------------------------------------- checking
-    def verify_bytes(self, cell_id: str, data: bytes) -> bool:
+    def verify_bytes(self, cell_id: str, data: bytes, kv: dict | None = None) -> bool:
         """Check ``data`` (the bytes of ``cell_id``'s file) against the SHA-256 recorded in
-        ``index/`` and the page digest in its own footer; raises :class:`ChecksumError` on a
+        ``index/`` and the page digest in its own footer (``kv``: the footer's key-value
+        metadata when the caller has parsed it already); raises :class:`ChecksumError` on a
         mismatch. Returns whether anything was verified (``False``: a file written before
         checksums existed, with neither)."""
         verified = False
@@ -197,8 +198,8 @@ class Store:
                 raise ChecksumError(f"checksum mismatch: file SHA-256 {got[:12]}..., "
                                     f"index/ records {want[:12]}...")
             verified = True
-        md = pq.read_metadata(pa.BufferReader(data))
-        kv = md.metadata or {}
+        if kv is None:
+            kv = pq.read_metadata(pa.BufferReader(data)).metadata or {}
         pages = kv.get(_META_PAGES)
         if pages is not None:
             if pages_digest(data) != pages.decode("ascii", "replace"):
@@ -342,13 +343,24 @@ class Store:
         verified; :class:`ChecksumError` on a mismatch)."""
         if not verify:
             return pq.read_table(self.path(cell_id)).to_pandas()
-        data, _ = self._read_verified(cell_id)
-        return self._decode(cell_id, data).replace_schema_metadata(None).to_pandas()
+        return self._read_table(cell_id).replace_schema_metadata(None).to_pandas()
 
-    def _decode(self, cell_id: str, data: bytes) -> pa.Table:
-        """The table of a cell file's bytes, checked to be ``cell_id``'s own (its metadata,
-        rows and seed range); ``ValueError`` otherwise."""
-        t = pq.read_table(pa.BufferReader(data), page_checksum_verification=True)
+    def _read_table(self, cell_id: str) -> pa.Table:
+        """Read, checksum (bytes, pages) and decode a cell file; the footer is parsed once."""
+        data = self.path(cell_id).read_bytes()
+        try:
+            t = pq.read_table(pa.BufferReader(data), page_checksum_verification=True)
+        except Exception:
+            self.verify_bytes(cell_id, data, kv={})   # a checksum error says more, if any
+            raise
+        self.verify_bytes(cell_id, data, kv=t.schema.metadata or {})
+        return self._decode(cell_id, data, t)
+
+    def _decode(self, cell_id: str, data: bytes, t: pa.Table | None = None) -> pa.Table:
+        """The table of a cell file's bytes (``t``: already decoded), checked to be
+        ``cell_id``'s own (its metadata, rows and seed range); ``ValueError`` otherwise."""
+        if t is None:
+            t = pq.read_table(pa.BufferReader(data), page_checksum_verification=True)
         kv = t.schema.metadata or {}
         if kv.get(_META_ID, b"").decode() != cell_id:
             raise ValueError("its metadata names another cell")
@@ -547,8 +559,7 @@ class Store:
         for cid in ids:
             p = self.path(cid)
             try:
-                data, _ = self._read_verified(cid)
-                t = self._decode(cid, data)
+                t = self._read_table(cid)
             except Exception as exc:  # noqa: BLE001 - one bad file never fails the table
                 bad.append((cid, _reason(exc)))
                 warnings.warn(f"mdpsim: skipping {p}: {_reason(exc)} (`mdpsim run` "
