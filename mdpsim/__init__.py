@@ -23,10 +23,11 @@ from .algorithms import list_algorithms
 from .engine import run, agent, Agent
 from .experiment import load
 from .robust import RobustMDP  # robust MDPs: mdpsim.robust; DRPG: mdpsim.algorithms.drpg
+from .gymnasium_bridge import to_gymnasium, from_gymnasium  # imports gymnasium only when called
 
 __all__ = ["__version__", "TabularMDP", "SuccessorLists", "Solution", "solve", "evaluate",
            "q_values", "backward_induction", "value_iteration",
            "modified_policy_iteration", "policy_iteration",
            "linear_programming", "bellman_operator", "occupancy", "sample_trajectory", "make",
            "list_envs", "register", "available_backends", "run", "list_algorithms", "agent",
-           "Agent", "load"]
+           "Agent", "load", "to_gymnasium", "from_gymnasium"]
