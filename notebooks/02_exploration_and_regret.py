@@ -34,7 +34,6 @@
 
 # %%
 import numpy as np
-import matplotlib
 import mdpsim
 from mdpsim import theory
 from mdpsim.plot import figure, seed_matrix
@@ -155,7 +154,6 @@ assert np.allclose(reg[:, -1], K * (vstar - v_left), rtol=1e-9)
 # Mean regret with a 95 % band over seeds on log–log axes.
 
 # %%
-matplotlib.use("Agg", force=False)
 fig, axes = figure(1, 1, width=5)
 ax = axes.flat[0]
 for a, df in runs.items():

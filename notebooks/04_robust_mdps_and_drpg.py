@@ -131,9 +131,7 @@ assert nonrobust.phi[-1] > warm.phi[-1]          # non-robust PG: worse worst ca
 # exactly, `inner="exact"`) removes the plateau — see `mdpsim/algorithms/drpg.py`.
 
 # %%
-import matplotlib
-matplotlib.use("Agg", force=False)
-from mdpsim.plot import figure
+from mdpsim.plot import figure       # a matplotlib Figure, no pyplot state
 fig, axes = figure(1, 1, width=5)
 ax = axes.flat[0]
 for name, r in [("DRPG", cold), ("DRPG, warm start", warm), ("non-robust PG", nonrobust)]:
