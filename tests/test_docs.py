@@ -64,3 +64,16 @@ def test_python_blocks(name, monkeypatch, tmp_path):
             exec(compile(code, f"{name}[block {i}]", "exec"), ns)
         except Exception as err:                           # pragma: no cover - reported
             raise AssertionError(f"{name}, python block {i} failed: {err!r}\n{code}") from err
+
+
+def test_every_public_module_is_in_the_api_reference():
+    import pkgutil
+
+    import mdpsim
+    documented = set()
+    for rst in (DOCS / "api").glob("*.rst"):
+        documented |= set(re.findall(r"^\.\. automodule:: (\S+)", rst.read_text(), flags=re.M))
+    public = {m.name for m in pkgutil.walk_packages(mdpsim.__path__, "mdpsim.")
+              if not any(p.startswith("_") for p in m.name.split(".")[1:])}
+    missing = sorted(public - documented)
+    assert not missing, f"add to docs/api/*.rst: {missing}"
