@@ -27,8 +27,8 @@ def _solve_table() -> int:
         ("riverswim", dict(S=6, horizon=20)),
         ("riverswim", dict(S=20, gamma=0.95)),
         ("chain_lock", dict(S=10, A=4, horizon=10, rng=0)),
-        ("deepsea", dict(N=20)),
-        ("gridworld", dict()),
+        ("deepsea", dict(N=20, horizon=20)),
+        ("gridworld", dict(horizon=10)),
         ("garnet", dict(S=2000, A=10, b=5, horizon=50, rng=0)),
         ("garnet", dict(S=20000, A=10, b=5, gamma=0.99, rng=0)),
         ("forest", dict(gamma=0.95)),
@@ -44,9 +44,10 @@ def _solve_table() -> int:
         if name not in avail:
             continue
         mdp = mdpsim.make(name, **params)
-        mdpsim.solve(mdp, tol=1e-8)  # first call loads the compiled kernels
+        tol = None if mdp.finite_horizon else 1e-8
+        mdpsim.solve(mdp, tol=tol)  # first call loads the compiled kernels
         t0 = time.perf_counter()
-        sol = mdpsim.solve(mdp, tol=1e-8)
+        sol = mdpsim.solve(mdp, tol=tol)
         ms = 1e3 * (time.perf_counter() - t0)
         crit = f"H={mdp.horizon}" if mdp.finite_horizon else f"gamma={mdp.gamma}"
         label = mdp.name or name
@@ -104,8 +105,19 @@ def _cmd_run(args) -> int:
 def _cmd_status(args) -> int:
     from mdpsim.experiment import experiment_status
 
-    st = experiment_status(args.spec, profile=args.profile, seeds=args.seeds, out=args.out)
-    print(f"{st['experiment']} [{st['profile']}] spec {st['spec_hash']} in {st['root']}")
+    profile, note = args.profile, ""
+    if profile is None:   # the profile of the last run of this experiment, else full
+        import json
+        from pathlib import Path
+        try:
+            man = json.loads((Path(args.out) / Path(args.spec).stem / "manifest.json")
+                             .read_text())
+            profile, note = man.get("profile") or "full", " (the last run's profile; " \
+                                                          "--profile to choose)"
+        except (OSError, ValueError):
+            profile = "full"
+    st = experiment_status(args.spec, profile=profile, seeds=args.seeds, out=args.out)
+    print(f"{st['experiment']} [{st['profile']}]{note} spec {st['spec_hash']} in {st['root']}")
     print(f"  cells: {st['total']} total, {st['done']} done, {st['pending']} pending, "
           f"{st['running']} running, {st['failed']} failed"
           + (f", {st['bad']} unreadable/mismatching (recomputed on the next run)"
@@ -237,7 +249,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     q = sub.add_parser("status", help="cells done / pending / running / failed of a spec")
     q.add_argument("spec")
-    q.add_argument("--profile", default="full")
+    q.add_argument("--profile", default=None,
+                   help="profile to show (default: the profile of the last run, else full)")
     q.add_argument("--seeds", type=int, default=None)
     q.add_argument("--out", default="results", metavar="DIR")
 
@@ -277,6 +290,13 @@ def main(argv=None) -> int:
         msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         print(f"mdpsim: error: {msg}", file=sys.stderr)
         return 2
+    except BrokenPipeError:   # `mdpsim list | head -1`: the reader left; not an error
+        import os
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except OSError:
+            pass
+        return 0
     except OSError as exc:   # a file the user named or gave us cannot be read or written
         if args.debug:
             raise

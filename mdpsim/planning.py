@@ -298,21 +298,29 @@ def linear_programming(mdp: TabularMDP) -> Solution:
     return Solution(V, Q, pol, float(mdp.init @ V), "linear_programming")
 
 
-def solve(mdp: TabularMDP, *, tol: float = 1e-10, method: str = "auto",
+def solve(mdp: TabularMDP, *, tol: float | None = None, method: str = "auto",
           backend: str | None = None, max_iter: int = 1_000_000) -> Solution:
-    """Solve ``mdp`` exactly (finite horizon) or to ``tol`` (discounted).
+    """Solve ``mdp`` exactly (finite horizon) or to ``tol`` (discounted; default 1e-10).
 
     ``method``: ``"auto"`` (backward induction for finite horizon, span-rule value iteration
     for discounted), ``"vi"`` / ``"vi-sup"`` / ``"vi-span"``, ``"mpi"`` (modified policy
     iteration, m = 5, same certificate), ``"pi"``, ``"lp"``.
     Returns a :class:`Solution` with ``.V``, ``.Q``, ``.policy``.
+
+    A finite-horizon solve is exact (one backward induction), so ``tol`` has no meaning there
+    and passing one is an error rather than silently ignored.
     """
     _check_mdp(mdp)
     if mdp.finite_horizon:
         if method not in ("auto", "backward_induction"):
             raise ValueError(f"method {method!r} is for discounted MDPs; finite-horizon MDPs are "
                              "solved exactly by method='auto' (backward induction)")
+        if tol is not None:
+            raise ValueError(f"tol={tol!r} applies to discounted models only; a finite-horizon "
+                             f"model (horizon={mdp.horizon}) is solved exactly by backward "
+                             f"induction: leave tol out")
         return backward_induction(mdp, backend=backend)
+    tol = 1e-10 if tol is None else tol
     if method in ("auto", "vi", "vi-span"):
         return value_iteration(mdp, tol=tol, rule="span", max_iter=max_iter, backend=backend)
     if method == "vi-sup":

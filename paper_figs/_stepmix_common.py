@@ -20,11 +20,17 @@ COLORS = {"StepMix": "#0072B2", "EpsMix": "#D55E00", "Budget": "#009E73",
 def load(experiment, results="results", profile=None):
     """``(table, profile)``: the stored cells of ``profile`` (default: ``full``, else
     ``quick``) of the current spec; empty table if none."""
+    def get(p):
+        try:
+            return mdpsim.load(experiment, out=results, profile=p)
+        except ValueError:         # nothing stored for that profile
+            return pd.DataFrame()
+
     if profile is not None:
-        return mdpsim.load(experiment, out=results, profile=profile), profile
+        return get(profile), profile
     df = pd.DataFrame()
     for p in ("full", "quick"):
-        df = mdpsim.load(experiment, out=results, profile=p)
+        df = get(p)
         if not df.empty:
             return df, p
     return df, "full"

@@ -29,10 +29,16 @@ HARD_EXPLORATION = {"RiverSwim": True, "Garnet": False}
 
 
 def _load(results, profile):
+    def get(p):
+        try:
+            return mdpsim.load(EXPERIMENT, out=results, profile=p)
+        except ValueError:         # nothing stored for that profile
+            return pd.DataFrame()
+
     if profile is not None:
-        return mdpsim.load(EXPERIMENT, out=results, profile=profile), profile
+        return get(profile), profile
     for p in ("full", "quick"):
-        df = mdpsim.load(EXPERIMENT, out=results, profile=p)
+        df = get(p)
         if not df.empty:
             return df, p
     return df, "full"

@@ -15,6 +15,12 @@ def criterion(horizon, gamma, default_horizon=None, default_gamma=None) -> dict:
         raise ValueError("give at most one of horizon (finite-horizon) or gamma (discounted), "
                          f"got horizon={horizon!r}, gamma={gamma!r}")
     if horizon is None and gamma is None:
+        import warnings
+        which = (f"horizon={default_horizon}" if default_horizon is not None
+                 else f"gamma={default_gamma}")
+        warnings.warn(f"neither horizon= nor gamma= given: using this environment's default "
+                      f"{which} (pass it explicitly to make the criterion visible and to "
+                      f"silence this warning)", UserWarning, stacklevel=4)
         return {"horizon": default_horizon} if default_horizon is not None else \
             {"gamma": default_gamma}
     return {"horizon": horizon} if horizon is not None else {"gamma": gamma}

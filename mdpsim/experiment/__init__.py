@@ -28,6 +28,17 @@ __all__ = ["SpecError", "Spec", "Cell", "AlgorithmCatalogue", "load_spec", "pars
            "compute_cell", "load"]
 
 
+def _run_records(store) -> list:
+    import json
+    out = []
+    for p in sorted(store.runs_dir.glob("*.json")) if store.runs_dir.is_dir() else []:
+        try:
+            out.append(json.loads(p.read_text()))
+        except (OSError, ValueError):
+            continue
+    return out
+
+
 def load(experiment, *, out=DEFAULT_OUT, profile: str | None = None, seeds: int | None = None,
          catalogue=None):
     """Everything stored for ``experiment`` as one tidy long DataFrame (one row per seed ×
@@ -62,7 +73,14 @@ def load(experiment, *, out=DEFAULT_OUT, profile: str | None = None, seeds: int 
     else:
         spec = load_spec(experiment, profile=profile or "full", catalogue=catalogue)
         store = Store(Path(out) / spec.name)
-        df = store.load(store.matching(expand(spec)))
+        ids = store.matching(expand(spec))
+        if not ids and profile is not None:
+            ran = sorted({r.get("profile") for r in _run_records(store)} - {None})
+            raise ValueError(f"no stored cells of the {spec.profile!r} profile of "
+                             f"{spec.name!r} under {out}/ (profiles run there: "
+                             f"{', '.join(ran) or 'none'}); run `mdpsim run {spec.name} "
+                             f"--profile {spec.profile}` first")
+        df = store.load(ids)
     if seeds is not None and not df.empty:
         bad = df.attrs.get("bad_cells", [])
         df = df[df.seed < seeds].reset_index(drop=True)
