@@ -36,6 +36,7 @@ depend on how the seeds are grouped or which executor runs them.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import importlib.util
@@ -46,6 +47,7 @@ import math
 import os
 import re
 import sys
+import warnings
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
@@ -267,120 +269,154 @@ def _read_spec_file(path: Path) -> dict:
 def parse_spec(raw: Mapping, *, profile: str = "full", seeds: int | None = None,
                source: str = "<dict>", catalogue: AlgorithmCatalogue | None = None,
                path: str | None = None, default_name: str | None = None) -> Spec:
-    """Validate ``raw`` and apply ``profile`` (and a ``seeds`` override); every problem is a
-    one-line :class:`SpecError` naming the field."""
+    """Validate ``raw`` and apply ``profile`` (and a ``seeds`` override). Every problem found
+    is reported, all at once, in one line: a :class:`SpecError` ``"<source>: <field>: <what>;
+    <field>: <what>; ..."`` (each independent part of the spec is checked even when another
+    part is wrong). Environments are built once per grid point, so a discounted model in a
+    spec of online learners (which need a finite horizon) is an error here, not a failed
+    cell later."""
+    errors: list = []
 
     def err(field, msg):
         raise SpecError(f"{source}: {field}: {msg}")
 
+    @contextlib.contextmanager
+    def part():
+        try:
+            yield
+        except SpecError as exc:
+            errors.append(str(exc).removeprefix(f"{source}: "))
+
     if not isinstance(raw, Mapping):
         raise SpecError(f"{source}: SPEC must be a dict, got {type(raw).__name__}")
-    for k in raw:
-        if k not in TOP_KEYS:
-            err(k, f"unknown field; accepted: {', '.join(TOP_KEYS)}")
+    with part():
+        for k in raw:
+            if k not in TOP_KEYS:
+                err(k, f"unknown field; accepted: {', '.join(TOP_KEYS)}")
     rawp = _plain(dict(raw), "SPEC", err)
 
     name = rawp.get("name", default_name)
-    if name is None:
-        err("name", "missing; give the experiment's name (a spec file defaults to its stem)")
-    if not isinstance(name, str) or not _NAME_RE.match(name):
-        err("name", f"must be a name of letters, digits, '_', '.', '-', got {name!r}")
+    with part():
+        if name is None:
+            err("name", "missing; give the experiment's name (a spec file defaults to its stem)")
+        if not isinstance(name, str) or not _NAME_RE.match(name):
+            err("name", f"must be a name of letters, digits, '_', '.', '-', got {name!r}")
     desc = rawp.get("description", "")
-    if not isinstance(desc, str):
-        err("description", f"must be a string, got {desc!r}")
+    with part():
+        if not isinstance(desc, str):
+            err("description", f"must be a string, got {desc!r}")
     tags = rawp.get("tags", [])
-    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-        err("tags", f"must be a list of strings, got {tags!r}")
-    if "root_seed" not in rawp:
-        err("root_seed", "missing; give a non-negative integer (the experiment's root seed)")
-    root = rawp["root_seed"]
-    if not _is_int(root) or root < 0:
-        err("root_seed", f"must be a non-negative integer, got {root!r}")
+    with part():
+        if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+            err("tags", f"must be a list of strings, got {tags!r}")
+    root = rawp.get("root_seed")
+    with part():
+        if "root_seed" not in rawp:
+            err("root_seed", "missing; give a non-negative integer (the experiment's root "
+                             "seed)")
+        if not _is_int(root) or root < 0:
+            err("root_seed", f"must be a non-negative integer, got {root!r}")
 
     # ---- profile --------------------------------------------------------------------------
     profiles = rawp.get("profiles", {})
-    if not isinstance(profiles, dict):
-        err("profiles", f"must be a dict of profile name -> overrides, got {profiles!r}")
-    for pname, over in profiles.items():
-        if not isinstance(over, dict):
-            err(f"profiles.{pname}", f"must be a dict of overrides, got {over!r}")
-        for k in over:
-            if k not in PROFILE_KEYS:
-                err(f"profiles.{pname}.{k}", f"cannot be set by a profile; accepted: "
-                                             f"{', '.join(PROFILE_KEYS)}")
-    if not isinstance(profile, str):
-        err("profile", f"must be a string, got {profile!r}")
-    if profile != "full" and profile not in profiles:
-        avail = ", ".join(sorted({"full", *profiles}))
-        err("profiles", f"no profile {profile!r}; available: {avail}")
-    over = dict(profiles.get(profile, {}))
+    over: dict = {}
+    with part():
+        if not isinstance(profiles, dict):
+            profiles = {}
+            err("profiles", f"must be a dict of profile name -> overrides, got "
+                            f"{rawp.get('profiles')!r}")
+        for pname, pover in profiles.items():
+            if not isinstance(pover, dict):
+                err(f"profiles.{pname}", f"must be a dict of overrides, got {pover!r}")
+            for k in pover:
+                if k not in PROFILE_KEYS:
+                    err(f"profiles.{pname}.{k}", f"cannot be set by a profile; accepted: "
+                                                 f"{', '.join(PROFILE_KEYS)}")
+        if not isinstance(profile, str):
+            err("profile", f"must be a string, got {profile!r}")
+        if profile != "full" and profile not in profiles:
+            avail = ", ".join(sorted({"full", *profiles}))
+            err("profiles", f"no profile {profile!r}; available: {avail}")
+        over = dict(profiles.get(profile, {}))
     merged = {**rawp, **{k: v for k, v in over.items() if k not in ("envs", "algorithms")}}
 
     # ---- counts ---------------------------------------------------------------------------
     def field_name(k):
         return f"profiles.{profile}.{k}" if k in over else k
 
-    for k in ("episodes", "seeds"):
-        if k not in merged:
-            err(k, "missing; give a positive integer")
-    if seeds is not None:
-        if not _is_int(seeds) or isinstance(seeds, bool) or seeds <= 0:
-            err("seeds", f"must be a positive integer (--seeds), got {seeds!r}")
-        merged["seeds"] = int(seeds)
-    for k in ("episodes", "seeds", "seed_batch"):
-        if k in merged and (not _is_int(merged[k]) or merged[k] <= 0):
-            err(field_name(k), f"must be a positive integer, got {merged[k]!r}")
+    with part():
+        for k in ("episodes", "seeds"):
+            if k not in merged:
+                err(k, "missing; give a positive integer")
+        if seeds is not None:
+            if not _is_int(seeds) or isinstance(seeds, bool) or seeds <= 0:
+                err("seeds", f"must be a positive integer (--seeds), got {seeds!r}")
+            merged["seeds"] = int(seeds)
+        for k in ("episodes", "seeds", "seed_batch"):
+            if k in merged and (not _is_int(merged[k]) or merged[k] <= 0):
+                err(field_name(k), f"must be a positive integer, got {merged[k]!r}")
     merged.setdefault("seed_batch", 5)   # fixed, so --seeds N keeps the earlier batches
     eval_every = merged.get("eval_every", "auto")
-    K = merged["episodes"]
-    ok = (_is_int(eval_every) and eval_every > 0) or eval_every in ("auto", "every", "log") \
-        or (isinstance(eval_every, list) and len(eval_every) == 2 and eval_every[0] == "log"
-            and _is_int(eval_every[1]) and eval_every[1] >= 2) \
-        or (isinstance(eval_every, list) and eval_every and all(_is_int(e) for e in eval_every)
-            and all(0 < e <= K for e in eval_every)
-            and all(a < b for a, b in zip(eval_every, eval_every[1:])))
-    if not ok:
-        err(field_name("eval_every"), f"must be a positive integer, 'auto', 'every', 'log', "
-                                      f"['log', n] or an increasing list of episodes in "
-                                      f"[1, {K}], got {eval_every!r}")
+    with part():
+        K = merged.get("episodes")
+        K = K if _is_int(K) else 0
+        ok = (_is_int(eval_every) and eval_every > 0) \
+            or eval_every in ("auto", "every", "log") \
+            or (isinstance(eval_every, list) and len(eval_every) == 2
+                and eval_every[0] == "log" and _is_int(eval_every[1]) and eval_every[1] >= 2) \
+            or (isinstance(eval_every, list) and eval_every
+                and all(_is_int(e) for e in eval_every) and all(0 < e <= K for e in eval_every)
+                and all(a < b for a, b in zip(eval_every, eval_every[1:])))
+        if not ok:
+            err(field_name("eval_every"), f"must be a positive integer, 'auto', 'every', "
+                                          f"'log', ['log', n] or an increasing list of "
+                                          f"episodes in [1, {K}], got {eval_every!r}")
     merged["eval_every"] = eval_every
 
-    # ---- environments ---------------------------------------------------------------------
-    envs = _entries(rawp.get("envs"), "envs", "env", err)
+    # ---- environments and algorithms -----------------------------------------------------
+    envs: dict = {}
+    with part():
+        envs = _entries(rawp.get("envs"), "envs", "env", err)
     for label, e in envs.items():
-        _check_env(label, e, err)
-    algs = _entries(rawp.get("algorithms"), "algorithms", "algorithm", err)
+        with part():
+            _check_env(label, e, err)
+    algs: dict = {}
+    with part():
+        algs = _entries(rawp.get("algorithms"), "algorithms", "algorithm", err)
     if catalogue is None:
         catalogue = AlgorithmCatalogue.from_engine()
     for label, a in algs.items():
-        _check_algorithm(label, a, catalogue, err)
+        with part():
+            _check_algorithm(label, a, catalogue, err)
     for pname, pover in profiles.items():   # every profile's labels, not only the chosen one
+        if not isinstance(pover, dict):
+            continue
         for key, table in (("envs", envs), ("algorithms", algs)):
             keep = pover.get(key)
-            if keep is None or not isinstance(keep, list):
+            if keep is None:
                 continue
-            for x in keep:
-                if isinstance(x, str) and x not in table:
-                    err(f"profiles.{pname}.{key}", f"unknown label {x!r}; labels: "
-                                                   f"{', '.join(table)}")
-    for key, table in (("envs", envs), ("algorithms", algs)):
-        if key in over:
-            keep = over[key]
-            if not isinstance(keep, list) or not all(isinstance(x, str) for x in keep):
-                err(f"profiles.{profile}.{key}", f"must be a list of labels, got {keep!r}")
-            for x in keep:
-                if x not in table:
-                    err(f"profiles.{profile}.{key}", f"unknown label {x!r}; labels: "
-                                                     f"{', '.join(table)}")
-            kept = {k: v for k, v in table.items() if k in keep}
+            with part():
+                if not isinstance(keep, list) or not all(isinstance(x, str) for x in keep):
+                    err(f"profiles.{pname}.{key}", f"must be a list of labels, got {keep!r}")
+                for x in keep:
+                    if table and x not in table:
+                        err(f"profiles.{pname}.{key}", f"unknown label {x!r}; labels: "
+                                                       f"{', '.join(table)}")
+    for key in ("envs", "algorithms"):
+        if key in over and isinstance(over[key], list):
+            kept = {k: v for k, v in (envs if key == "envs" else algs).items()
+                    if k in over[key]}
             if key == "envs":
                 envs = kept
             else:
                 algs = kept
 
     figures = rawp.get("figures", [name])
-    if not isinstance(figures, list) or not all(isinstance(f, str) for f in figures):
-        err("figures", f"must be a list of figure script names, got {figures!r}")
+    with part():
+        if not isinstance(figures, list) or not all(isinstance(f, str) for f in figures):
+            err("figures", f"must be a list of figure script names, got {figures!r}")
+    if errors:
+        raise SpecError(f"{source}: " + "; ".join(errors))
 
     data = {
         "name": name, "description": over.get("description", desc), "tags": tags,
@@ -457,9 +493,15 @@ def _check_env(label, e, err):
                                    f"{', '.join(sig.parameters)}")
     for combo in _combos(e):
         try:
-            fn(**combo)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")      # a default criterion is checked below
+                mdp = fn(**combo)
         except (ValueError, TypeError) as exc:
             err(f"{f}.params", f"{name}({_fmt_params(combo)}) is invalid: {exc}")
+        if not getattr(mdp, "finite_horizon", True):
+            err(f"{f}.params", f"{name}({_fmt_params(combo)}) is discounted "
+                               f"(gamma={mdp.gamma}); the online learners of an experiment "
+                               f"need a finite-horizon model: give horizon=H")
 
 
 def _check_algorithm(label, a, catalogue, err):
