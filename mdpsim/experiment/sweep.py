@@ -167,6 +167,7 @@ def run_experiment(spec, *, profile: str = "full", seeds: int | None = None,
                     ex.run_id = store.run_id
                     rep.workers = ex.workers
                     rep.executor = ex.name
+                    bar.warmup = ex.workers      # each worker's first cell compiles/loads
                     _drive(ex, store, queue, inflight, rep, bar, runner, poll)
         status = "finished" if rep.ok else "finished with failures"
     except KeyboardInterrupt as exc:
