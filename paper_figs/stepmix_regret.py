@@ -107,12 +107,16 @@ def summary(fits, over, profile) -> str:
                      f"{r6.hi:.2f}]{'':<5} {rd.slope:5.2f} [{rd.lo:.2f}, {rd.hi:.2f}]"
                      f"{'':<5} {r6.regret_K:9.0f}")
     if len(over):
+        k_max = int(over.episode.max())
+        targets = [k for k in (1_000, 10_000) if k < k_max]
+        where = " and ".join(f"10^{len(str(k)) - 1}" for k in targets)
         lines.append("  relative regret overhead vs UCBVI-CH, (Reg - Reg_UCBVI) / Reg_UCBVI, "
-                     "at K = 10^3, 10^4, K_max:")
+                     + (f"at the recorded episodes nearest to {where}, and " if targets
+                        else "") + f"at the last episode K = {k_max}:")
         for (env, lab, a), g in over.groupby(["env_label", "alg_label", "alpha"], sort=False):
             g = g.set_index("episode")
             pts = []
-            for k in (1_000, 10_000, int(g.index.max())):
+            for k in targets + [int(g.index.max())]:
                 kk = g.index[np.argmin(np.abs(g.index - k))]
                 pts.append(f"K={kk:>6}: {g.loc[kk, 'relative_overhead']:+.3f}")
             lines.append(f"    {env:<10} {lab:<15} alpha={a:<5g} " + "  ".join(pts))
