@@ -1,4 +1,4 @@
-"""Command line: ``mdpsim quickstart | run | status | verify | figs | check | list``.
+"""Command line: ``mdpsim quickstart | run | status | verify | figs | check | list | cache``.
 
 User errors print one line with what to do and exit with status 2; ``--debug`` shows the
 traceback instead. ``run`` exits with status 1 when some cells failed (the others are stored).
@@ -156,6 +156,23 @@ def _cmd_verify(args) -> int:
     return 1 if res["bad"] else 0
 
 
+def _cmd_cache(args) -> int:
+    from mdpsim import _jit
+
+    root = _jit.cache_root()
+    if args.clear:
+        gone = _jit.clear_cache(all_versions=not args.stale)
+        print(f"removed {len(gone)} cached version(s) under {root}")
+        return 0
+    here = _jit.cache_dir()
+    others = [d for d in root.iterdir() if d.is_dir() and d != here] if root.is_dir() else []
+    size = sum(f.stat().st_size for f in here.rglob("*") if f.is_file())
+    print(f"compiled-code cache of this source: {here} ({size / 2**20:.1f} MiB)")
+    print(f"other cached versions under {root}: {len(others)} (mdpsim cache --clear --stale "
+          f"deletes them)")
+    return 0
+
+
 def _cmd_figs(args) -> int:
     from mdpsim.experiment.figures import list_figures, find_figure, run_figure
 
@@ -175,8 +192,12 @@ def _cmd_figs(args) -> int:
                   file=sys.stderr)
             continue
         made += 1
-        if result.get("summary"):
-            print(result["summary"])
+        summary = (result.get("summary") or "").splitlines()
+        if len(summary) > 12 and not args.verbose:
+            summary = summary[:4] + [f"  ... {len(summary) - 4} more lines (--verbose shows "
+                                     f"them; the CSV next to the figure has the numbers)"]
+        if summary:
+            print("\n".join(summary))
         for p in result.get("paths", []):
             print(f"figure: {p}")
     if not made:
@@ -267,6 +288,14 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--figdir", default="figures", metavar="DIR")
     q.add_argument("--profile", default=None,
                    help="which profile's cells to draw (default: full if stored, else quick)")
+    q.add_argument("--verbose", action="store_true",
+                   help="print every figure's whole summary table")
+
+    q = sub.add_parser("cache", help="where compiled code is cached; --clear deletes it")
+    q.add_argument("--clear", action="store_true",
+                   help="delete every cached version (recompiled on the next run)")
+    q.add_argument("--stale", action="store_true",
+                   help="with --clear: keep the cache of the installed source, delete others")
 
     q = sub.add_parser("check", help="run the numeric lemma checks in proofs_checks/")
     q.add_argument("names", nargs="*", help="check modules (default: all)")
@@ -281,7 +310,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     handlers = {"quickstart": _cmd_quickstart, "run": _cmd_run, "status": _cmd_status,
                 "verify": _cmd_verify, "figs": _cmd_figs, "check": _cmd_check,
-                "list": _cmd_list}
+                "list": _cmd_list, "cache": _cmd_cache}
     try:
         return handlers[args.command](args)
     except (UserError, ValueError) as exc:
