@@ -1,4 +1,5 @@
-"""Command line: ``mdpsim quickstart | run | status | verify | figs | check | list | cache``.
+"""Command line: ``mdpsim quickstart | run | status | verify | figs | report | check | list |
+cache``.
 
 User errors print one line with what to do and exit with status 2; ``--debug`` shows the
 traceback instead. ``run`` exits with status 1 when some cells failed (the others are stored).
@@ -156,6 +157,14 @@ def _cmd_verify(args) -> int:
     return 1 if res["bad"] else 0
 
 
+def _cmd_report(args) -> int:
+    from mdpsim.experiment.report import write_report
+
+    dest = write_report(args.spec, out=args.out, profile=args.profile, path=args.output)
+    print(f"report: {dest}")
+    return 0
+
+
 def _cmd_cache(args) -> int:
     from mdpsim import _jit
 
@@ -291,6 +300,15 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--verbose", action="store_true",
                    help="print every figure's whole summary table")
 
+    q = sub.add_parser("report", help="one self-contained HTML page: figures, claims table, "
+                                      "provenance and spec of an experiment's stored results")
+    q.add_argument("spec", help="experiments/<name>.py or its name")
+    q.add_argument("--profile", default=None,
+                   help="profile to report (default: the last run's, else full)")
+    q.add_argument("--out", default="results", metavar="DIR", help="results root")
+    q.add_argument("--output", default=None, metavar="FILE",
+                   help="where to write the page (default: reports/<name>.html)")
+
     q = sub.add_parser("cache", help="where compiled code is cached; --clear deletes it")
     q.add_argument("--clear", action="store_true",
                    help="delete every cached version (recompiled on the next run)")
@@ -310,7 +328,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     handlers = {"quickstart": _cmd_quickstart, "run": _cmd_run, "status": _cmd_status,
                 "verify": _cmd_verify, "figs": _cmd_figs, "check": _cmd_check,
-                "list": _cmd_list, "cache": _cmd_cache}
+                "list": _cmd_list, "cache": _cmd_cache, "report": _cmd_report}
     try:
         return handlers[args.command](args)
     except (UserError, ValueError) as exc:
