@@ -35,4 +35,4 @@ def test_report_embeds_every_figure_and_verdict(tmp_path):
     assert text.count("(no acceptance rule)") == fits["passed"].isna().sum()
     for alg in fits.alg_label.unique():
         assert f"<td>{alg}</td>" in text
-    assert '"root_seed"' in text and "spec hash" in text and "[quick profile]" in text
+    assert '&quot;root_seed&quot;' in text and "spec hash" in text and "[quick profile]" in text
