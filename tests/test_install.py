@@ -39,6 +39,11 @@ def test_readme_commands_in_order_on_a_fresh_venv(tmp_path):
     _run([py, "-m", "pip", "install", "-q", "."], src)
     out = _run([cli, "quickstart", "--no-progress"], src)
     assert "figure:" in out
+    elsewhere = tmp_path / "elsewhere"       # the installed package alone, any directory
+    elsewhere.mkdir()
+    out = _run([cli, "quickstart", "--no-progress", "--workers", "1"], elsewhere)
+    assert "figure:" in out and (elsewhere / "results" / "regret_tabular").is_dir()
+    assert "regret_tabular" in _run([cli, "list"], elsewhere)
     site = pathlib.Path(_run([py, "-c", "import sysconfig; print(sysconfig.get_paths()"
                                         "['purelib'])"], src).strip())
     assert not list((site / "mdpsim").rglob("*.nb[ic]")), "compiled code inside the package"

@@ -1,11 +1,12 @@
 """Where the project folders are: ``experiments/``, ``paper_figs/``, ``proofs_checks/``.
 
 Looked up, in order, under ``$MDPSIM_PROJECT``, the current directory, and the source checkout
-that holds the imported package (an editable install). The parents of the current directory
+that holds the imported package (an editable install), and last the copies of these folders
+that a plain ``pip install .`` ships inside the package (``mdpsim/_project/``, see
+``setup.py``), so the commands work from any directory. The parents of the current directory
 are searched only when ``MDPSIM_SEARCH_PARENTS=1`` (opt-in: experiment, figure and check
 files are Python that mdpsim executes, so it does not pick them up from folders above the one
-you are in unless asked). A plain ``pip install .`` copies only the library, so run the
-commands from the repository root (as the README does) or set ``MDPSIM_PROJECT``.
+you are in unless asked). Set ``MDPSIM_PROJECT`` to use your own project folder.
 """
 from __future__ import annotations
 
@@ -30,7 +31,9 @@ def project_dirs() -> list[Path]:
     if os.environ.get("MDPSIM_SEARCH_PARENTS", "") not in ("", "0"):
         cands += list(cwd.parents)
     import mdpsim
-    cands.append(Path(mdpsim.__file__).resolve().parents[1])
+    pkg = Path(mdpsim.__file__).resolve().parent
+    cands.append(pkg.parent)              # the source checkout of an editable install
+    cands.append(pkg / "_project")        # the copies a plain `pip install .` ships
     out, seen = [], set()
     for c in cands:
         key = str(c.resolve()) if c.exists() else str(c)
