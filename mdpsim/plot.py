@@ -112,15 +112,22 @@ def metric_plot(df: pd.DataFrame, metric: str = "regret", *, ax, hue: str = "alg
                 logy: bool = True, window="last_decade", theory: bool = True,
                 fits: pd.DataFrame | None = None, level: float = 0.95, n_boot: int = 2000,
                 rng=0, legend: bool = True, title: str | None = None,
-                fontsize: float = 8.0) -> pd.DataFrame:
+                fontsize: float = 8.0, bound_params: dict | None = None) -> pd.DataFrame:
     """Draw ``metric`` vs episode on ``ax`` for one environment: per ``hue`` group the seed
     mean and its ``level`` band; on log–log axes also the fitted exponent with its CI in the
     legend and, with ``theory``, the bound's rate as a dashed line ``c K^rate`` through the
-    mean curve at the end of the fit window. Returns the fits (:func:`slopes`)."""
+    mean curve at the end of the fit window.
+
+    ``bound_params`` (``S``, ``A``, ``H`` and optionally ``delta`` of the environment): also
+    draw, dotted, each algorithm's bound *with its printed constants*
+    (:mod:`mdpsim.theory.bounds`; the constants are reconstructions, and the legend says
+    so) — its value, not only its rate, so one sees how far the measured regret is below
+    the guarantee. Returns the fits (:func:`slopes`)."""
     if df.empty:
         raise ValueError("nothing to plot: the table is empty")
     labels = list(order) if order is not None else list(pd.unique(df[hue]))
     colors = colors or palette(labels)
+    drew_bound = False
     cv = curves(df, metric, by=(hue,), level=level)
     draw_fit = logx and logy and metric in ("regret", "realized_regret")
     if fits is None and draw_fit:
@@ -138,6 +145,18 @@ def metric_plot(df: pd.DataFrame, metric: str = "regret", *, ax, hue: str = "alg
             text = f"{lab}: {f.slope:.2f} [{f.lo:.2f}, {f.hi:.2f}]"
         ax.plot(x, c["mean"], color=col, lw=1.4, label=text)
         ax.fill_between(x, c["lo"], c["hi"], color=col, alpha=0.22, lw=0)
+        if draw_fit and theory and bound_params and "algorithm" in df.columns:
+            from .theory.bounds import for_algorithm
+            name = df.loc[df[hue] == lab, "algorithm"].iloc[0]
+            b = for_algorithm(str(name))
+            if b is not None and b.kind == "upper":
+                try:
+                    yb = b(x, **bound_params)
+                except (TypeError, ValueError):
+                    yb = None
+                if yb is not None:
+                    ax.plot(x, yb, color=col, lw=0.9, ls=":", alpha=0.8)
+                    drew_bound = True
         if draw_fit and theory and np.isfinite(f.rate):
             k_lo, k_hi = float(f.k_lo), float(f.k_hi)
             y_hi = float(np.interp(k_hi, x, c["mean"]))
@@ -160,6 +179,9 @@ def metric_plot(df: pd.DataFrame, metric: str = "regret", *, ax, hue: str = "alg
         if draw_fit and theory:
             handles.append(Line2D([], [], color="0.3", lw=1.0, ls=(0, (4, 2))))
             texts.append("bound's rate in K, anchored")
+        if drew_bound:
+            handles.append(Line2D([], [], color="0.3", lw=0.9, ls=":"))
+            texts.append("bound's value, printed constants (reconstructed)")
         ax.legend(handles, texts, fontsize=fontsize - 1, loc="upper left", frameon=False,
                   title="fitted slope [95% CI]" if draw_fit else None,
                   title_fontsize=fontsize - 1, handlelength=1.8)

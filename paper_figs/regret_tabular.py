@@ -81,18 +81,21 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
         f = plot.slopes(d, by=("env_label", "alg_label"),
                         hard_exploration=HARD_EXPLORATION)
         fits.append(f)
-        H = json.loads(str(d.env_params.iloc[0]))["horizon"]
+        params = json.loads(str(d.env_params.iloc[0]))
+        H = params["horizon"]
         title = f"{env}: {d.env.iloc[0]}, H={H}" if "env" in d else env
+        m = mdpsim.make(str(d.env.iloc[0]).split("(")[0], **params)   # registered name
         plot.metric_plot(d, ax=axes[0, j], order=algs, colors=colors,
-                         fits=f, title=title)
+                         fits=f, title=title, bound_params={"S": m.S, "A": m.A, "H": H})
         plot.metric_plot(d, ax=axes[1, j], order=algs, colors=colors, logx=False,
                          logy=False, legend=(j == 0))
         axes[1, j].ticklabel_format(axis="both", style="sci", scilimits=(-3, 4))
     n = int(df.groupby(["env_label", "alg_label"], observed=True).seed.nunique().min())
     fig.suptitle(f"Exact cumulative regret: seed mean and 95% band ({n} seeds, {profile} "
-                 f"profile); legend: slope over the last decade [95% bootstrap CI]\n"
+                 f"profile);\nlegend: slope over the last decade [95% bootstrap CI];\n"
                  f"dashed: each bound's rate in K (1/2; greedy: 1) through the mean at the end "
-                 f"of the fit window", fontsize=7.5)
+                 f"of the fit window;\ndotted: each bound's value with its printed constants "
+                 f"(reconstructed), for this S, A, H and delta = 0.05", fontsize=7.5)
     stem = Path(figdir) / EXPERIMENT
     paths = plot.save(fig, stem)
     fits = pd.concat(fits, ignore_index=True)
