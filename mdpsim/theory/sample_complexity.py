@@ -1,0 +1,113 @@
+r"""Sample complexity from exact per-episode values: ε-mistakes and the settling episode, and
+the fit of their dependence on ε.
+
+For one seed with exact values ``v_k = V^{π_k}_1`` of the policies played in episodes
+``k = 1..K`` (``mdpsim.run(..., eval_every="every")``) and ``V*_1``:
+
+* the number of **ε-mistakes** is ``M(ε) = #{k <= K : V*_1 - v_k > ε}`` (the episodes whose
+  policy is more than ε below optimal);
+* the **settling episode** is ``K_ε = 1 + max{k : V*_1 - v_k > ε}`` (``1`` if there is no
+  mistake): from ``K_ε`` on every played policy is ε-optimal. If the last episode is itself a
+  mistake the run has not settled; ``K_ε`` is then censored (``censored = True``, ``K_ε =
+  K + 1``).
+
+Both are exact — the values are computed by dynamic programming on the true model, and every
+episode is counted, not only recorded ones (a table that skips episodes is rejected). A claim
+"the sample complexity scales like ε^-p" is checked as regret slopes are: the least-squares
+slope of ``log mean M(ε)`` (or ``log mean K_ε``) on ``log ε`` over a grid of ε, with a
+percentile bootstrap interval over seeds (:func:`fit_eps_exponent`); accept by a bound on the
+slope (``>= -p`` for an upper bound ``O(ε^-p)``).
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from .._rng import as_generator
+from .fit import _slopes
+
+__all__ = ["eps_mistakes", "EpsFit", "fit_eps_exponent"]
+
+
+def eps_mistakes(df: pd.DataFrame, eps_grid, *, by=("seed",)) -> pd.DataFrame:
+    """ε-mistake counts and settling episodes per group (default: per seed) and ε.
+
+    ``df``: a table of :func:`mdpsim.run` with columns ``episode``, ``value``,
+    ``optimal_value`` and the ``by`` columns, recorded at **every** episode
+    (``eval_every="every"``); ``eps_grid``: positive numbers. Returns one row per group × ε
+    with ``eps, mistakes, settle_episode, censored, episodes`` (K)."""
+    eps = np.asarray(eps_grid, dtype=np.float64).ravel()
+    if eps.size == 0 or np.any(~np.isfinite(eps)) or np.any(eps <= 0):
+        raise ValueError(f"eps_grid must hold positive finite numbers, got {eps_grid!r}")
+    by = list(by)
+    missing = [c for c in ["episode", "value", "optimal_value", *by] if c not in df.columns]
+    if missing:
+        raise ValueError(f"df lacks the column(s) {missing}; pass a table of mdpsim.run")
+    rows = []
+    for key, g in df.groupby(by, sort=True, observed=True):
+        g = g.sort_values("episode")
+        k = g["episode"].to_numpy(dtype=np.int64)
+        K = int(k[-1])
+        if k.size != K or k[0] != 1 or np.any(np.diff(k) != 1):
+            raise ValueError(f"group {dict(zip(by, np.atleast_1d(key)))}: episodes are not "
+                             f"1..{K} (recorded {k.size} of them); ε-mistakes need the value "
+                             f"of every episode: run with eval_every='every'")
+        gap = g["optimal_value"].to_numpy(np.float64) - g["value"].to_numpy(np.float64)
+        mist = gap[None, :] > eps[:, None]                    # [n_eps, K]
+        count = mist.sum(axis=1)
+        last = np.where(count > 0, K - np.argmax(mist[:, ::-1], axis=1), 0)
+        for e, c, l in zip(eps, count, last):
+            rows.append({**dict(zip(by, np.atleast_1d(key))), "eps": float(e),
+                         "mistakes": int(c), "settle_episode": int(l) + 1,
+                         "censored": bool(l == K), "episodes": K})
+    return pd.DataFrame(rows)
+
+
+class EpsFit(NamedTuple):
+    exponent: float     # slope of log mean(metric) on log eps
+    lo: float           # percentile bootstrap interval over seeds (level)
+    hi: float
+    intercept: float
+    n_eps: int          # grid points used (mean metric > 0)
+    n_seeds: int
+    level: float
+
+
+def fit_eps_exponent(eps, values, *, level: float = 0.95, n_boot: int = 2000,
+                     rng=0) -> EpsFit:
+    """Fit ``log mean(values) = a + b log ε``; bootstrap interval over seeds.
+
+    ``eps: float[m]`` (the grid), ``values: float[n_seeds, m]`` (e.g. the ``mistakes`` or
+    ``settle_episode`` of :func:`eps_mistakes` pivoted to seeds × ε). Grid points whose mean
+    is 0 are left out (no logarithm); at least 3 must remain. ``K_ε ∝ ε^-2`` shows as
+    ``b ≈ -2``."""
+    e = np.asarray(eps, dtype=np.float64)
+    Y = np.asarray(values, dtype=np.float64)
+    if Y.ndim == 1:
+        Y = Y[None]
+    if e.ndim != 1 or Y.shape[-1] != e.size:
+        raise ValueError(f"values must have shape [n_seeds, len(eps)] = [n, {e.size}], got "
+                         f"{np.shape(values)}")
+    if not 0.0 < level < 1.0:
+        raise ValueError(f"level must be in (0, 1), got {level!r}")
+    keep = Y.mean(axis=0) > 0
+    if keep.sum() < 3:
+        raise ValueError(f"need at least 3 grid points with a positive mean, got "
+                         f"{int(keep.sum())}")
+    x, Yk = np.log(e[keep]), Y[:, keep]
+    logm = np.log(Yk.mean(axis=0))
+    b = float(_slopes(x, logm[None])[0])
+    a = float(logm.mean() - b * x.mean())
+    n = Y.shape[0]
+    lo = hi = float("nan")
+    if n > 1 and n_boot > 0:
+        g = as_generator(rng)
+        draws = g.integers(0, n, size=(n_boot, n))
+        boot = Yk[draws].mean(axis=1)                           # [n_boot, m]
+        ok = np.all(boot > 0, axis=1)
+        bs = _slopes(x, np.log(boot[ok]))
+        alpha = (1.0 - level) / 2.0
+        lo, hi = (float(v) for v in np.quantile(bs, [alpha, 1.0 - alpha]))
+    return EpsFit(b, lo, hi, a, int(keep.sum()), int(n), float(level))
