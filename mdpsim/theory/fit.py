@@ -86,16 +86,25 @@ def fit_slope(episodes, regret, *, window="last_decade", level: float = 0.95,
     b = float(_slopes(x, logm[None])[0])
     a = float(logm.mean() - b * x.mean())
     n = Y.shape[0]
-    lo = hi = float("nan")
-    if n > 1 and n_boot > 0:
-        g = as_generator(rng)
-        draws = g.integers(0, n, size=(n_boot, n))
-        # mean over resampled seeds: counts @ Yw / n (no [n_boot, n, m] temporary)
-        counts = np.zeros((n_boot, n))
-        np.add.at(counts, (np.repeat(np.arange(n_boot), n), draws.ravel()), 1.0)
-        boot = counts @ Yw / n
-        ok = np.all(boot > 0, axis=1)
-        bs = _slopes(x, np.log(boot[ok]))
-        alpha = (1.0 - level) / 2.0
-        lo, hi = (float(v) for v in np.quantile(bs, [alpha, 1.0 - alpha]))
+    lo, hi = boot_slope_interval(x, Yw, level=level, n_boot=n_boot, rng=rng)
     return SlopeFit(b, lo, hi, a, int(lo_k), int(hi_k), int(idx.size), int(n), float(level))
+
+
+def boot_slope_interval(x, Y, *, level: float, n_boot: int, rng) -> tuple[float, float]:
+    """Percentile bootstrap interval over seeds of the slope of ``log mean(Y)`` on ``x``:
+    resample the rows (seeds) of ``Y: float[n, m]`` with replacement ``n_boot`` times and
+    refit on the resampled mean. ``(nan, nan)`` for one seed or ``n_boot = 0``."""
+    n = Y.shape[0]
+    if n <= 1 or n_boot <= 0:
+        return float("nan"), float("nan")
+    g = as_generator(rng)
+    draws = g.integers(0, n, size=(n_boot, n))
+    # mean over resampled seeds: counts @ Y / n (no [n_boot, n, m] temporary)
+    counts = np.zeros((n_boot, n))
+    np.add.at(counts, (np.repeat(np.arange(n_boot), n), draws.ravel()), 1.0)
+    boot = counts @ Y / n
+    ok = np.all(boot > 0, axis=1)
+    bs = _slopes(x, np.log(boot[ok]))
+    alpha = (1.0 - level) / 2.0
+    lo, hi = np.quantile(bs, [alpha, 1.0 - alpha])
+    return float(lo), float(hi)

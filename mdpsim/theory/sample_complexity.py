@@ -25,8 +25,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from .._rng import as_generator
-from .fit import _slopes
+from .fit import _slopes, boot_slope_interval
 
 __all__ = ["eps_mistakes", "EpsFit", "fit_eps_exponent"]
 
@@ -100,14 +99,5 @@ def fit_eps_exponent(eps, values, *, level: float = 0.95, n_boot: int = 2000,
     logm = np.log(Yk.mean(axis=0))
     b = float(_slopes(x, logm[None])[0])
     a = float(logm.mean() - b * x.mean())
-    n = Y.shape[0]
-    lo = hi = float("nan")
-    if n > 1 and n_boot > 0:
-        g = as_generator(rng)
-        draws = g.integers(0, n, size=(n_boot, n))
-        boot = Yk[draws].mean(axis=1)                           # [n_boot, m]
-        ok = np.all(boot > 0, axis=1)
-        bs = _slopes(x, np.log(boot[ok]))
-        alpha = (1.0 - level) / 2.0
-        lo, hi = (float(v) for v in np.quantile(bs, [alpha, 1.0 - alpha]))
-    return EpsFit(b, lo, hi, a, int(keep.sum()), int(n), float(level))
+    lo, hi = boot_slope_interval(x, Yk, level=level, n_boot=n_boot, rng=rng)
+    return EpsFit(b, lo, hi, a, int(keep.sum()), int(Y.shape[0]), float(level))
