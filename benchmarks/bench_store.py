@@ -79,7 +79,7 @@ def test_checksums_cost_at_most_ten_percent_of_load(tmp_path):
 # ----------------------------------------------------------------------------- probes
 def probes(tmp: Path) -> dict:
     import pytest  # noqa: F401  (test helpers use pytest.warns)
-    from test_store_faults import _SLOW_ALGS, flip_trials
+    from test_store_faults import _SLOW_ALGS, flip_trials, kill_loop
     from test_experiment import fake_spec, run_fake
 
     res = {}
@@ -91,26 +91,11 @@ def probes(tmp: Path) -> dict:
     res["flips"]["n"] = 2000
 
     # kills during writes: a 96-cell inline sweep (50 ms a cell) killed 10 times at random
-    import random
     spec = fake_spec(seeds=24, seed_batch=1, algorithms=_SLOW_ALGS)
     ref = tmp / "ref"
     run_fake(spec, ref)
     killed = tmp / "killed"
-    code = ("import sys; sys.path.insert(0, {t!r}); import _fake_engine, json;"
-            "from mdpsim.experiment import run_experiment;"
-            "run_experiment(json.loads({s!r}), out={o!r}, runner=_fake_engine.run,"
-            "catalogue=_fake_engine.CATALOGUE, executor='inline', progress=False)"
-            ).format(t=str(TESTS), s=json.dumps(spec), o=str(killed))
-    rng = random.Random(11)
-    stored = []
-    for _ in range(10):
-        p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(1.2, 2.2))
-        p.kill()
-        p.wait()
-        stored.append(len(list((killed / "fake" / "cells").glob("*.parquet")))
-                      if (killed / "fake" / "cells").is_dir() else 0)
+    stored = kill_loop(spec, killed, n=10, seed=11, window=(1.2, 2.2))
     run_fake(spec, killed)
     a, b = (load("fake", out=d).drop(columns=["wall_time"]).sort_values(
         ["cell_id", "seed", "episode"]).reset_index(drop=True) for d in (ref, killed))

@@ -140,6 +140,27 @@ def test_rows_rewritten_with_metadata_kept_are_detected(tmp_path):
     assert "pages do not match" in store.check(_spec_cells()[victim.stem])
 
 
+def kill_loop(spec, out, *, n, seed, window):
+    """Start an inline sweep of ``spec`` into ``out`` in a subprocess and SIGKILL it after a
+    random time in ``window`` seconds, ``n`` times; the number of stored cells after each."""
+    code = ("import sys; sys.path.insert(0, {here!r}); import _fake_engine, json;"
+            "from mdpsim.experiment import run_experiment;"
+            "run_experiment(json.loads({spec!r}), out={out!r}, runner=_fake_engine.run,"
+            "catalogue=_fake_engine.CATALOGUE, executor='inline', progress=False)")
+    code = code.format(here=str(HERE), spec=json.dumps(spec), out=str(out))
+    rng = random.Random(seed)
+    cells = pathlib.Path(out) / spec["name"] / "cells"
+    stored = []
+    for _ in range(n):
+        p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(*window))
+        p.kill()
+        p.wait()
+        stored.append(len(list(cells.glob("*.parquet"))) if cells.is_dir() else 0)
+    return stored
+
+
 #: the fake algorithms with 50 ms per cell, so that kills land in the middle of a sweep
 _SLOW_ALGS = {"R": {"algorithm": "random", "params": {"sleep": 0.05}},
               "R2": {"algorithm": "random2", "params": {"sleep": 0.05}}}
@@ -150,21 +171,7 @@ def test_kill_loop_during_writes_gives_the_uninterrupted_table(tmp_path):
     ref_out = tmp_path / "ref"
     run_fake(spec, ref_out)
     out = tmp_path / "killed"
-    code = ("import sys; sys.path.insert(0, {here!r}); import _fake_engine, json;"
-            "from mdpsim.experiment import run_experiment;"
-            "run_experiment(json.loads({spec!r}), out={out!r}, runner=_fake_engine.run,"
-            "catalogue=_fake_engine.CATALOGUE, executor='inline', progress=False)")
-    code = code.format(here=str(HERE), spec=json.dumps(spec), out=str(out))
-    rng = random.Random(3)
-    cells = out / "fake" / "cells"
-    stored = []
-    for _ in range(4):
-        p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(1.2, 2.0))
-        p.kill()
-        p.wait()
-        stored.append(len(list(cells.glob("*.parquet"))) if cells.is_dir() else 0)
+    stored = kill_loop(spec, out, n=4, seed=3, window=(1.2, 2.0))
     assert stored[-1] < 48, f"every kill came after the sweep had finished: {stored}"
     rep = run_fake(spec, out)
     assert rep.computed == 48 - stored[-1]
