@@ -355,8 +355,11 @@ def main(argv=None) -> int:
             raise
         signum = getattr(exc, "signum", 2)
         what = {2: "SIGINT", 15: "SIGTERM"}.get(signum, f"signal {signum}")
-        print(f"mdpsim: interrupted by {what}; finished cells are stored, locks released, "
-              f"the run is recorded as interrupted; re-run to resume", file=sys.stderr)
+        if getattr(exc, "recorded", False):   # a run was under way (see sweep.RunInterrupted)
+            print(f"mdpsim: interrupted by {what}; finished cells are stored, locks released, "
+                  f"the run is recorded as interrupted; re-run to resume", file=sys.stderr)
+        else:
+            print(f"mdpsim: interrupted by {what}", file=sys.stderr)
         return 128 + signum
 
 

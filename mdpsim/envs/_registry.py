@@ -7,7 +7,7 @@ from typing import Callable
 
 _REGISTRY: dict[str, Callable] = {}
 
-__all__ = ["register", "make", "list_envs", "env_factory"]
+__all__ = ["register", "make", "list_envs", "env_factory", "check_size", "memory_limit"]
 
 
 def register(name: str):
@@ -46,12 +46,7 @@ def make(name: str, **params):
             raise ValueError(f"environment {name!r} has no parameter {k!r}; accepted: "
                              f"{', '.join(accepted)}")
     call = f"make({name!r}, " + ", ".join(f"{k}={v!r}" for k, v in params.items()) + ")"
-    need = _bytes_needed(sig, params)
-    limit = memory_limit()
-    if need is not None and need > limit:
-        raise ValueError(f"{call}: the model needs about {need / 2**30:,.1f} GiB, more than the "
-                         f"limit of {limit / 2**30:,.1f} GiB (this machine's memory; set "
-                         f"MDPSIM_MAX_BYTES to change it)")
+    check_size(name, params, what=call)
     try:
         return fn(**params)
     except MemoryError:
@@ -75,18 +70,42 @@ def memory_limit() -> int:
         return 1 << 62
 
 
+def check_size(name: str, params: dict, *, what: str | None = None) -> None:
+    """Raise a one-line ``ValueError`` when the model ``make(name, **params)`` would build
+    needs more memory than :func:`memory_limit` (estimated from the size parameters, before
+    anything is allocated; ``what`` names the call in the message)."""
+    fn = env_factory(name)
+    need = _bytes_needed(inspect.signature(fn), params)
+    if need is None:
+        return
+    limit = memory_limit()
+    if need > limit:
+        what = what or (f"{name}(" + ", ".join(f"{k}={v!r}" for k, v in params.items()) + ")")
+        raise ValueError(f"{what}: the model needs about {need / 2**30:,.1f} GiB, more than "
+                         f"the limit of {limit / 2**30:,.1f} GiB (by default this machine's "
+                         f"memory; set MDPSIM_MAX_BYTES to change it)")
+
+
 def _bytes_needed(sig, params) -> int | None:
-    """A lower estimate of the model's transition storage from the size parameters ``S``,
-    ``A``, ``b`` (successors per row), ``horizon``/stage dependence is ignored: ``S*A*b*16``
-    bytes with ``b`` (successor lists), else ``S*A*S*8`` (dense). ``None`` if unknown."""
+    """A lower estimate of the model's transition storage (bytes) from its size parameters:
+    ``S`` (``N * N + 1`` for ``N``), ``A`` (2 for factories without one), ``b`` successors
+    per row: ``S*A*b*16`` for successor lists, ``S*A*S*8`` dense (``storage="dense"``, or no
+    ``b``), times ``horizon`` for stage-dependent models. ``None`` if the size is unknown."""
     def get(k):
         v = params.get(k, sig.parameters[k].default if k in sig.parameters else None)
         return v if isinstance(v, int) and not isinstance(v, bool) and v > 0 else None
-    S, A = get("S"), get("A") or 1
+    S, b = get("S"), get("b")
+    if S is None and get("N") is not None:      # deepsea: an N x N grid plus a terminal
+        S, b = get("N") ** 2 + 1, 2
     if S is None:
         return None
-    b = get("b")
-    return S * A * b * 16 if b is not None else S * A * S * 8
+    A = get("A") or (2 if "A" not in sig.parameters else 1)
+    storage = params.get("storage", sig.parameters["storage"].default
+                         if "storage" in sig.parameters else None)
+    need = S * A * b * 16 if b is not None and storage != "dense" else S * A * S * 8
+    if params.get("stage_dependent") is True and get("horizon") is not None:
+        need *= get("horizon")
+    return need
 
 
 def list_envs() -> list[str]:

@@ -6,7 +6,9 @@
   ``max(1, cores // workers)`` threads (results do not depend on it).
 * ``dask`` — a ``dask.distributed`` cluster: ``scheduler="tcp://host:port"`` connects to a
   running one; without an address a ``LocalCluster`` is started (and stopped afterwards), on
-  loopback, with no dashboard (its HTTP listeners get a random loopback port and no routes).
+  loopback, with no HTTP server: the listeners Dask opens while it starts get a random
+  loopback port and no routes, and are closed once the cluster is up. Set
+  ``MDPSIM_DASK_DASHBOARD=127.0.0.1:8787`` (an address) to ask for Dask's dashboard.
 
 Every executor runs the same function (:func:`mdpsim.experiment._engine.compute_cell`) on the
 same plain-data cell, so the numbers do not depend on which one ran it. Compiled kernels come
@@ -19,6 +21,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import multiprocessing as mp
 import os
+import signal
 
 from ._engine import compute_cell
 
@@ -72,6 +75,14 @@ def exit_with_parent(parent_pid: int, poll: float = 0.5) -> None:
     threading.Thread(target=watch, name="mdpsim-parent-watch", daemon=True).start()
 
 
+def _stop_http(dask_scheduler=None, dask_worker=None) -> None:
+    """Close the HTTP listener of a Dask scheduler or worker (run on it by the client)."""
+    node = dask_scheduler if dask_scheduler is not None else dask_worker
+    server = getattr(node, "http_server", None)
+    if server is not None:
+        server.stop()
+
+
 class InlineExecutor:
     """Run each cell synchronously at submission (no processes)."""
 
@@ -116,8 +127,19 @@ class LocalExecutor(InlineExecutor):
                                             initargs=(os.getpid(),))
 
     def submit(self, cell, runner=None):
-        return self._pool.submit(compute_cell, dict(cell.content), cell.id, runner,
-                                 self.threads, self.run_id)
+        # the pool starts its workers inside submit(); they inherit this thread's signal mask
+        # across exec, so SIGINT blocked here is blocked in them for good: a Ctrl-C, which the
+        # terminal sends to the whole process group, reaches only this process (a SIGINT that
+        # arrives meanwhile is delivered here when the mask is restored), which stops the pool
+        block = hasattr(signal, "pthread_sigmask")
+        if block:
+            old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            return self._pool.submit(compute_cell, dict(cell.content), cell.id, runner,
+                                     self.threads, self.run_id)
+        finally:
+            if block:
+                signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
     def wait(self, futures, timeout):
         done, _ = cf.wait(futures, timeout=timeout, return_when=cf.FIRST_COMPLETED)
@@ -166,15 +188,25 @@ class DaskExecutor(InlineExecutor):
         else:
             import dask
             n = int(workers) if workers else cpu_count()
-            # no dashboard: Dask's scheduler and workers always open an HTTP listener; it is
-            # bound to a random loopback port and given no routes (no dashboard, no metrics)
-            with dask.config.set({"distributed.scheduler.http.routes": [],
-                                  "distributed.worker.http.routes": []}):
+            dashboard = os.environ.get("MDPSIM_DASK_DASHBOARD", "")
+            if dashboard:          # asked for: Dask's dashboard at that address
                 self._cluster = distributed.LocalCluster(
-                    n_workers=n, threads_per_worker=1, processes=True,
-                    dashboard_address="127.0.0.1:0", worker_dashboard_address=None,
-                    scheduler_kwargs={"dashboard": False})
-            self._client = distributed.Client(self._cluster)
+                    n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
+                    dashboard_address=dashboard)
+                self._client = distributed.Client(self._cluster)
+            else:
+                # no HTTP server: Dask's scheduler and workers always open an HTTP listener
+                # while they start; it is bound to a random loopback port with no routes, and
+                # closed as soon as the cluster is up
+                with dask.config.set({"distributed.scheduler.http.routes": [],
+                                      "distributed.worker.http.routes": []}):
+                    self._cluster = distributed.LocalCluster(
+                        n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
+                        dashboard_address="127.0.0.1:0", worker_dashboard_address=None,
+                        scheduler_kwargs={"dashboard": False})
+                self._client = distributed.Client(self._cluster)
+                self._client.run_on_scheduler(_stop_http)
+                self._client.run(_stop_http)
             self.threads = 1
         info = self._client.scheduler_info()
         self.workers = max(1, len(info.get("workers", {})))
@@ -192,6 +224,31 @@ class DaskExecutor(InlineExecutor):
         except TimeoutError:
             return set()
         return set(done)
+
+    def __exit__(self, exc_type, *exc):
+        if exc_type is not None and not issubclass(exc_type, Exception):
+            self.terminate()          # interrupted: do not wait for the cells in flight
+        else:
+            self.shutdown()
+
+    def terminate(self):
+        """Interrupted (SIGTERM, Ctrl-C): stop now and quietly. The workers of a LocalCluster
+        this executor started are killed (their cells are lost; a re-run computes them)
+        instead of being asked to finish a compiled loop that cannot be interrupted; Dask's
+        shutdown warnings about the cancelled cells are not shown."""
+        import logging
+        for name in list(logging.Logger.manager.loggerDict):
+            if name == "distributed" or name.startswith("distributed."):
+                logging.getLogger(name).setLevel(logging.CRITICAL)
+        if self._cluster is not None:
+            for nanny in list(getattr(self._cluster, "workers", {}).values()):
+                try:
+                    nanny.close_gracefully(reason="mdpsim-interrupted")  # no restart
+                    if nanny.pid:
+                        os.kill(nanny.pid, signal.SIGKILL)
+                except (OSError, AttributeError):
+                    pass
+        self.shutdown()
 
     def shutdown(self):
         self._client.close()

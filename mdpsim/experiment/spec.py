@@ -238,7 +238,11 @@ def _read_spec_file(path: Path) -> dict:
     try:
         loader_spec.loader.exec_module(module)
     except SyntaxError as exc:
-        raise SpecError(f"{_display(path)}:{exc.lineno}: syntax error: {exc.msg}") from None
+        where = f"{_display(path)}:{exc.lineno}" if exc.lineno else _display(path)
+        raise SpecError(f"{where}: syntax error: {exc.msg}") from None
+    except SystemExit as exc:   # sys.exit() in a spec file ends the spec, not mdpsim
+        raise SpecError(f"{_display(path)}: executing the spec file called sys.exit"
+                        f"({exc.code!r}); a spec file must only define SPEC") from None
     except OSError as exc:
         raise SpecError(f"{_display(path)}: cannot be read ({exc.strerror or exc})") from None
     except Exception as exc:  # noqa: BLE001 - whatever the file raised, say where, in one line
@@ -372,6 +376,10 @@ def parse_spec(raw: Mapping, *, profile: str = "full", seeds: int | None = None,
                                           f"'log', ['log', n] or an increasing list of "
                                           f"episodes in [1, {K}], got {eval_every!r}")
     merged["eval_every"] = eval_every
+    with part():
+        n, b, K = merged.get("seeds"), merged.get("seed_batch"), merged.get("episodes")
+        if _is_int(n) and _is_int(b) and _is_int(K) and min(n, b, K) > 0:
+            _check_cell_table(min(n, b), K, eval_every, err)
 
     # ---- environments and algorithms -----------------------------------------------------
     envs: dict = {}
@@ -425,6 +433,43 @@ def parse_spec(raw: Mapping, *, profile: str = "full", seeds: int | None = None,
         "seed_batch": merged["seed_batch"], "eval_every": eval_every, "figures": figures,
     }
     return Spec(name=name, profile=profile, data=data, raw=rawp, source=source, path=path)
+
+
+#: bytes per row of a cell's table in memory (a lower estimate: ~16 eight-byte columns, held
+#: as a DataFrame and as an Arrow table while the cell is encoded)
+_ROW_BYTES = 256
+
+
+def _evaluations(eval_every, K: int) -> int:
+    """How many episodes of ``K`` the engine records under ``eval_every`` (at most; counted,
+    not listed, so that an absurd ``K`` costs nothing)."""
+    if eval_every == "auto":
+        return K if K <= 10_000 else 200
+    if eval_every == "every":
+        return K
+    if eval_every == "log":
+        return min(K, 100)
+    if isinstance(eval_every, list) and len(eval_every) == 2 and eval_every[0] == "log":
+        return min(K, int(eval_every[1]))
+    if isinstance(eval_every, list):
+        return len(eval_every) + 1
+    if _is_int(eval_every) and eval_every > 0:
+        return K // int(eval_every) + (1 if K % int(eval_every) else 0)
+    return 0
+
+
+def _check_cell_table(seeds_per_cell: int, K: int, eval_every, err) -> None:
+    """One-line error when one cell's table (``seeds_per_cell`` x recorded episodes rows)
+    cannot fit in memory (:func:`mdpsim.envs._registry.memory_limit`), before any cell runs."""
+    from ..envs._registry import memory_limit
+    rows = seeds_per_cell * _evaluations(eval_every, K)
+    need, limit = rows * _ROW_BYTES, memory_limit()
+    if need > limit:
+        err("episodes", f"a cell of {seeds_per_cell} seeds x {_evaluations(eval_every, K):,} "
+                        f"recorded episodes (episodes {K:,}, eval_every {eval_every!r}) is "
+                        f"{rows:,} rows, about {need / 2**30:,.1f} GiB, more than the limit of "
+                        f"{limit / 2**30:,.1f} GiB (MDPSIM_MAX_BYTES); record fewer episodes "
+                        f"(eval_every='log' or a larger step) or use a smaller seed_batch")
 
 
 def _entries(table, field, key, err) -> dict:
@@ -481,6 +526,7 @@ def _entries(table, field, key, err) -> dict:
 
 def _check_env(label, e, err):
     from ..envs import env_factory, list_envs
+    from ..envs._registry import check_size
     f = f"envs.{label}"
     name = e["env"]
     if name not in list_envs():
@@ -493,11 +539,18 @@ def _check_env(label, e, err):
                                    f"{', '.join(sig.parameters)}")
     for combo in _combos(e):
         try:
+            check_size(name, combo)       # the model's memory, estimated before building it
+        except ValueError as exc:
+            err(f"{f}.params", str(exc))
+        try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")      # a default criterion is checked below
                 mdp = fn(**combo)
         except (ValueError, TypeError) as exc:
             err(f"{f}.params", f"{name}({_fmt_params(combo)}) is invalid: {exc}")
+        except MemoryError:
+            err(f"{f}.params", f"{name}({_fmt_params(combo)}): not enough memory to build "
+                               f"this model; choose smaller sizes")
         if not getattr(mdp, "finite_horizon", True):
             err(f"{f}.params", f"{name}({_fmt_params(combo)}) is discounted "
                                f"(gamma={mdp.gamma}); the online learners of an experiment "

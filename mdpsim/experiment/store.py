@@ -30,6 +30,7 @@ a race that computes a cell twice leaves one file.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import hashlib
 import json
 import os
@@ -62,7 +63,10 @@ _READ_ERRORS = (OSError, ValueError, pa.ArrowException, KeyError, json.JSONDecod
 
 
 class StoreError(ValueError):
-    """A results folder that cannot be used (a file where a folder must be, not writable)."""
+    """A results folder that cannot be used (a file where a folder must be, not writable);
+    ``read_only`` is true when the folder is there and readable but cannot be written."""
+
+    read_only = False
 
 
 class ChecksumError(ValueError):
@@ -150,23 +154,32 @@ class Store:
         """Make the store's folders; a one-line :class:`StoreError` when a path that must be
         a folder is a file, or the store cannot be written (read-only ``--out``)."""
         for d in (self.root.parent, self.root, self.cells_dir, self.locks_dir, self.runs_dir,
-                  self.index_dir):
+                  self.index_dir, self.failed_dir, self.rejected_dir):
             if d.exists() and not d.is_dir():
                 raise StoreError(f"{d} is a file, not a directory; the results of "
                                  f"{self.root.name!r} go under {self.root}/ (give another "
                                  f"--out or move the file aside)")
+        man = self.root / "manifest.json"
+        if man.is_dir():
+            raise StoreError(f"{man} is a directory, not the store's manifest file (move it "
+                             f"aside or give another --out)")
         for d in (self.cells_dir, self.locks_dir, self.runs_dir, self.index_dir):
             try:
                 d.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise StoreError(f"cannot create {exc.filename or d}: "
-                                 f"{exc.strerror or exc}; give a writable --out") from None
+                err = StoreError(f"cannot create {exc.filename or d}: "
+                                 f"{exc.strerror or exc}; give a writable --out")
+                err.read_only = self.root.is_dir() and exc.errno in (errno.EROFS, errno.EACCES,
+                                                                     errno.EPERM)
+                raise err from None
         try:
             import tempfile
             tempfile.TemporaryFile(dir=self.cells_dir).close()
         except OSError as exc:
-            raise StoreError(f"{self.root} is not writable ({exc.strerror or exc}); give a "
-                             f"writable --out") from None
+            err = StoreError(f"{self.root} is not writable ({exc.strerror or exc}); give a "
+                             f"writable --out")
+            err.read_only = True
+            raise err from None
 
     def path(self, cell_id: str) -> Path:
         return self.cells_dir / f"{cell_id}.parquet"

@@ -9,7 +9,6 @@ runs of one spec into one directory share the work without losing or duplicating
 from __future__ import annotations
 
 import collections
-import contextlib
 import dataclasses
 import json
 import signal
@@ -22,7 +21,7 @@ from ._engine import environment_info
 from .executors import check_executor_args, make_executor
 from .progress import Progress
 from .spec import Spec, expand, load_spec
-from .store import Store, utc_now
+from .store import Store, StoreError, utc_now
 
 __all__ = ["run_experiment", "experiment_status", "RunReport", "RunInterrupted", "DEFAULT_OUT"]
 
@@ -34,28 +33,47 @@ class RunInterrupted(KeyboardInterrupt):
     ``kill``): the finished cells are stored, the locks released, the workers stopped and the
     run recorded as ``interrupted``; ``mdpsim run`` exits with ``128 + signum``."""
 
+    #: whether the run's record says ``interrupted`` (false when no run had started yet)
+    recorded = False
+
     def __init__(self, signum: int):
         super().__init__(f"interrupted by {signal.Signals(signum).name}")
         self.signum = signum
 
 
-@contextlib.contextmanager
-def _signals_interrupt():
-    """SIGINT and SIGTERM raise :class:`RunInterrupted` in the main thread while a run is
-    driven (elsewhere, e.g. in a worker thread, the handlers are left as they are)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
+class _Signals:
+    """While a run is driven, SIGINT and SIGTERM raise :class:`RunInterrupted` in the main
+    thread (elsewhere, e.g. in a worker thread, the handlers are left as they are).
 
-    def handler(signum, frame):
-        raise RunInterrupted(signum)
+    Only the first signal raises; later ones (a second Ctrl-C, a scheduler's repeated
+    SIGTERM) are noted and ignored, so that the clean-up they would cut short — stopping the
+    workers, releasing the locks, recording the run — always completes. A signal that arrives
+    while ``shielded`` is set (the clean-up of a run that was not interrupted) is held in
+    ``pending`` and raised by the caller afterwards."""
 
-    old = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for sig, h in old.items():
+    def __init__(self):
+        self.raised = False
+        self.shielded = False
+        self.pending = None
+        self._old: dict = {}
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                self._old[sig] = signal.signal(sig, self._handler)
+        return self
+
+    def __exit__(self, *exc):
+        for sig, h in self._old.items():
             signal.signal(sig, h)
+        return False
+
+    def _handler(self, signum, frame):
+        if self.raised or self.shielded:
+            self.pending = self.pending or signum
+            return
+        self.raised = True
+        raise RunInterrupted(signum)
 
 
 @dataclasses.dataclass
@@ -78,6 +96,7 @@ class RunReport:
     executor: str = "local"
     workers: int = 1
     cell_seconds: float = 0.0
+    read_only: bool = False     # the store could not be written and had nothing to compute
 
     @property
     def ok(self) -> bool:
@@ -91,6 +110,9 @@ class RunReport:
                     else "")
                  + f", failed {len(self.failed)}  ({self.seconds:.1f} s, {self.executor} x"
                    f"{self.workers})"]
+        if self.read_only:
+            lines.append(f"  {self.root} is read-only: every cell is stored, nothing to "
+                         f"compute; this run is not recorded")
         if self.spec_changed_from:
             lines.append(f"  spec changed since the last {self.profile} run "
                          f"({self.spec_changed_from} -> {self.spec_hash}): its new cells were "
@@ -132,14 +154,45 @@ def run_experiment(spec, *, profile: str = "full", seeds: int | None = None,
     ``runner`` replaces ``mdpsim.run`` (same signature; must be importable by workers);
     ``catalogue`` replaces the engine's algorithm catalogue for validation; ``max_cells``
     bounds the sweep's size (default ``$MDPSIM_MAX_CELLS`` or 100 000; checked before any
-    cell is made)."""
+    cell is made).
+
+    SIGINT and SIGTERM during the run raise :class:`RunInterrupted` (a ``KeyboardInterrupt``)
+    after the clean-up: workers stopped, locks released, the run recorded as
+    ``interrupted`` (``exc.recorded``). A read-only ``out`` that already holds every cell is
+    not an error: nothing is computed or recorded (``RunReport.read_only``)."""
     t_start = time.perf_counter()
     check_executor_args(executor, workers, scheduler)
+    with _Signals() as sigs:
+        rep = _run(spec, sigs, t_start, profile=profile, seeds=seeds, executor=executor,
+                   workers=workers, scheduler=scheduler, out=out, progress=progress,
+                   runner=runner, catalogue=catalogue, poll=poll, stale_after=stale_after,
+                   stream=stream, max_cells=max_cells)
+        if sigs.pending is not None and not sigs.raised:
+            exc = RunInterrupted(sigs.pending)   # came during the clean-up of a whole run
+            exc.recorded = False
+            raise exc
+    return rep
+
+
+def _run(spec, sigs, t_start, *, profile, seeds, executor, workers, scheduler, out, progress,
+         runner, catalogue, poll, stale_after, stream, max_cells) -> RunReport:
     if not isinstance(spec, Spec) or spec.profile != profile or seeds is not None:
         spec = load_spec(spec, profile=profile, seeds=seeds, catalogue=catalogue)
     cells = expand(spec, limit=max_cells)
     store = Store(Path(out) / spec.name, stale_after=stale_after)
-    store.create()
+    try:
+        store.create()
+    except StoreError as exc:
+        if not exc.read_only:
+            raise
+        scan = store.scan(cells)           # reading needs no write access
+        todo = len(scan.pending) + len(scan.running)
+        if todo:
+            raise StoreError(f"{exc} ({todo} of {len(cells)} cells still to compute)") \
+                from None
+        return RunReport(spec.name, spec.profile, spec.hash, store.root, len(cells),
+                         already_stored=len(scan.done), stale=scan.stale, executor=executor,
+                         read_only=True, seconds=time.perf_counter() - t_start)
     store.cleanup_temporaries()
     scan = store.scan(cells)
     rep = RunReport(spec.name, spec.profile, spec.hash, store.root, len(cells),
@@ -153,7 +206,6 @@ def run_experiment(spec, *, profile: str = "full", seeds: int | None = None,
               "previous_spec_hash": prev, "environment": environment_info(),
               "executor": executor, "scheduler": scheduler,
               "cells": {"total": len(cells), "already_stored": len(scan.done)}}
-    store.write_run(record)
 
     queue = collections.deque(_interleave(scan.pending + [c for c, _ in scan.running]))
     bar = Progress(len(cells), label=spec.name, enabled=progress and bool(queue), stream=stream)
@@ -161,20 +213,22 @@ def run_experiment(spec, *, profile: str = "full", seeds: int | None = None,
     status = "interrupted"
     inflight: dict = {}
     try:
-        with _signals_interrupt():
-            if queue:
-                with make_executor(executor, workers=workers, scheduler=scheduler) as ex:
-                    ex.run_id = store.run_id
-                    rep.workers = ex.workers
-                    rep.executor = ex.name
-                    bar.warmup = ex.workers      # each worker's first cell compiles/loads
-                    _drive(ex, store, queue, inflight, rep, bar, runner, poll)
+        store.write_run(record)
+        if queue:
+            with make_executor(executor, workers=workers, scheduler=scheduler) as ex:
+                ex.run_id = store.run_id
+                rep.workers = ex.workers
+                rep.executor = ex.name
+                bar.warmup = ex.workers      # each worker's first cell compiles/loads
+                _drive(ex, store, queue, inflight, rep, bar, runner, poll)
         status = "finished" if rep.ok else "finished with failures"
     except KeyboardInterrupt as exc:
         record["interrupted_by"] = (signal.Signals(exc.signum).name
                                     if isinstance(exc, RunInterrupted) else "SIGINT")
+        exc.recorded = True
         raise
     finally:
+        sigs.shielded = True                 # a signal now waits until the clean-up is done
         for c in inflight.values():
             store.release(c.id)
         store.release_all()
@@ -187,6 +241,7 @@ def run_experiment(spec, *, profile: str = "full", seeds: int | None = None,
                              "stale_kept": len(rep.stale)},
                       seconds=round(rep.seconds, 3))
         store.write_run(record)
+        sigs.shielded = False
     return rep
 
 
