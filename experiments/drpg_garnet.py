@@ -10,11 +10,16 @@ Claim under test: DRPG's iterates reach the robust optimum, Phi(pi_T) - Phi* <= 
 every instance, against Phi* from certified robust value iteration (tol 1e-10). Phi(pi_t) is
 evaluated exactly (robust policy evaluation, certified to 1e-12) at every iterate.
 
-Variants (same instances for all, paired):
+Variants (same instances for all, paired; every variant but ``defaults`` is
+``preset="paper"`` plus its own settings):
 
-* ``paper-code`` — DRPG with the authors' constants (sa: alpha 0.05, beta 0.1, inner
-  ||dv||_2 <= 1e-3; s: alpha 0.1, beta 0.2, 1e-4), inner ascent restarted from the nominal
-  kernel every outer step (as in the code);
+* ``defaults`` — ``drpg(rm)`` as a user runs it (``preset="default"``, the configuration that
+  converges: warm start and (sa) alpha = 0.5, (s) alpha_t = 0.5 * 0.97^t; the same numbers
+  as the two variants it was chosen from), on the paper's 50 instances and on five new
+  instances per size (``instance`` 50-54); summary in ``results/drpg/defaults.md``;
+* ``paper-code`` — DRPG with the authors' constants (``preset="paper"``; sa: alpha 0.05, beta
+  0.1, inner ||dv||_2 <= 1e-3; s: alpha 0.1, beta 0.2, 1e-4), inner ascent restarted from the
+  nominal kernel every outer step (as in the code); also on the five new instances;
 * ``geometric-eps`` (sa, first 20 instances: it is the slow one) — the same with
   eps_t = 1e-3 * 0.95^t (inner capped at 2000 steps) [R: a non-increasing schedule as in the
   theory];
@@ -35,7 +40,8 @@ Seeds: ``SeedSequence(ROOT_SEED, spawn_key=(size_index, instance))`` per instanc
 in the results); no wall-clock seeds. Each finished (size, instance) cell is written to
 ``<out>/_cells/`` (Parquet + CSV, every variant that ran on it); a re-run computes only the
 variants missing from a cell's stored files, so an interrupted sweep resumes and a variant
-added to ``VARIANTS`` runs without recomputing the others.
+added to ``VARIANTS`` runs without recomputing the others. ``_cells/`` is not committed: a
+fresh checkout recreates it from the committed combined tables (:func:`seed_cells`).
 
 Outputs (``experiments/results/drpg/``): ``garnet_curves.parquet`` (long: size, instance,
 variant, t, rel_gap = (Phi(pi_t) - Phi*)/Phi*, J_rel_gap = (J(pi_t, p_t) - Phi*)/Phi* with
@@ -49,6 +55,7 @@ iterate; worst = largest final relative gap ``(Phi(pi_200) - Phi*)/Phi*``)::
 
     variant               G(5,4,3) pass  worst  G(10,6,3) pass  worst  G(15,8,3) pass  worst
     --------------------  --------------------  ---------------------  ---------------------
+    defaults              50/50  1.33e-05       50/50  7.35e-05        50/50  9.04e-05
     paper-code            37/50  2.85e-02       33/50  2.70e-03        17/50  4.60e-03
     geometric-eps         16/20  4.42e-03       15/20  3.28e-03        7/20  3.18e-03
     warm-start            50/50  5.38e-04       49/50  1.24e-03        40/50  2.14e-03
@@ -58,6 +65,7 @@ iterate; worst = largest final relative gap ``(Phi(pi_200) - Phi*)/Phi*``)::
 
     variant                          G(10,5,10) pass  worst  G(15,8,15) pass  worst
     -------------------------------  ----------------------  ----------------------
+    defaults                         50/50  5.92e-04         50/50  3.99e-04
     paper-code                       0/50  4.19e-02          0/50  2.20e-02
     warm-start alpha=0.1/sqrt(t+1)   49/50  1.02e-03         50/50  9.29e-04
     warm-start alpha=0.5*0.97^t      50/50  5.92e-04         50/50  3.99e-04
@@ -74,7 +82,10 @@ horizon T = 200 (alpha_199 = 1.2e-3); its early iterates are worse than those of
 schedule (median gap ~2e-2 at t = 50 against ~1.2e-3; every instance below 1e-3 from
 t = 130 on), so it is not an anytime schedule.
 
-Usage: ``python experiments/drpg_garnet.py [--instances 50] [--workers 2] [--quick]``
+On the five new instances per size (``instance`` 50-54): ``defaults`` 5/5 on every size
+(worst 6.3e-13, 7.1e-06, 6.0e-05, 2.7e-04, 1.9e-04), ``paper-code`` 3/5, 2/5, 0/5, 0/5, 0/5.
+
+Usage: ``python experiments/drpg_garnet.py [--instances 55] [--workers 2] [--quick]``
 (``--sizes`` runs a subset of the cells but also writes the combined tables from that subset
 only: leave it out when regenerating the committed tables).
 """
@@ -95,9 +106,16 @@ import pandas as pd
 ROOT_SEED = 2212_10439
 SIZES = (("sa", 5, 4, 3), ("sa", 10, 6, 3), ("sa", 15, 8, 3), ("s", 10, 5, 10),
          ("s", 15, 8, 15))
+#: instances per size: the paper's 50, then five new ones (``defaults`` and ``paper-code`` only)
+PAPER_INSTANCES, NEW_INSTANCES = 50, 5
+_ALL = PAPER_INSTANCES + NEW_INSTANCES
+#: every variant runs with ``preset="paper"`` plus its own settings, except ``defaults``
+#: (``drpg(rm)`` as is: ``preset="default"``); ``_instances`` caps the instances it runs on
+#: (default: the paper's 50)
 VARIANTS = {
     "sa": {
-        "paper-code": {},
+        "defaults": {"preset": "default", "_instances": _ALL},
+        "paper-code": {"_instances": _ALL},
         "geometric-eps": {"tolerance_schedule": "geometric", "inner_max_iter": 2000,
                           "_instances": 20},
         "warm-start": {"warm_start": True},
@@ -106,7 +124,8 @@ VARIANTS = {
         "non-robust PG": {"inner": "nominal"},
     },
     "s": {
-        "paper-code": {},
+        "defaults": {"preset": "default", "_instances": _ALL},
+        "paper-code": {"_instances": _ALL},
         "warm-start alpha=0.1/sqrt(t+1)": {"warm_start": True, "step_schedule": "sqrt"},
         "warm-start alpha=0.5*0.97^t": {"warm_start": True, "step_schedule": "geometric",
                                         "alpha": 0.5, "step_rate": 0.97},
@@ -127,7 +146,7 @@ DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "drpg"
 def cell_variants(k: int, i: int) -> list:
     """The variants that run on instance ``i`` of size ``k`` (``_instances`` caps some)."""
     return [name for name, kw in VARIANTS[SIZES[k][0]].items()
-            if i < kw.get("_instances", np.inf)]
+            if i < kw.get("_instances", PAPER_INSTANCES)]
 
 
 def run_cell(args):
@@ -149,7 +168,7 @@ def run_cell(args):
     curves, finals = [], []
     grid = T_GRID[T_GRID <= T]
     for name in names:
-        kw = dict(VARIANTS[rect][name])
+        kw = {"preset": "paper", **VARIANTS[rect][name]}
         kw.pop("_instances", None)
         t0 = time.perf_counter()
         r = drpg(inst.rmdp, pi0=inst.pi0, T=T, **kw)
@@ -180,7 +199,7 @@ def _fill_step_columns(fin: pd.DataFrame, rect: str) -> pd.DataFrame:
     """Cells stored before the ``step_schedule``/``step_rate`` columns existed: fill them from
     the variant definitions (exact: those runs used the variant's value or the default)."""
     from mdpsim.algorithms.drpg import drpg_hyperparameters
-    hp = drpg_hyperparameters(rect)
+    hp = drpg_hyperparameters(rect, preset="paper")   # the stored runs' settings
     for col in ("step_schedule", "step_rate"):
         if col not in fin.columns:
             fin[col] = [VARIANTS[rect][v].get(col, hp[col].default) for v in fin.variant]
@@ -193,9 +212,41 @@ def _fill_step_columns(fin: pd.DataFrame, rect: str) -> pd.DataFrame:
     return fin
 
 
+def seed_cells(out: Path, cells_dir: Path, sizes, n: int) -> int:
+    """Recreate missing per-cell files from the combined tables stored in ``out``
+    (``garnet_final.csv``, ``garnet_curves.parquet``), so that a fresh checkout — which holds
+    the combined tables but not ``_cells/`` (ignored) — recomputes only the variants the
+    tables lack. Returns the number of cells recreated."""
+    fpath, cpath = out / "garnet_final.csv", out / "garnet_curves.parquet"
+    if not (fpath.exists() and cpath.exists()):
+        return 0
+    fin_all = pd.read_csv(fpath)
+    cur_all = pd.read_parquet(cpath)
+    for c in ("rect", "size", "variant"):
+        cur_all[c] = cur_all[c].astype(str)
+    made = 0
+    for k in sizes:
+        label = f"G({SIZES[k][1]},{SIZES[k][2]},{SIZES[k][3]})"
+        for i in range(n):
+            f = cells_dir / f"cell_{k}_{i}_final.csv"
+            if f.exists():
+                continue
+            fin = fin_all[(fin_all["size"] == label) & (fin_all.instance == i)]
+            cur = cur_all[(cur_all["size"] == label) & (cur_all.instance == i)]
+            if fin.empty:
+                continue
+            cur = cur.astype({"t": np.int16, "inner_iters": np.int32})
+            cur.reset_index(drop=True).to_parquet(cells_dir / f"cell_{k}_{i}_curves.parquet")
+            fin.to_csv(f, index=False)
+            made += 1
+    return made
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--instances", type=int, default=50)
+    ap.add_argument("--instances", type=int, default=_ALL,
+                    help=f"instances per size (default {_ALL}: the paper's "
+                         f"{PAPER_INSTANCES} and {NEW_INSTANCES} new ones)")
     ap.add_argument("--T", type=int, default=200)
     ap.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
     ap.add_argument("--quick", action="store_true", help="3 instances per size")
@@ -207,6 +258,10 @@ def main(argv=None) -> int:
     cells_dir = out / "_cells"
     cells_dir.mkdir(parents=True, exist_ok=True)
     sizes = [int(x) for x in a.sizes.split(",")] if a.sizes else range(len(SIZES))
+    made = seed_cells(out, cells_dir, sizes, n)
+    if made:
+        print(f"drpg_garnet: {made} cells recreated from the stored tables in {out}",
+              flush=True)
     # a cell is (size, instance); a finished cell stores every variant that ran on it, and a
     # re-run computes only the variants missing from its stored files (new variants added to
     # VARIANTS), then rewrites the cell with the old and the new rows
@@ -264,10 +319,19 @@ def main(argv=None) -> int:
     from mdpsim.algorithms.drpg import RECONSTRUCTED, drpg_hyperparameters
     defaults = {rect: {k: [p.default, p.source] for k, p in drpg_hyperparameters(rect).items()}
                 for rect in ("sa", "s")}
+    paper = {rect: {k: [p.default, p.source]
+                    for k, p in drpg_hyperparameters(rect, preset="paper").items()}
+             for rect in ("sa", "s")}
     meta = {"experiment": "drpg_garnet", "paper": "arXiv:2212.10439", "root_seed": ROOT_SEED,
-            "defaults_with_source": defaults, "reconstructed": list(RECONSTRUCTED),
-            "variant_labels": {"paper-code": "the authors' constants (source paper-code)",
-                               "other variants": "[proposed] / [R], see module docstring"},
+            "defaults_with_source": defaults, "paper_preset_with_source": paper,
+            "instances_note": f"instances 0-{PAPER_INSTANCES - 1}: the paper's "
+                              f"{PAPER_INSTANCES} per size; {PAPER_INSTANCES}-{_ALL - 1}: "
+                              f"new instances (defaults and paper-code only)",
+            "reconstructed": list(RECONSTRUCTED),
+            "variant_labels": {"defaults": "drpg(rm) with its defaults (preset='default')",
+                               "paper-code": "the authors' constants (preset='paper')",
+                               "other variants": "preset='paper' plus the variant's settings: "
+                                                 "[proposed] / [R], see module docstring"},
             "seeding": "SeedSequence(root_seed, spawn_key=(size_index, instance))",
             "sizes": [list(s) for s in SIZES], "instances": n, "T": a.T,
             "variants": VARIANTS, "accept_rel_gap": ACCEPT, "phi_star": "robust VI tol 1e-10",

@@ -5,7 +5,8 @@ G(10,5,10) and G(15,8,15) of :mod:`experiments.drpg_garnet` on **separate explor
 instances**: ``SeedSequence(EXPLORE_ROOT, spawn_key=(size_index, i))``, ``i = 0..n-1``, with
 ``EXPLORE_ROOT != drpg_garnet.ROOT_SEED``, so none of them is one of the 50 sweep instances
 (``SeedSequence(ROOT_SEED, spawn_key=(size_index, i))``). The instance generator, T = 200,
-the inner loop (warm start, paper-code beta 0.2 and inner tol 1e-4) and the acceptance rule
+the inner loop (warm start, paper-code beta 0.2 and inner tol 1e-4: ``preset="paper"`` plus
+the config) and the acceptance rule
 (last iterate, ``Phi(pi_200) - Phi* <= 1e-3 Phi*``, Phi* by robust VI to 1e-10) are those of
 the sweep; only the outer step schedule varies (``mdpsim.algorithms.drpg.step_sizes``).
 
@@ -76,7 +77,8 @@ def main(argv=None) -> int:
             rows = []
             for name in todo:
                 t1 = time.perf_counter()
-                r = drpg(inst.rmdp, pi0=inst.pi0, T=200, warm_start=True, **CONFIGS[name])
+                r = drpg(inst.rmdp, pi0=inst.pi0, T=200, warm_start=True, preset="paper",
+                         **CONFIGS[name])
                 rel = (r.phi - phi_star) / abs(phi_star)
                 rows.append({"config": name, "size": inst.label, "size_index": k,
                              "instance": i, "rel_gap_T": rel[-1],

@@ -85,7 +85,7 @@ def test_drpg_reaches_the_robust_vi_optimum_on_a_small_instance():
     assert abs(warm.phi[-1] - phi_star) <= 1e-3 * phi_star
     exact = D.drpg_exact(rm, pi0=inst.pi0, alpha=0.5)
     assert abs(exact.phi[-1] - phi_star) <= 1e-8 * phi_star
-    paper = D.drpg(rm, pi0=inst.pi0, T=50)
+    paper = D.drpg(rm, pi0=inst.pi0, T=50, preset="paper")
     assert np.all(paper.phi >= phi_star - 1e-9)                 # Phi* is a lower bound
     assert paper.phi[-1] < paper.phi[0]
     assert np.all(paper.J_inner <= paper.phi + 1e-9)            # inner kernels are in the set
@@ -120,9 +120,13 @@ def test_schedules_and_validation():
     fh = RobustMDP(mdpsim.make("garnet", S=4, A=2, b=2, horizon=3, rng=0), "l1", 0.1)
     with pytest.raises(ValueError, match="discounted"):
         D.drpg(fh)
-    hp = D.drpg_hyperparameters("s")
+    hp = D.drpg_hyperparameters("s", preset="paper")
     assert hp["alpha"].default == 0.1 and hp["alpha"].source == "paper-code"
     assert hp["inner_max_iter"].source == "proposed"
+    with pytest.raises(ValueError, match="preset must be one of"):
+        D.drpg_hyperparameters("sa", preset="fast")
+    with pytest.raises(ValueError, match="preset must be one of"):
+        D.drpg(RobustMDP(mdp, "l1", 0.1), preset="fast")
 
 
 def test_outer_step_schedules():
@@ -136,7 +140,7 @@ def test_outer_step_schedules():
         D.step_sizes("cosine", 0.1, 3)
     with pytest.raises(ValueError, match="step rate must be in"):
         D.step_sizes("geometric", 0.1, 3, 1.5)
-    hp = D.drpg_hyperparameters("s")
+    hp = D.drpg_hyperparameters("s", preset="paper")
     assert hp["step_rate"].default == 0.98 and hp["step_rate"].source == "proposed"
     mdp = mdpsim.make("garnet", S=4, A=2, b=2, gamma=0.9, rng=0)
     rm = RobustMDP(mdp, "l1", 0.1)
@@ -149,11 +153,11 @@ def test_outer_step_schedules():
     inst = drpg_garnet(5, 3, 5, rect="s", rng=np.random.SeedSequence(11))
     r1 = D.drpg(inst.rmdp, pi0=inst.pi0, T=1, inner="exact", step_schedule="geometric",
                 alpha=0.2, step_rate=0.5)
-    r2 = D.drpg(inst.rmdp, pi0=inst.pi0, T=1, inner="exact", alpha=0.2)
+    r2 = D.drpg(inst.rmdp, pi0=inst.pi0, T=1, inner="exact", alpha=0.2, preset="paper")
     assert np.max(np.abs(r1.pi - r2.pi)) <= 1e-15
     r3 = D.drpg(inst.rmdp, pi0=inst.pi0, T=2, inner="exact", step_schedule="geometric",
                 alpha=0.2, step_rate=0.5)
-    r4 = D.drpg(inst.rmdp, pi0=r1.pi, T=1, inner="exact", alpha=0.1)
+    r4 = D.drpg(inst.rmdp, pi0=r1.pi, T=1, inner="exact", alpha=0.1, preset="paper")
     assert np.max(np.abs(r3.pi - r4.pi)) <= 1e-12
     assert r3.hyperparameters["step_rate"] == (0.5, "user")
     # warm-started DRPG with the geometric schedule reaches the s-rect optimum here
@@ -161,6 +165,62 @@ def test_outer_step_schedules():
     g = D.drpg(inst.rmdp, pi0=inst.pi0, warm_start=True, step_schedule="geometric",
                alpha=0.5, step_rate=0.97)
     assert 0 <= g.phi[-1] - phi_star <= 1e-3 * phi_star
+
+
+#: the authors' code settings (drpg.md §5.5), written out: preset="paper" must stay exactly this
+PAPER_CODE = {
+    "sa": dict(alpha=0.05, beta=0.1, T=200, inner_tol=1e-3, tolerance_schedule="constant",
+               schedule_rate=0.95, inner_stop="dv", inner_max_iter=10_000,
+               step_schedule="constant", step_rate=0.98, warm_start=False),
+    "s": dict(alpha=0.1, beta=0.2, T=200, inner_tol=1e-4, tolerance_schedule="constant",
+              schedule_rate=0.95, inner_stop="dv", inner_max_iter=10_000,
+              step_schedule="constant", step_rate=0.98, warm_start=False),
+}
+
+
+@pytest.mark.parametrize("rect", ["sa", "s"])
+def test_paper_preset_is_the_paper_code_and_defaults_converge(rect):
+    """``preset="paper"`` is exactly the authors' settings (every one paper-code or proposed
+    as before); the default preset changes only warm start and the outer step, with the paper
+    value kept as ``theory``; a run under ``preset="paper"`` equals one with the settings
+    passed by hand."""
+    paper = D.drpg_hyperparameters(rect, preset="paper")
+    assert {k: p.default for k, p in paper.items()} == PAPER_CODE[rect]
+    assert all(p.theory is None for p in paper.values())
+    assert {k for k, p in paper.items() if p.source == "proposed"} == {
+        "schedule_rate", "inner_max_iter", "step_rate"}
+    dflt = D.drpg_hyperparameters(rect)
+    changed = {k: p.default for k, p in dflt.items() if p.default != paper[k].default}
+    assert changed == ({"warm_start": True, "alpha": 0.5} if rect == "sa" else
+                       {"warm_start": True, "alpha": 0.5, "step_schedule": "geometric",
+                        "step_rate": 0.97})
+    for k in changed:
+        assert dflt[k].source == "proposed"
+        assert dflt[k].theory == (paper[k].default if paper[k].source == "paper-code"
+                                  else None)
+    inst = drpg_garnet(4, 3, 3 if rect == "sa" else 4, rect=rect,
+                       rng=np.random.SeedSequence(21))
+    a = D.drpg(inst.rmdp, pi0=inst.pi0, T=20, preset="paper")
+    b = D.drpg(inst.rmdp, pi0=inst.pi0, preset="default",
+               **{**PAPER_CODE[rect], "T": 20})
+    assert np.array_equal(a.phi, b.phi) and np.array_equal(a.pi, b.pi)
+    assert a.hyperparameters["alpha"] == (PAPER_CODE[rect]["alpha"], "paper-code")
+    assert b.hyperparameters["alpha"] == (PAPER_CODE[rect]["alpha"], "user")
+
+
+@pytest.mark.parametrize("rect,S,A,b", [("sa", 8, 4, 3), ("sa", 12, 3, 4), ("s", 8, 4, 8)])
+def test_defaults_reach_the_robust_optimum_outside_the_papers_sizes(rect, S, A, b):
+    """``drpg(rm)`` as is, on random L1 Garnets of sizes the paper does not use: within 1e-3
+    relative of Phi* (robust VI, certified). The full check over the paper's sizes and new
+    instances, where the paper preset fails on most: experiments/results/drpg/defaults.md."""
+    inst = drpg_garnet(S, A, b, rect=rect, rng=np.random.SeedSequence(2024, spawn_key=(S,)))
+    rm = inst.rmdp
+    sol = robust_value_iteration(rm, tol=1e-10)
+    assert sol.converged
+    phi_star = -sol.value
+    r = D.drpg(rm, pi0=inst.pi0)
+    assert r.hyperparameters["warm_start"] == (True, "proposed")
+    assert -1e-9 <= (r.phi[-1] - phi_star) / phi_star <= 1e-3
 
 
 def test_exact_inner_works_for_every_set():
