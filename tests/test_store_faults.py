@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import time
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -120,6 +121,44 @@ def test_flipped_cell_is_rejected_and_recomputed(tmp_path):
     rep = run_fake(fake_spec(), out)
     assert rep.computed == 1 and rep.rejected[0][0] == victim.stem
     pd.testing.assert_frame_equal(table(out), ref, check_exact=True)
+
+
+def test_flips_in_a_cells_metadata_never_hide_it_from_a_profile_load(tmp_path):
+    """``load(spec, profile=...)`` picks files by the cell description in their footers; a
+    flipped bit there (another label, another seed range) must not make a cell silently
+    absent: every such flip is either reported or harmless."""
+    out = tmp_path / "res"
+    spec = fake_spec()
+    run_fake(spec, out)
+
+    def profile_table():
+        df = load(spec, out=out, profile="full", catalogue=_fake_engine.CATALOGUE)
+        return df.drop(columns=["wall_time"]), df.attrs["bad_cells"]
+
+    good, _ = profile_table()
+    rng = random.Random(5)
+    files = _cells(out)
+    counts = {"reported": 0, "harmless": 0, "silently_wrong": 0}
+    for _ in range(30):
+        p = rng.choice(files)
+        ref = p.read_bytes()
+        i0 = ref.rindex(b'"env":{"label":')         # the cell description in the footer
+        data = bytearray(ref)
+        data[rng.randrange(i0, i0 + 120)] ^= 1 << rng.randrange(8)
+        p.write_bytes(bytes(data))
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                got, bad = profile_table()
+        finally:
+            p.write_bytes(ref)
+        if p.stem in [c for c, _ in bad]:
+            counts["reported"] += 1
+        elif got.equals(good):
+            counts["harmless"] += 1
+        else:
+            counts["silently_wrong"] += 1
+    assert counts["silently_wrong"] == 0 and counts["reported"] == 30, counts
 
 
 def test_rows_rewritten_with_metadata_kept_are_detected(tmp_path):

@@ -274,7 +274,11 @@ class Store:
         """Ids of the stored cells with the same configuration as one of ``cells`` (all
         content but the seed range), without overlaps: a seed stored in two files (batches
         of different sizes) is taken from the first file in id order only if that file adds
-        no seed already taken; the chosen files cover each seed once."""
+        no seed already taken; the chosen files cover each seed once.
+
+        A file is chosen from its footer's metadata, which :meth:`load` verifies afterwards;
+        a file left out is verified here, and returned too if it fails its checksums (a
+        flipped bit in its metadata must not make it silently absent: ``load`` names it)."""
         def key(content):
             return canonical_json({k: v for k, v in content.items() if k != "seeds"})
         wanted = {key(c.content) for c in cells}
@@ -289,14 +293,22 @@ class Store:
             except Exception:  # noqa: BLE001 - unreadable: load() reports it, leaves it out
                 out.append(cid)
                 continue
-            if k not in wanted:
-                continue
-            have = taken.setdefault(k, set())
-            if seeds & have:
+            have = taken.setdefault(k, set()) if k in wanted else None
+            if have is None or seeds & have:
+                if not self._intact(cid):
+                    out.append(cid)
                 continue
             have |= seeds
             out.append(cid)
         return out
+
+    def _intact(self, cell_id: str) -> bool:
+        """Whether ``cell_id``'s file passes its checksums (``False`` if it cannot be read)."""
+        try:
+            self._read_verified(cell_id)
+        except Exception:  # noqa: BLE001 - any failure is a bad file
+            return False
+        return True
 
     def scan(self, cells: Iterable[Cell]) -> Scan:
         cells = list(cells)
