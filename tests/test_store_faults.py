@@ -104,6 +104,16 @@ def test_single_bit_flips_are_all_detected(tmp_path):
     assert counts["detected"] == 120, counts   # any changed byte breaks the file's SHA-256
 
 
+def test_single_bit_flips_without_the_index_are_all_detected(tmp_path):
+    """A copy of ``cells/`` alone (``index/`` lost): the file's own whole-file SHA-256 in its
+    footer still catches every flip, the footer's own bytes (schema, names) included."""
+    out = tmp_path / "res"
+    run_fake(fake_spec(), out)
+    shutil.rmtree(out / "fake" / "index")
+    counts = flip_trials(out, 60, seed=4)
+    assert counts["detected"] == 60, counts
+
+
 def test_flipped_cell_is_rejected_and_recomputed(tmp_path):
     out = tmp_path / "res"
     run_fake(fake_spec(), out)
@@ -177,7 +187,7 @@ def test_rows_rewritten_with_metadata_kept_are_detected(tmp_path):
     # even with the index entry rewritten to match, the pages no longer match the footer
     import hashlib
     store.index_path(victim.stem).write_text(hashlib.sha256(victim.read_bytes()).hexdigest())
-    assert "pages do not match" in store.check(_spec_cells()[victim.stem])
+    assert "checksum mismatch" in store.check(_spec_cells()[victim.stem])
 
 
 def kill_loop(spec, out, *, n, seed, window):

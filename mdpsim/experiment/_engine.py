@@ -20,12 +20,16 @@ import pyarrow.parquet as pq
 
 __all__ = ["compute_cell", "seed_children", "catalogue", "environment_info", "to_arrow",
            "encode", "pages_digest", "ID_COLUMNS", "META_CELL", "META_ID", "META_INFO",
-           "META_PAGES"]
+           "META_PAGES", "META_FILE", "file_digest", "stored_file_digest"]
 
 #: Parquet key-value metadata of a stored cell: its content (canonical JSON), id, provenance
 META_CELL, META_ID, META_INFO = b"mdpsim.cell", b"mdpsim.cell_id", b"mdpsim.info"
 #: SHA-256 (hex) of the file's data region: every byte before the footer (the column pages)
 META_PAGES = b"mdpsim.pages_sha256"
+#: key of the SHA-256 of the whole file, computed with this value's 64 bytes set to
+#: :data:`FILE_DIGEST_BLANK` (see :func:`file_digest`)
+META_FILE = b"mdpsim.file_sha256"
+FILE_DIGEST_BLANK = b"0" * 64
 
 #: columns the experiment layer adds in front of the engine's columns
 ID_COLUMNS = ["experiment", "cell_id", "env_label", "env_params", "alg_label", "alg_params",
@@ -166,18 +170,59 @@ def pages_digest(data: bytes) -> str:
     return hashlib.sha256(memoryview(data)[:len(data) - 8 - n]).hexdigest()
 
 
+def file_digest(data: bytes, stored: bytes | None = None) -> str:
+    """SHA-256 (hex) of a cell file's bytes with its own digest blanked: the 64 bytes of the
+    footer's ``mdpsim.file_sha256`` value (``stored``, as parsed from the footer; ``None``:
+    the file holds :data:`FILE_DIGEST_BLANK` there) read as :data:`FILE_DIGEST_BLANK`. Every
+    byte of the file but those 64 is covered, the footer (schema, column names, metadata)
+    included; a changed byte in those 64 changes the stored value instead. ``ValueError`` if
+    the value is not in the footer."""
+    import hashlib
+    value = FILE_DIGEST_BLANK if stored is None else bytes(stored)
+    n = int.from_bytes(data[-8:-4], "little") if len(data) >= 12 else 0
+    pos = data.rfind(value, max(len(data) - 8 - n, 0)) if len(value) == 64 else -1
+    if pos < 0:
+        raise ValueError("the file digest is not in the footer")
+    h = hashlib.sha256(memoryview(data)[:pos])
+    h.update(FILE_DIGEST_BLANK)
+    h.update(memoryview(data)[pos + 64:])
+    return h.hexdigest()
+
+
+def stored_file_digest(data: bytes) -> bytes | None:
+    """The ``mdpsim.file_sha256`` value in the Parquet footer of ``data`` (``None`` if the key
+    is not there). Read from the Parquet key-value metadata itself, not from the Arrow schema
+    that pyarrow restores (which holds the blank the digest was computed over): found by its
+    key and the Thrift compact header of the value that follows it (string of 64 bytes),
+    else by parsing the footer."""
+    n = int.from_bytes(data[-8:-4], "little") if len(data) >= 12 else 0
+    k = data.rfind(META_FILE, max(len(data) - 8 - n, 0))
+    if k < 0:
+        return None
+    v = k + len(META_FILE)
+    if data[v:v + 2] == b"\x18\x40":
+        return bytes(data[v + 2:v + 66])
+    kv = pq.read_metadata(pa.BufferReader(data)).metadata or {}
+    return kv.get(META_FILE)
+
+
 def encode(table: pa.Table, content: dict, cell_id: str, info: dict) -> bytes:
-    """Parquet bytes of ``table`` with the cell (content, id), ``info`` and the SHA-256 of the
-    file's data pages (:func:`pages_digest`, key ``mdpsim.pages_sha256``) as metadata.
+    """Parquet bytes of ``table`` with the cell (content, id), ``info`` and two SHA-256
+    digests as metadata: of the file's data pages (:func:`pages_digest`, key
+    ``mdpsim.pages_sha256``) and of the whole file (:func:`file_digest`, key
+    ``mdpsim.file_sha256``; ``info["checksums"]`` lists both, so a file whose key was lost is
+    not taken for an older file without one).
 
     The data pages do not depend on the key-value metadata (they precede the footer), so the
     file is encoded once to digest its pages and once more with the digest in its footer; the
-    second encoding is checked to have the same pages."""
+    second encoding is checked to have the same pages. The whole-file digest is written into
+    a blank of the same length, so nothing else moves."""
     from .spec import canonical_json
     meta = dict(table.schema.metadata or {})
     meta[META_CELL] = canonical_json(content).encode()
     meta[META_ID] = cell_id.encode()
-    meta[META_INFO] = canonical_json(info).encode()
+    meta[META_INFO] = canonical_json({**info, "checksums": ["pages", "file"]}).encode()
+    meta[META_FILE] = FILE_DIGEST_BLANK
 
     def write(m):
         sink = pa.BufferOutputStream()
@@ -189,6 +234,15 @@ def encode(table: pa.Table, content: dict, cell_id: str, info: dict) -> bytes:
     data = write(meta)
     if pages_digest(data) != digest:   # pragma: no cover - the encoder is deterministic
         raise RuntimeError("Parquet encoding is not deterministic; cannot checksum the cell")
+    n = int.from_bytes(data[-8:-4], "little")
+    footer = len(data) - 8 - n
+    pos = data.rfind(FILE_DIGEST_BLANK, footer)
+    if pos < 0 or data.find(FILE_DIGEST_BLANK, footer) != pos:  # pragma: no cover
+        raise RuntimeError("cannot place the file digest in the footer")
+    whole = file_digest(data).encode()
+    data = data[:pos] + whole + data[pos + 64:]
+    if stored_file_digest(data) != whole:   # pragma: no cover - the footer layout is fixed
+        raise RuntimeError("cannot read the file digest back from the footer")
     return data
 
 

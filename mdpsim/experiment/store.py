@@ -12,14 +12,18 @@ Layout of ``<out>/<experiment>/``::
     runs/<run_id>.json        one record per run: spec hash, profile, versions, times, counts
     manifest.json             the latest run's record
 
-Integrity: every cell file carries the SHA-256 of its data pages in its own footer
+Integrity: every cell file carries in its own footer the SHA-256 of all its bytes
+(``mdpsim.file_sha256``, computed with the 64 bytes that hold it blanked, so the footer —
+schema, column names, metadata — is covered too) and of its data pages
 (``mdpsim.pages_sha256``), and the SHA-256 of all its bytes is recorded in ``index/`` when the
-file is committed. Both are verified whenever a file is checked (``status``, ``run``) or read
-(``load``): a file whose bytes or pages do not match — a flipped bit anywhere, rows rewritten
-with the metadata kept — is treated like a truncated file: reported, moved to ``rejected/``
-and recomputed by ``run``; ``load`` returns the good cells and names the bad ones.
-``mdpsim verify NAME`` checks a whole store. (Cells written before checksums existed have
-neither; they are checked as before and reported as unverified.)
+file is committed. They are verified whenever a file is checked (``status``, ``run``) or read
+(``load``): a file whose bytes do not match — a flipped bit anywhere, rows rewritten with the
+metadata kept — is treated like a truncated file: reported, moved to ``rejected/`` and
+recomputed by ``run``; ``load`` returns the good cells and names the bad ones. The file's own
+digest still protects it when ``index/`` is lost (a copy of ``cells/`` alone); the index also
+catches a file replaced by another self-consistent one. ``mdpsim verify NAME`` checks a whole
+store. (Cells written before checksums existed have none; they are checked as before and
+reported as unverified.)
 
 Invariants: a file under its final name is complete (temporary name, fsync, ``os.replace``);
 the store never deletes a result (a bad file is moved to ``rejected/``); a cell is computed by
@@ -51,8 +55,10 @@ import pyarrow.parquet as pq
 
 from ._engine import META_CELL as _META_CELL, META_ID as _META_ID, META_INFO as _META_INFO
 from ._engine import META_PAGES as _META_PAGES
-from ._engine import encode, environment_info, pages_digest, to_arrow
+from ._engine import encode, environment_info, file_digest, pages_digest, to_arrow
+from ._engine import stored_file_digest
 from .spec import Cell, canonical_json
+from .spec import cell_id as cell_id_of
 
 __all__ = ["Store", "Scan", "ChecksumError", "StoreError", "environment_info", "utc_now",
            "REQUIRED_COLUMNS"]
@@ -196,10 +202,10 @@ class Store:
     # --------------------------------------------------------------------------- checking
     def verify_bytes(self, cell_id: str, data: bytes, kv: dict | None = None) -> bool:
         """Check ``data`` (the bytes of ``cell_id``'s file) against the SHA-256 recorded in
-        ``index/`` and the page digest in its own footer (``kv``: the footer's key-value
-        metadata when the caller has parsed it already); raises :class:`ChecksumError` on a
-        mismatch. Returns whether anything was verified (``False``: a file written before
-        checksums existed, with neither)."""
+        ``index/`` and the digests in its own footer (the whole file's; or, in files written
+        before it existed, the data pages'; ``kv``: the footer's key-value metadata when the
+        caller has parsed it already); raises :class:`ChecksumError` on a mismatch. Returns
+        whether anything was verified (``False``: a file written before checksums existed)."""
         verified = False
         try:
             want = self.index_path(cell_id).read_text().strip()
@@ -211,9 +217,30 @@ class Store:
                 raise ChecksumError(f"checksum mismatch: file SHA-256 {got[:12]}..., "
                                     f"index/ records {want[:12]}...")
             verified = True
+        try:
+            own = stored_file_digest(data)
+        except Exception:  # noqa: BLE001 - a footer that cannot be parsed
+            own = b""
+        if own is not None:           # the whole file (footer included), less those 64 bytes
+            try:
+                ok = file_digest(data, own) == own.decode("ascii", "replace")
+            except ValueError:
+                ok = False
+            if not ok:
+                raise ChecksumError("checksum mismatch: the file does not match the SHA-256 "
+                                    "in its own footer")
+            return True
         if kv is None:
             kv = pq.read_metadata(pa.BufferReader(data)).metadata or {}
-        pages = kv.get(_META_PAGES)
+        try:
+            expected = json.loads(kv.get(_META_INFO, b"{}")).get("checksums", [])
+        except (json.JSONDecodeError, UnicodeDecodeError, AttributeError):
+            raise ChecksumError("checksum mismatch: the file's provenance metadata is "
+                                "corrupt") from None
+        if "file" in expected:
+            raise ChecksumError("checksum mismatch: the file SHA-256 recorded in its footer "
+                                "is missing")
+        pages = kv.get(_META_PAGES)     # files written before the whole-file digest existed
         if pages is not None:
             if pages_digest(data) != pages.decode("ascii", "replace"):
                 raise ChecksumError("checksum mismatch: the data pages do not match the "
@@ -395,6 +422,11 @@ class Store:
         if t.num_rows and set(t.column("cell_id").unique().to_pylist()) != {cell_id}:
             raise ValueError("its rows belong to another cell")
         content = json.loads(kv[_META_CELL])
+        if cell_id_of(content) != cell_id:      # the id is a hash of the content
+            raise ValueError("its cell description does not match its id")
+        rows = json.loads(kv.get(_META_INFO, b"{}")).get("rows")
+        if rows is not None and rows != t.num_rows:
+            raise ValueError(f"has {t.num_rows} rows, its metadata says {rows}")
         i0, i1 = content["seeds"]
         seeds = set(t.column("seed").unique().to_pylist())
         if seeds != set(range(i0, i1)):
