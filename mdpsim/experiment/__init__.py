@@ -62,6 +62,9 @@ def load(experiment, *, out=DEFAULT_OUT, profile: str | None = None, seeds: int 
         raise ValueError(f"seeds must be a positive integer, got {seeds!r}")
     if profile is None and not isinstance(experiment, (Spec, dict)):
         p = Path(experiment)
+        if p.suffix == ".py" and p.is_file():          # a spec file: its experiment's name
+            experiment = load_spec(p, catalogue=catalogue).name
+            p = Path(experiment)
         root = p if (p / "cells").is_dir() else Path(out) / str(experiment)
         if not root.is_dir():
             have = sorted(d.name for d in Path(out).iterdir() if (d / "cells").is_dir()) \

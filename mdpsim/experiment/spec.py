@@ -348,15 +348,17 @@ def parse_spec(raw: Mapping, *, profile: str = "full", seeds: int | None = None,
     def field_name(k):
         return f"profiles.{profile}.{k}" if k in over else k
 
-    with part():
-        for k in ("episodes", "seeds"):
+    for k in ("episodes", "seeds"):
+        with part():
             if k not in merged:
                 err(k, "missing; give a positive integer")
+    with part():
         if seeds is not None:
             if not _is_int(seeds) or isinstance(seeds, bool) or seeds <= 0:
                 err("seeds", f"must be a positive integer (--seeds), got {seeds!r}")
             merged["seeds"] = int(seeds)
-        for k in ("episodes", "seeds", "seed_batch"):
+    for k in ("episodes", "seeds", "seed_batch"):      # each count reported on its own
+        with part():
             if k in merged and (not _is_int(merged[k]) or merged[k] <= 0):
                 err(field_name(k), f"must be a positive integer, got {merged[k]!r}")
     merged.setdefault("seed_batch", 5)   # fixed, so --seeds N keeps the earlier batches
