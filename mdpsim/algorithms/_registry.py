@@ -42,7 +42,7 @@ RESERVED = frozenset({"algorithm", "env", "params", "reconstructed", "reward_noi
                       "spawn_key", "root_entropy", "episode", "value", "optimal_value",
                       "regret", "return", "realized_regret", "switches", "estimate",
                       "wall_time", "episodes", "seeds", "rng", "eval_every", "threads",
-                      "engine", "reevaluate", "mdp", "aux", "below_floor"})
+                      "engine", "reevaluate", "mdp", "aux", "below_floor", "eps_grid"})
 
 _TYPE_NAMES = {float: "float", int: "int", bool: "bool", str: "str"}
 

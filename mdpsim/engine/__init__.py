@@ -5,8 +5,9 @@ code (one GIL-free call per seed, seeds over a thread pool) and returns the exac
 curve as a long DataFrame; :class:`Agent` steps the same kernels from Python;
 :func:`mdpsim.engine.reference.reference_loop` is the plain-Python oracle.
 """
-from .run import run, schedule, COLUMNS, seed_sequence
+from .run import run, schedule, COLUMNS, EPS_COLUMNS, eps_columns, seed_sequence
 from .agent import Agent, agent
 from .driver import compiled_loop
 
-__all__ = ["run", "schedule", "COLUMNS", "seed_sequence", "Agent", "agent", "compiled_loop"]
+__all__ = ["run", "schedule", "COLUMNS", "EPS_COLUMNS", "eps_columns", "seed_sequence", "Agent",
+           "agent", "compiled_loop"]

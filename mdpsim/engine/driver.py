@@ -31,6 +31,14 @@ Per episode ``k = 1..K`` the loop
 4. at the episodes listed in ``rec`` stores value, return, cumulative regret, cumulative
    realised regret, switches, ``est`` and the wall time since the loop started.
 
+Sample complexity (``eps: float64[m]``, increasing and positive; ``None``: off): in every
+episode, for each ``eps_i`` with ``V*_1 - v_k > eps_i`` (an ε-mistake), the loop counts the
+episode and remembers it as the last mistake; at the recorded episodes it stores the count
+``#{j <= k : V*_1 - v_j > eps_i}`` and ``1 + max{j <= k : V*_1 - v_j > eps_i}`` (``1``
+without a mistake), both over *all* episodes, exactly (two ``int64[n_rec, m]`` outputs; ``m = 0`` when off).
+``eps=None`` compiles a separate specialisation in which Numba prunes the ``eps is not None``
+branches, so the loop without the feature is the loop as it was (measured: no slowdown).
+
 Optional report hook (``Algorithm.report``, bound as the global ``report``; a no-op
 returning ``(0, NaN, NaN)`` for algorithms without one), called right after ``plan``:
 ``q, aux, floor = report(state, theta, pi_alt)``. ``aux`` is recorded as is; the episodes
@@ -110,7 +118,19 @@ def _no_report(state, theta, pi_alt):
     return 0.0, np.nan, np.nan
 
 
-def _episode_loop(state, theta, env, K, rec, vstar, rng, noise, always_eval):
+@njit(cache=True, inline="never")
+def _count_mistakes(eps, gap, k, mist, settle):
+    """Episode ``k`` (0-based) with ``gap = V*_1 - v_k``: ``mist[i] += 1`` and
+    ``settle[i] = k + 2`` for every ``eps[i] < gap`` (``eps`` increasing: a prefix)."""
+    for i in range(eps.shape[0]):
+        if gap > eps[i]:
+            mist[i] += 1
+            settle[i] = k + 2
+        else:
+            break
+
+
+def _episode_loop(state, theta, env, K, rec, vstar, rng, noise, always_eval, eps):
     dense, P, indptr, indices, probs, n_p, R3, init, H, S, A = env
     n_rec = rec.shape[0]
     out_value = np.empty(n_rec)
@@ -122,6 +142,14 @@ def _episode_loop(state, theta, env, K, rec, vstar, rng, noise, always_eval):
     out_wall = np.empty(n_rec)
     out_aux = np.empty(n_rec)
     out_below = np.empty(n_rec, dtype=np.int64)
+    if eps is None:  # pruned at compile time: the loop without the feature is unchanged
+        n_eps = 0
+    else:
+        n_eps = eps.shape[0]
+    out_mist = np.zeros((n_rec, n_eps), dtype=np.int64)
+    out_settle = np.ones((n_rec, n_eps), dtype=np.int64)
+    mist = np.zeros(n_eps, dtype=np.int64)
+    settle = np.ones(n_eps, dtype=np.int64)
     pi = np.zeros((H, S, A))
     prev = np.zeros((H, S, A))
     Vbuf = np.zeros((H + 1, S))
@@ -154,6 +182,8 @@ def _episode_loop(state, theta, env, K, rec, vstar, rng, noise, always_eval):
         if value < floor:
             below += 1
         regret += vstar - value
+        if eps is not None:
+            _count_mistakes(eps, vstar - value, k, mist, settle)
         s = _inv_cdf(init, rng.random())
         ret = 0.0
         for h in range(H):
@@ -208,11 +238,14 @@ def _episode_loop(state, theta, env, K, rec, vstar, rng, noise, always_eval):
             out_est[j] = est
             out_aux[j] = aux
             out_below[j] = below
+            if eps is not None:
+                out_mist[j] = mist
+                out_settle[j] = settle
             t = clock_ns()
             out_wall[j] = (t - t0) * 1e-9 if t >= 0 else np.nan
             j += 1
     return (out_value, out_return, out_regret, out_rregret, out_switches, out_est, out_wall,
-            n_evals, out_aux, out_below)
+            n_evals, out_aux, out_below, out_mist, out_settle)
 
 
 _LOOPS: dict = {}

@@ -42,11 +42,13 @@ def _next_state(T, hp: int, s: int, a: int, u: float) -> int:
     return int(T.indices[lo + inv_cdf(T.probs[lo:hi].tolist(), u)])
 
 
-def reference_loop(agent, mdp, K: int, rec: np.ndarray, vstar: float, rng, noise: bool):
+def reference_loop(agent, mdp, K: int, rec: np.ndarray, vstar: float, rng, noise: bool,
+                   eps=None):
     """Run ``K`` episodes of ``agent`` (whose generator is ``rng``) on ``mdp``; same outputs
     as the compiled loop: ``(value, return, regret, realized_regret, switches, estimate,
-    wall_time, n_evals, aux, below_floor)`` at the 1-based episodes ``rec`` (the report
-    hook and episode-level mixtures as in :mod:`mdpsim.engine.driver`)."""
+    wall_time, n_evals, aux, below_floor, eps_mistakes, eps_settle)`` at the 1-based
+    episodes ``rec`` (the report hook, episode-level mixtures and the ε-mistake counts for
+    the increasing grid ``eps`` as in :mod:`mdpsim.engine.driver`)."""
     from ..planning import _trans
     ref = get_backend("reference")
     T = _trans(mdp)
@@ -59,6 +61,9 @@ def reference_loop(agent, mdp, K: int, rec: np.ndarray, vstar: float, rng, noise
     regret = rregret = 0.0
     switches = 0
     below = 0
+    eps = np.zeros(0) if eps is None else np.asarray(eps, dtype=np.float64)
+    mist = np.zeros(eps.size, dtype=np.int64)
+    settle = np.ones(eps.size, dtype=np.int64)
     prev = None
     t0 = time.perf_counter()
     for k in range(K):
@@ -74,6 +79,9 @@ def reference_loop(agent, mdp, K: int, rec: np.ndarray, vstar: float, rng, noise
         if value < floor:
             below += 1
         regret += vstar - value
+        bad = vstar - value > eps                 # the ε-mistakes of this episode
+        mist += bad
+        settle[bad] = k + 2
         s = inv_cdf(init_list, rng.random())
         ret = 0.0
         for h in range(H):
@@ -88,8 +96,10 @@ def reference_loop(agent, mdp, K: int, rec: np.ndarray, vstar: float, rng, noise
         rregret += vstar - ret
         if k + 1 in record:
             rows.append((value, ret, regret, rregret, switches, agent.estimate,
-                         time.perf_counter() - t0, aux, below))
+                         time.perf_counter() - t0, aux, below, mist.copy(), settle.copy()))
     cols = list(zip(*rows))
     return (np.array(cols[0]), np.array(cols[1]), np.array(cols[2]), np.array(cols[3]),
             np.array(cols[4], dtype=np.int64), np.array(cols[5]), np.array(cols[6]), K,
-            np.array(cols[7]), np.array(cols[8], dtype=np.int64))
+            np.array(cols[7]), np.array(cols[8], dtype=np.int64),
+            np.array(cols[9], dtype=np.int64).reshape(len(rows), eps.size),
+            np.array(cols[10], dtype=np.int64).reshape(len(rows), eps.size))

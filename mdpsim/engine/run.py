@@ -24,7 +24,7 @@ from .agent import Agent, _check_episodic
 from .driver import compiled_loop, env_tuple
 from .reference import reference_loop
 
-__all__ = ["run", "schedule", "COLUMNS", "seed_sequence"]
+__all__ = ["run", "schedule", "COLUMNS", "EPS_COLUMNS", "eps_columns", "seed_sequence"]
 
 #: Output columns of :func:`run` (one row per seed x recorded episode), besides one column
 #: per hyper-parameter of the algorithm.
@@ -60,6 +60,40 @@ COLUMNS = {
                    "value is below the level reported by the algorithm (conservative "
                    "learners: (1 - α) V^b, i.e. constraint violations); 0 without one",
 }
+
+#: Sample-complexity columns of :func:`run` with ``eps_grid`` (none without it): two per
+#: ``eps`` of the grid, named with ``repr(eps)`` (e.g. ``eps_mistakes@0.01``).
+EPS_COLUMNS = {
+    "eps_mistakes@<eps>": "number of ε-mistakes up to episode k: episodes j <= k (all, not only "
+                          "recorded ones) with V*_1 - V^{pi_j}_1 > eps, exact",
+    "eps_settle@<eps>": "1 + the last ε-mistake j <= k (1 if none): the policy has been "
+                        "eps-optimal in every episode from there to k; at the last episode K, "
+                        "the settling episode K_eps (K + 1: not settled)",
+}
+
+
+def eps_columns(eps: float) -> tuple[str, str]:
+    """The names of the two sample-complexity columns of ``eps``:
+    ``("eps_mistakes@<repr>", "eps_settle@<repr>")``."""
+    r = repr(float(eps))
+    return f"eps_mistakes@{r}", f"eps_settle@{r}"
+
+
+def _eps_grid(eps_grid) -> np.ndarray:
+    """``eps_grid`` as ``float64[m]``, sorted, unique, positive and finite (empty: off)."""
+    if eps_grid is None:
+        return np.zeros(0)
+    try:
+        e = np.asarray(eps_grid, dtype=np.float64)
+    except (TypeError, ValueError):
+        e = np.asarray([np.nan])
+    if e.ndim == 0:
+        e = e.reshape(1)
+    if e.ndim != 1 or e.size == 0 or np.any(~np.isfinite(e)) or np.any(e <= 0):
+        raise ValueError(f"eps_grid must be a non-empty sequence of positive finite numbers, "
+                         f"got {eps_grid!r}")
+    return np.ascontiguousarray(np.unique(e))
+
 
 _AUTO_EVERY_MAX = 10_000
 _AUTO_LOG_POINTS = 200
@@ -136,7 +170,7 @@ def _seed_indices(seeds) -> list:
 
 def run(algorithm, mdp, *, episodes: int, seeds=1, rng=0, eval_every="auto",
         threads: int | None = None, reward_noise: str | None = None,
-        engine: str = "compiled", reevaluate: str = "on_change",
+        engine: str = "compiled", reevaluate: str = "on_change", eps_grid=None,
         **hyperparameters) -> pd.DataFrame:
     """Run ``episodes`` episodes of ``algorithm`` on the episodic ``mdp`` for each seed.
 
@@ -168,6 +202,14 @@ def run(algorithm, mdp, *, episodes: int, seeds=1, rng=0, eval_every="auto",
     reevaluate : "on_change" | "always"
         Evaluate the played policy when it changes (default) or in every episode (same
         numbers, more work; for benchmarks).
+    eps_grid : sequence of float, optional
+        Sample complexity: for each ε of the grid (positive; sorted and de-duplicated), two
+        columns (:data:`EPS_COLUMNS`, names from :func:`eps_columns`): the number of
+        ε-mistakes (episodes whose exact value is more than ε below ``V*_1``) and ``1 +`` the
+        last mistake, both counted over *all* episodes up to the row's episode, inside the
+        episode loop (exact whatever ``eval_every``). :func:`mdpsim.theory.eps_mistakes`
+        reads them as one row per seed and ε. Without it (default) the table is exactly what
+        it is without this feature.
     **hyperparameters
         The algorithm's hyper-parameters (wrong names or types are rejected, naming the field).
 
@@ -199,6 +241,7 @@ def run(algorithm, mdp, *, episodes: int, seeds=1, rng=0, eval_every="auto",
         raise ValueError(f"engine must be 'compiled' or 'reference'; got {engine!r}")
     if reevaluate not in ("on_change", "always"):
         raise ValueError(f"reevaluate must be 'on_change' or 'always'; got {reevaluate!r}")
+    eps = _eps_grid(eps_grid)
     hp = algo.resolve(hyperparameters)
     if threads is None:
         threads = min(len(idx), os.cpu_count() or 1)
@@ -216,9 +259,10 @@ def run(algorithm, mdp, *, episodes: int, seeds=1, rng=0, eval_every="auto",
         if engine == "compiled":
             state = algo.init_state(info, hp)
             theta = algo.theta(info, hp)
-            return loop(state, theta, env, K, rec, vstar, gen, noise, always)
+            return loop(state, theta, env, K, rec, vstar, gen, noise, always,
+                        eps if eps.size else None)
         agent = Agent(algo, mdp, rng=gen, episodes=K, **hp)
-        return reference_loop(agent, mdp, K, rec, vstar, gen, noise)
+        return reference_loop(agent, mdp, K, rec, vstar, gen, noise, eps)
 
     t0 = time.perf_counter()
     if threads == 1 or len(idx) == 1:
@@ -227,7 +271,7 @@ def run(algorithm, mdp, *, episodes: int, seeds=1, rng=0, eval_every="auto",
         with ThreadPoolExecutor(max_workers=threads) as pool:
             outs = list(pool.map(one, idx))
     elapsed = time.perf_counter() - t0
-    df = _frame(algo, mdp, hp, idx, root, rec, vstar, outs, noise)
+    df = _frame(algo, mdp, hp, idx, root, rec, vstar, outs, noise, eps)
     df.attrs.update({
         "algorithm": algo.name, "title": algo.title, "paper": algo.paper,
         "hyperparameters": dict(hp), "sources": algo.sources(),
@@ -236,10 +280,13 @@ def run(algorithm, mdp, *, episodes: int, seeds=1, rng=0, eval_every="auto",
         "engine": engine, "threads": threads, "elapsed": elapsed,
         "evaluations": [int(o[7]) for o in outs], "columns": dict(COLUMNS),
     })
+    if eps.size:
+        df.attrs["eps_grid"] = eps.tolist()
+        df.attrs["columns"].update(EPS_COLUMNS)
     return df
 
 
-def _frame(algo, mdp, hp, idx, root, rec, vstar, outs, noise) -> pd.DataFrame:
+def _frame(algo, mdp, hp, idx, root, rec, vstar, outs, noise, eps) -> pd.DataFrame:
     n = rec.shape[0]
     m = len(idx)
     def cat(v):  # a constant column, as a categorical (no per-row Python objects)
@@ -269,4 +316,11 @@ def _frame(algo, mdp, hp, idx, root, rec, vstar, outs, noise) -> pd.DataFrame:
     cols["wall_time"] = np.concatenate([o[6] for o in outs])
     cols["aux"] = np.concatenate([o[8] for o in outs])
     cols["below_floor"] = np.concatenate([o[9] for o in outs]).astype(np.int64)
+    if eps.size:
+        mist = np.concatenate([o[10] for o in outs]).astype(np.int64)
+        settle = np.concatenate([o[11] for o in outs]).astype(np.int64)
+        for i, e in enumerate(eps):
+            cm, cs = eps_columns(e)
+            cols[cm] = mist[:, i]
+            cols[cs] = settle[:, i]
     return pd.DataFrame(cols)

@@ -5,9 +5,9 @@ from .fit import SlopeFit, fit_slope
 from . import acceptance, bounds, windows
 from .bounds import Bound, for_algorithm
 from .windows import fit_window
-from .acceptance import SlopeRule, rule_for, judge
-from .sample_complexity import EpsFit, eps_mistakes, fit_eps_exponent
+from .acceptance import SlopeRule, rule_for, judge, eps_rule
+from .sample_complexity import EpsFit, eps_mistakes, engine_eps_grid, fit_eps, fit_eps_exponent
 
 __all__ = ["SlopeFit", "fit_slope", "acceptance", "bounds", "windows", "Bound",
-           "for_algorithm", "fit_window", "SlopeRule", "rule_for", "judge", "EpsFit",
-           "eps_mistakes", "fit_eps_exponent"]
+           "for_algorithm", "fit_window", "SlopeRule", "rule_for", "judge", "eps_rule", "EpsFit",
+           "eps_mistakes", "engine_eps_grid", "fit_eps", "fit_eps_exponent"]

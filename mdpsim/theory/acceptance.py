@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import math
 
-__all__ = ["SlopeRule", "RULES", "rule_for", "judge"]
+__all__ = ["SlopeRule", "RULES", "rule_for", "judge", "eps_rule"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,6 +67,17 @@ def rule_for(algorithm: str, *, hard_exploration: bool = True) -> SlopeRule | No
     if b.name == "greedy" and hard_exploration:
         return RULES["linear"]
     return None
+
+
+def eps_rule(p: float, tol: float = 0.1) -> SlopeRule:
+    """The rule for a sample-complexity claim ``K_ε = O(ε^-p)`` (or ``M(ε) = O(ε^-p)``): the
+    exponent fitted by :func:`mdpsim.theory.fit_eps` is accepted when ``>= -p - tol`` (an
+    upper bound on the growth as ε -> 0; a faster, gap-dependent regime passes)."""
+    if not (math.isfinite(p) and p > 0 and math.isfinite(tol) and tol >= 0):
+        raise ValueError(f"eps_rule needs p > 0 and tol >= 0, got p={p!r}, tol={tol!r}")
+    return SlopeRule(f"eps^-{p:g}", -p - tol, None,
+                     f"ε-exponent >= {-p - tol:g} (bound ε^-{p:g} + {tol:g})",
+                     "upper bound on sample complexity (metrics §3 [P])")
 
 
 def judge(slope: float, rule: SlopeRule | None) -> dict:

@@ -2,7 +2,7 @@ r"""Sample complexity from exact per-episode values: ε-mistakes and the settlin
 the fit of their dependence on ε.
 
 For one seed with exact values ``v_k = V^{π_k}_1`` of the policies played in episodes
-``k = 1..K`` (``mdpsim.run(..., eval_every="every")``) and ``V*_1``:
+``k = 1..K`` and ``V*_1``:
 
 * the number of **ε-mistakes** is ``M(ε) = #{k <= K : V*_1 - v_k > ε}`` (the episodes whose
   policy is more than ε below optimal);
@@ -12,11 +12,15 @@ For one seed with exact values ``v_k = V^{π_k}_1`` of the policies played in ep
   K + 1``).
 
 Both are exact — the values are computed by dynamic programming on the true model, and every
-episode is counted, not only recorded ones (a table that skips episodes is rejected). A claim
+episode is counted, not only recorded ones. Two sources, the same numbers: the engine counts
+them inside its episode loop (``mdpsim.run(..., eps_grid=[...])`` adds the columns
+``eps_mistakes@<ε>`` and ``eps_settle@<ε>``, exact whatever ``eval_every``), or they are
+counted here from a table recorded at every episode (``eval_every="every"``; a table that
+skips episodes is rejected). A claim
 "the sample complexity scales like ε^-p" is checked as regret slopes are: the least-squares
 slope of ``log mean M(ε)`` (or ``log mean K_ε``) on ``log ε`` over a grid of ε, with a
 percentile bootstrap interval over seeds (:func:`fit_eps_exponent`); accept by a bound on the
-slope (``>= -p`` for an upper bound ``O(ε^-p)``).
+slope (``>= -p`` for an upper bound ``O(ε^-p)``: :func:`mdpsim.theory.acceptance.eps_rule`).
 """
 from __future__ import annotations
 
@@ -27,20 +31,44 @@ import pandas as pd
 
 from .fit import _slopes, boot_slope_interval
 
-__all__ = ["eps_mistakes", "EpsFit", "fit_eps_exponent"]
+__all__ = ["eps_mistakes", "engine_eps_grid", "EpsFit", "fit_eps_exponent", "fit_eps"]
+
+_MIST, _SETTLE = "eps_mistakes@", "eps_settle@"
 
 
-def eps_mistakes(df: pd.DataFrame, eps_grid, *, by=("seed",)) -> pd.DataFrame:
+def engine_eps_grid(df: pd.DataFrame) -> list:
+    """The ε of the engine's sample-complexity columns in ``df`` (``eps_mistakes@<ε>`` with
+    its ``eps_settle@<ε>``), increasing; ``[]`` when it has none."""
+    out = []
+    for c in df.columns:
+        if isinstance(c, str) and c.startswith(_MIST) and \
+                _SETTLE + c[len(_MIST):] in df.columns:
+            out.append(float(c[len(_MIST):]))
+    return sorted(out)
+
+
+def eps_mistakes(df: pd.DataFrame, eps_grid=None, *, by=("seed",)) -> pd.DataFrame:
     """ε-mistake counts and settling episodes per group (default: per seed) and ε.
 
-    ``df``: a table of :func:`mdpsim.run` with columns ``episode``, ``value``,
-    ``optimal_value`` and the ``by`` columns, recorded at **every** episode
-    (``eval_every="every"``); ``eps_grid``: positive numbers. Returns one row per group × ε
-    with ``eps, mistakes, settle_episode, censored, episodes`` (K)."""
+    ``df``: a table of :func:`mdpsim.run` with columns ``episode`` and the ``by`` columns.
+    Where it holds the engine's columns for every ε asked (``mdpsim.run(...,
+    eps_grid=...)``), they are read at each group's last recorded episode (exact over all
+    episodes, any ``eval_every``); otherwise the mistakes are counted from ``value`` and
+    ``optimal_value``, which must be recorded at **every** episode (``eval_every="every"``).
+    ``eps_grid``: positive numbers (default: the engine columns' grid). Returns one row per
+    group × ε with ``eps, mistakes, settle_episode, censored, episodes`` (K)."""
+    if eps_grid is None:
+        eps_grid = engine_eps_grid(df)
+        if not eps_grid:
+            raise ValueError("df has no sample-complexity columns (run with eps_grid=[...]); "
+                             "pass eps_grid to count from per-episode values")
     eps = np.asarray(eps_grid, dtype=np.float64).ravel()
     if eps.size == 0 or np.any(~np.isfinite(eps)) or np.any(eps <= 0):
         raise ValueError(f"eps_grid must hold positive finite numbers, got {eps_grid!r}")
     by = list(by)
+    names = [(f"{_MIST}{float(e)!r}", f"{_SETTLE}{float(e)!r}") for e in eps]
+    if all(m in df.columns and s in df.columns for m, s in names):
+        return _from_engine(df, eps, names, by)
     missing = [c for c in ["episode", "value", "optimal_value", *by] if c not in df.columns]
     if missing:
         raise ValueError(f"df lacks the column(s) {missing}; pass a table of mdpsim.run")
@@ -52,7 +80,8 @@ def eps_mistakes(df: pd.DataFrame, eps_grid, *, by=("seed",)) -> pd.DataFrame:
         if k.size != K or k[0] != 1 or np.any(np.diff(k) != 1):
             raise ValueError(f"group {dict(zip(by, np.atleast_1d(key)))}: episodes are not "
                              f"1..{K} (recorded {k.size} of them); ε-mistakes need the value "
-                             f"of every episode: run with eval_every='every'")
+                             f"of every episode: run with eps_grid=[...] (counted in the "
+                             f"engine) or eval_every='every'")
         gap = g["optimal_value"].to_numpy(np.float64) - g["value"].to_numpy(np.float64)
         mist = gap[None, :] > eps[:, None]                    # [n_eps, K]
         count = mist.sum(axis=1)
@@ -61,6 +90,23 @@ def eps_mistakes(df: pd.DataFrame, eps_grid, *, by=("seed",)) -> pd.DataFrame:
             rows.append({**dict(zip(by, np.atleast_1d(key))), "eps": float(e),
                          "mistakes": int(c), "settle_episode": int(l) + 1,
                          "censored": bool(l == K), "episodes": K})
+    return pd.DataFrame(rows)
+
+
+def _from_engine(df, eps, names, by) -> pd.DataFrame:
+    """The engine's counts at each group's last recorded episode."""
+    missing = [c for c in ["episode", *by] if c not in df.columns]
+    if missing:
+        raise ValueError(f"df lacks the column(s) {missing}; pass a table of mdpsim.run")
+    rows = []
+    for key, g in df.groupby(by, sort=True, observed=True):
+        last = g.loc[g["episode"].idxmax()]
+        K = int(last["episode"])
+        for e, (m, s) in zip(eps, names):
+            settle = int(last[s])
+            rows.append({**dict(zip(by, np.atleast_1d(key))), "eps": float(e),
+                         "mistakes": int(last[m]), "settle_episode": settle,
+                         "censored": bool(settle == K + 1), "episodes": K})
     return pd.DataFrame(rows)
 
 
@@ -101,3 +147,22 @@ def fit_eps_exponent(eps, values, *, level: float = 0.95, n_boot: int = 2000,
     a = float(logm.mean() - b * x.mean())
     lo, hi = boot_slope_interval(x, Yk, level=level, n_boot=n_boot, rng=rng)
     return EpsFit(b, lo, hi, a, int(keep.sum()), int(Y.shape[0]), float(level))
+
+
+def fit_eps(table: pd.DataFrame, metric: str = "settle_episode", *, seed: str = "seed",
+            level: float = 0.95, n_boot: int = 2000, rng=0) -> EpsFit:
+    """:func:`fit_eps_exponent` on a table of :func:`eps_mistakes` (one row per seed × ε):
+    ``metric`` is ``"settle_episode"`` (K_ε) or ``"mistakes"`` (M(ε)). For K_ε, grid points
+    where some seed has not settled (``censored``: K_ε is only known to exceed K) are left
+    out, since their value is the run length, not the settling episode."""
+    if metric not in ("settle_episode", "mistakes"):
+        raise ValueError(f"metric must be 'settle_episode' or 'mistakes', got {metric!r}")
+    t = table
+    if metric == "settle_episode":
+        cens = t.groupby("eps")["censored"].any()
+        t = t[~t["eps"].isin(cens.index[cens.to_numpy()])]
+    Y = t.pivot(index=seed, columns="eps", values=metric).sort_index(axis=1)
+    if Y.isna().to_numpy().any():
+        raise ValueError("the table must have one row per seed and eps")
+    return fit_eps_exponent(Y.columns.to_numpy(np.float64), Y.to_numpy(np.float64),
+                            level=level, n_boot=n_boot, rng=rng)
