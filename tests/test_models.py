@@ -224,3 +224,20 @@ def test_planner_argument_errors():
         mdpsim.solve("riverswim")
     with pytest.raises(ValueError, match=r"V must have shape \[S\] = \[3\]"):
         mdpsim.bellman_operator(d, np.zeros(4))
+
+
+def test_copy_false_takes_the_array_checked_in_place():
+    P = np.array([[[0.9, 0.1], [0.2, 0.8]], [[0.0, 1.0], [1.0, 0.0]]])
+    m = mdpsim.TabularMDP(P, np.zeros((2, 2)), gamma=0.9, copy=False)
+    assert np.shares_memory(m.P, P) and not P.flags.writeable
+    m2 = mdpsim.TabularMDP(P, np.zeros((2, 2)), gamma=0.9)         # default: a copy
+    assert not np.shares_memory(m2.P, P)
+    bad = P.copy()
+    bad[1, 0, 0] = np.nan
+    with pytest.raises(ValueError, match=r"P\[1, 0, 0\] = nan"):
+        mdpsim.TabularMDP(bad, np.zeros((2, 2)), gamma=0.9, copy=False)
+    bad = P.copy()
+    bad[1, 1] = [0.5, 0.4]
+    bad[0, 1, 0] = -0.1          # an entry error anywhere wins over an earlier row-sum error
+    with pytest.raises(ValueError, match=r"P\[0, 1, 0\] = -0.1"):
+        mdpsim.TabularMDP(bad, np.zeros((2, 2)), gamma=0.9)
