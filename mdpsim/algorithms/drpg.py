@@ -718,3 +718,157 @@ def drpg_parametric(inst: ParametricInstance, *, alpha: float = 0.1, T: int = 20
 def _proj_simplex(y):
     from ..kernels.robust_reference import proj_simplex
     return proj_simplex(y)
+
+
+# ============================================================================ planners
+from ._planner import Acceptance, Planner, register_planner  # noqa: E402
+
+
+def _robust_model(model):
+    """``(RobustMDP, pi0)`` of a robust MDP or a DRPG instance (which carries ``pi0``)."""
+    if isinstance(model, RobustMDP):
+        return model, None
+    rm = getattr(model, "rmdp", None)
+    if isinstance(rm, RobustMDP):
+        return rm, getattr(model, "pi0", None)
+    raise ValueError(f"a DRPG planner runs on a RobustMDP or a DRPG instance "
+                     f"(mdpsim.envs.drpg_garnet), got {type(model).__name__}")
+
+
+class _RectProbe:
+    """Stands for a model of a given rectangularity (defaults tables without a model)."""
+
+    def __init__(self, rect):
+        self.rect = rect
+
+
+def _rect_of(model) -> str:
+    if model is None:
+        return "sa"
+    if isinstance(model, _RectProbe):
+        return model.rect
+    return _robust_model(model)[0].rect
+
+
+@register_planner
+class DRPGPlanner(Planner):
+    """DRPG (module docstring) as a planner: iterate ``pi_t`` (with its inner solve), step =
+    one outer step, objective = the exact worst-case cost ``Phi(pi_t)`` (robust policy
+    evaluation certified to 1e-12) and the inner solver's ``J(pi_t, p_t)``; optimum
+    ``Phi*`` by certified robust value iteration (tol 1e-10). On a DRPG instance the run
+    starts from the instance's ``pi0``; on a bare RobustMDP from the uniform policy."""
+
+    name = "drpg"
+    paper = PAPER
+    summary = "double-loop robust policy gradient (inner: pga | exact | nominal)"
+    reconstructed = RECONSTRUCTED
+    presets = PRESETS
+    iterations = "T"
+    objective_key, optimum_key, sense = "phi", "phi_star", "min"
+    acceptance = Acceptance("rel_gap", 1e-3, "last",
+                            "Phi(pi_T) - Phi* <= 1e-3 Phi* (drpg_garnet)")
+    #: the inner solver, fixed by the comparator subclasses
+    fixed_inner: str | None = None
+
+    def hyperparameters(self, model, preset="default"):
+        hps = drpg_hyperparameters(_rect_of(model), preset)
+        if self.fixed_inner is None:
+            hps["inner"] = HyperParameter(
+                "inner", "pga", str, "paper-code", "inner solver: pga (the paper's projected "
+                "gradient ascent) | exact (robust policy evaluation) | nominal (non-robust PG)",
+                choices=INNERS)
+        return hps
+
+    def default_table(self):
+        return {rect: {p: {k: h.default for k, h in self.hyperparameters(
+            _RectProbe(rect), p).items()} for p in self.presets} for rect in ("sa", "s")}
+
+    def init(self, model, hp):
+        rm, pi0 = _robust_model(model)
+        inner = self.fixed_inner or hp["inner"]
+        full = _resolve(rm, {k: v for k, v in hp.items() if k != "inner"}, "default")
+        return drpg_start(rm, full, pi0=pi0, inner=inner)
+
+    def step(self, model, hp, iterate, t):
+        return drpg_next(iterate)
+
+    def objective(self, model, it):
+        return {"phi": it.phi, "J_inner": it.J, "inner_iters": int(it.inner_iters),
+                "inner_gap": it.inner_gap, "eps": it.eps}
+
+    def optimum(self, model):
+        from ..robust.planning import robust_value_iteration
+        rm, _ = _robust_model(model)
+        sol = robust_value_iteration(rm, tol=1e-10)
+        if not sol.converged:
+            raise RuntimeError(f"robust VI did not certify tol=1e-10 on {rm.name} "
+                               f"(gap {sol.gap_bound:.3g})")
+        return {"phi_star": -sol.value}
+
+
+@register_planner
+class DRPGExactPlanner(DRPGPlanner):
+    """DRPG with the exact inner solver (:func:`drpg_exact`)."""
+
+    name = "drpg_exact"
+    summary = "DRPG with the exact worst-case kernel (robust policy evaluation) as inner solver"
+    fixed_inner = "exact"
+
+
+@register_planner
+class NonRobustPGPlanner(DRPGPlanner):
+    """Projected PG on the nominal kernel (:func:`nonrobust_pg`), measured by ``Phi``."""
+
+    name = "nonrobust_pg"
+    summary = "projected policy gradient on the nominal kernel (worst-case cost measured)"
+    fixed_inner = "nominal"
+    acceptance = None
+
+
+def _par_hyperparameters() -> dict:
+    pos = dict(valid=_pos, expected="> 0")
+    hp = [HyperParameter("alpha", 0.1, float, "paper-code", "outer (policy) step size", **pos),
+          HyperParameter("T", 200, int, "paper-code", "outer iterations", **pos),
+          HyperParameter("beta_theta", 0.01, float, "paper-code", "inner step on theta", **pos),
+          HyperParameter("beta_lam", 0.01, float, "paper-code", "inner step on lambda", **pos),
+          HyperParameter("inner_tol", 1e-4, float, "paper-code",
+                         "inner stop ||dV||_2 <= inner_tol", **pos),
+          HyperParameter("inner_max_iter", 20_000, int, "proposed", "cap on inner iterations",
+                         **pos),
+          HyperParameter("robust", True, bool, "paper-code",
+                         "policy steps under the inner solver's kernel (False: nominal tilt)")]
+    return {h.name: h for h in hp}
+
+
+@register_planner
+class ParametricDRPGPlanner(Planner):
+    """DRPG with the parametric (exponentially tilted) kernel (:func:`drpg_parametric`) on a
+    :class:`~mdpsim.robust.instances.ParametricInstance`. Objective: the inner solver's
+    worst-case cost (heuristic: the set is not rectangular, the inner problem not concave;
+    no exact optimum) and the exact cost under the nominal tilt."""
+
+    name = "drpg_parametric"
+    paper = PAPER
+    summary = "DRPG with a parametric (exponentially tilted) kernel; heuristic worst case"
+    reconstructed = ("[R] parametric sets carry no global guarantee (heuristic inner solver)",)
+    iterations = "T"
+
+    def hyperparameters(self, model, preset="default"):
+        return _par_hyperparameters()
+
+    def init(self, model, hp):
+        if not isinstance(model, ParametricInstance):
+            raise ValueError(f"drpg_parametric runs on a ParametricInstance "
+                             f"(mdpsim.envs.drpg_inventory), got {type(model).__name__}")
+        return parametric_start(model, **hp)
+
+    def step(self, model, hp, iterate, t):
+        return parametric_next(model, iterate)
+
+    def objective(self, model, it):
+        inst, pi, P_nom = model, it.pi, it.P_nom
+        Ppi = np.einsum("sa,sat->st", pi, P_nom)
+        c = np.einsum("sa,sat,sat->s", pi, P_nom, inst.C)
+        nominal = float(inst.rho @ np.linalg.solve(np.eye(inst.S) - inst.gamma * Ppi, c))
+        return {"worst_cost": it.worst_cost, "nominal_cost": nominal,
+                "inner_iters": int(it.inner_iters)}
