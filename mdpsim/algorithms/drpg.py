@@ -11,7 +11,7 @@ read for it).
           \qquad v_c^{\pi,p} = (I - \gamma P_\pi)^{-1} c_\pi .
 
 mdpsim models carry rewards; the one flip happens here: ``c(s,a,s') = -r(s,a,s')`` (the DRPG
-instances of :mod:`mdpsim.robust.instances` store ``R_next = -C``), so
+instances of :mod:`mdpsim.envs.robust_instances` store ``R_next = -C``), so
 ``Phi(pi) = -rho.V^pi_P`` and ``Phi* = -rho.V*_P``. Every number this module reports (``phi``,
 ``J_inner``, ``phi_star``) is a cost.
 
@@ -87,7 +87,7 @@ from ..models.robust import RobustMDP
 from ..planning import as_stochastic_policy
 from ..robust._view import robust_trans, check_robust
 from ..robust.planning import get_robust_backend
-from ..robust.instances import ParametricInstance
+from ..envs.robust_instances import ParametricInstance
 
 __all__ = ["DRPGResult", "drpg", "drpg_exact", "nonrobust_pg", "drpg_hyperparameters",
            "eps_schedule", "step_sizes", "PRESETS", "cost_objective", "policy_gradient",
@@ -843,7 +843,7 @@ def _par_hyperparameters() -> dict:
 @register_planner
 class ParametricDRPGPlanner(Planner):
     """DRPG with the parametric (exponentially tilted) kernel (:func:`drpg_parametric`) on a
-    :class:`~mdpsim.robust.instances.ParametricInstance`. Objective: the inner solver's
+    :class:`~mdpsim.envs.robust_instances.ParametricInstance`. Objective: the inner solver's
     worst-case cost (heuristic: the set is not rectangular, the inner problem not concave;
     no exact optimum) and the exact cost under the nominal tilt."""
 
