@@ -67,6 +67,15 @@ __all__ = ["Store", "Scan", "ChecksumError", "StoreError", "environment_info", "
 REQUIRED_COLUMNS = ("experiment", "cell_id", "env_label", "alg_label", "seed", "episode")
 #: a planner cell has ``iteration`` where a learner cell has ``episode``
 _STEP_COLUMNS = ("episode", "iteration")
+
+
+def _missing_columns(names) -> list:
+    """:data:`REQUIRED_COLUMNS` absent from ``names`` (a planner cell's ``iteration`` stands
+    for ``episode``)."""
+    return [c for c in REQUIRED_COLUMNS if c not in names
+            and not (c == "episode" and "iteration" in names)]
+
+
 _READ_ERRORS = (OSError, ValueError, pa.ArrowException, KeyError, json.JSONDecodeError)
 
 
@@ -272,7 +281,7 @@ class Store:
             if stored.decode() != cell.json or kv.get(_META_ID, b"").decode() != cell.id:
                 return "its metadata describes another cell"
             names = set(md.schema.to_arrow_schema().names)
-            missing = [c for c in REQUIRED_COLUMNS if c not in names]
+            missing = _missing_columns(names)
             if missing:
                 return f"missing columns {missing}"
             info = json.loads(kv.get(_META_INFO, b"{}"))
@@ -418,8 +427,7 @@ class Store:
         kv = t.schema.metadata or {}
         if kv.get(_META_ID, b"").decode() != cell_id:
             raise ValueError("its metadata names another cell")
-        missing = [c for c in REQUIRED_COLUMNS if c not in t.column_names
-                   and not (c == "episode" and "iteration" in t.column_names)]
+        missing = _missing_columns(t.column_names)
         if missing:
             raise ValueError(f"missing columns {missing}")
         if t.num_rows and set(t.column("cell_id").unique().to_pylist()) != {cell_id}:
