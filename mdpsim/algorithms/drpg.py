@@ -11,7 +11,7 @@ read for it).
           \qquad v_c^{\pi,p} = (I - \gamma P_\pi)^{-1} c_\pi .
 
 mdpsim models carry rewards; the one flip happens here: ``c(s,a,s') = -r(s,a,s')`` (the DRPG
-instances of :mod:`mdpsim.robust.instances` store ``R_next = -C``), so
+instances of :mod:`mdpsim.envs.robust_instances` store ``R_next = -C``), so
 ``Phi(pi) = -rho.V^pi_P`` and ``Phi* = -rho.V*_P``. Every number this module reports (``phi``,
 ``J_inner``, ``phi_star``) is a cost.
 
@@ -78,6 +78,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -86,12 +87,13 @@ from ..models.robust import RobustMDP
 from ..planning import as_stochastic_policy
 from ..robust._view import robust_trans, check_robust
 from ..robust.planning import get_robust_backend
-from ..robust.instances import ParametricInstance
+from ..envs.robust_instances import ParametricInstance
 
 __all__ = ["DRPGResult", "drpg", "drpg_exact", "nonrobust_pg", "drpg_hyperparameters",
            "eps_schedule", "step_sizes", "PRESETS", "cost_objective", "policy_gradient",
            "kernel_gradient", "phi", "parametric_kernel", "parametric_gradients", "drpg_parametric",
-           "ParametricResult", "proj_l1_ball", "PAPER", "RECONSTRUCTED"]
+           "ParametricResult", "proj_l1_ball", "PAPER", "RECONSTRUCTED", "DRPGIterate",
+           "drpg_start", "drpg_next", "ParametricIterate", "parametric_start", "parametric_next"]
 
 PAPER = ("Q. Wang, C. P. Ho, M. Petrik, Policy Gradient in Robust MDPs with Global "
          "Convergence Guarantee, ICML 2023, arXiv:2212.10439")
@@ -346,6 +348,127 @@ def _resolve(rm, given: dict, preset: str = "default") -> dict:
     return out
 
 
+class DRPGIterate(NamedTuple):
+    """One DRPG iterate ``pi_t`` with what the double loop computed at it (costs).
+
+    ``t``; ``pi[S, A]``; ``phi`` the exact ``Phi(pi_t)`` (NaN when not evaluated); ``p`` the
+    inner solver's kernel ``p_t`` (entries of the robust transition view), ``v_c[S]``
+    ``J``-values under it, ``J = J(pi_t, p_t)``; ``inner_iters``, ``inner_gap`` (certified gap
+    when computed, else NaN), ``eps`` (the inner tolerance ``eps_t``); ``p_prev`` the kernel a
+    warm-started inner ascent starts from at ``t + 1``; ``run`` the loop constants."""
+
+    t: int
+    pi: np.ndarray
+    phi: float
+    p: np.ndarray
+    v_c: np.ndarray
+    J: float
+    inner_iters: int
+    inner_gap: float
+    eps: float
+    p_prev: np.ndarray
+    run: "_DRPGRun"
+
+
+class _DRPGRun(NamedTuple):
+    """Loop constants of one DRPG run (resolved hyper-parameters, schedules, robust view)."""
+
+    kb: object
+    RT: object
+    S: int
+    A: int
+    g: float
+    rho: np.ndarray
+    rows: np.ndarray
+    c: np.ndarray
+    eps: np.ndarray
+    alphas: np.ndarray
+    val: dict
+    inner: str
+    evaluate: bool
+
+
+def _drpg_setup(rm: RobustMDP, hp: dict, inner: str, evaluate: bool, backend) -> _DRPGRun:
+    """Checks and loop constants; ``hp`` maps each name to ``(value, source)``."""
+    check_robust(rm)
+    if rm.finite_horizon:
+        raise ValueError("DRPG needs a discounted robust MDP (gamma)")
+    if inner not in INNERS:
+        raise ValueError(f"inner must be one of {', '.join(INNERS)}; got {inner!r}")
+    if inner == "pga" and rm.kind != "l1":
+        raise ValueError(f"inner='pga' projects onto L1 sets; this model's set is "
+                         f"{rm.kind!r} (use inner='exact')")
+    val = {k: v[0] for k, v in hp.items()}
+    kb = get_robust_backend(backend)
+    RT = robust_trans(rm)
+    S, A, g = rm.S, rm.A, rm.gamma
+    rho = np.ascontiguousarray(rm.init)
+    Tn = val["T"]
+    eps = eps_schedule(val["tolerance_schedule"], val["inner_tol"], Tn, val["schedule_rate"])
+    alphas = step_sizes(val["step_schedule"], val["alpha"], Tn, val["step_rate"])
+    rows = np.repeat(np.arange(S * A), np.diff(RT.indptr))
+    s_of, a_of = rows // A, rows % A
+    c = -(RT.Rb[0, s_of, a_of] + RT.rn)
+    return _DRPGRun(kb, RT, S, A, g, rho, rows, c, eps, alphas, val, inner, bool(evaluate))
+
+
+def _drpg_point(run: _DRPGRun, pi: np.ndarray, p_prev: np.ndarray, t: int) -> DRPGIterate:
+    """Everything DRPG computes at the iterate ``pi_t``: the exact ``Phi(pi_t)`` (when
+    evaluated) and the inner solve giving ``p_t`` and ``J(pi_t, p_t)``."""
+    kb, RT, g, rho, val, inner = run.kb, run.RT, run.g, run.rho, run.val, run.inner
+    phi_t, n, gap = np.nan, 0, np.nan
+    if run.evaluate or inner == "exact":
+        r = kb.robust_evaluate(RT, g, pi, 1e-12, 1000)
+        if not r.converged and r.gap_bound > 1e-9:
+            raise RuntimeError(f"robust policy evaluation at t={t} certified only "
+                               f"{r.gap_bound:.3g} (wanted 1e-12)")
+        phi_t = -float(rho @ r.V)
+    if inner == "pga":
+        p, v_c, n, gap = kb.drpg_inner(RT, pi, g, rho, val["beta"], float(run.eps[t]),
+                                       val["inner_max_iter"],
+                                       val["inner_stop"] == "certified",
+                                       p_prev if val["warm_start"] else None)
+        p_prev = p
+    elif inner == "exact":
+        p = r.pw
+        v_c = -kb.kernel_value(RT, p, pi, g)
+        gap = r.gap_bound
+    else:
+        p = RT.q
+        v_c = -kb.kernel_value(RT, p, pi, g)
+    return DRPGIterate(t, pi, phi_t, p, v_c, float(rho @ v_c), n, gap, float(run.eps[t]),
+                       p_prev, run)
+
+
+def _drpg_advance(it: DRPGIterate) -> np.ndarray:
+    """The outer step: ``pi_{t+1} = Proj_simplex(pi_t - alpha_t grad_pi J(pi_t, p_t))``."""
+    run = it.run
+    kb, RT, S, A, g, p, pi = run.kb, run.RT, run.S, run.A, run.g, it.p, it.pi
+    d = kb.kernel_occupancy(RT, p, pi, g, run.rho)
+    qc = np.zeros(S * A)
+    np.add.at(qc, run.rows, p * (run.c + g * it.v_c[RT.idx]))
+    G = d[:, None] * qc.reshape(S, A) / (1.0 - g)
+    y = pi - run.alphas[it.t] * G
+    return np.stack([kb.proj_simplex(y[s]) for s in range(S)])
+
+
+def drpg_start(rm: RobustMDP, hp: dict, *, pi0=None, inner: str = "pga",
+               evaluate: bool = True, backend: str | None = None) -> DRPGIterate:
+    """The iterate ``pi_0`` (uniform, or ``pi0``) with its inner solve; ``hp`` as resolved by
+    :func:`_resolve` (name -> ``(value, source)``)."""
+    run = _drpg_setup(rm, hp, inner, evaluate, backend)
+    pi = np.full((rm.S, rm.A), 1.0 / rm.A) if pi0 is None else _check_pi(rm, pi0).copy()
+    return _drpg_point(run, pi, run.RT.q, 0)
+
+
+def drpg_next(it: DRPGIterate) -> DRPGIterate:
+    """``pi_{t+1}`` from ``pi_t`` (the outer step), with its inner solve."""
+    if it.t >= it.run.val["T"]:
+        raise ValueError(f"DRPG was set up for T={it.run.val['T']} outer iterations; "
+                         f"pi_{it.t} is the last")
+    return _drpg_point(it.run, _drpg_advance(it), it.p_prev, it.t + 1)
+
+
 def drpg(rm: RobustMDP, *, pi0=None, alpha=None, beta=None, T=None, inner_tol=None,
          tolerance_schedule=None, schedule_rate=None, inner_stop=None, inner_max_iter=None,
          warm_start=None, step_schedule=None, step_rate=None, inner: str = "pga",
@@ -361,71 +484,34 @@ def drpg(rm: RobustMDP, *, pi0=None, alpha=None, beta=None, T=None, inner_tol=No
     ``"exact"`` (exact worst case by robust policy evaluation, any set) or ``"nominal"``
     (non-robust PG: gradient at the nominal kernel). ``pi0``: initial policy ``[S, A]``
     (default uniform). ``evaluate``: compute the exact ``Phi(pi_t)`` at every iterate.
+
+    The loop is :func:`drpg_start` then :func:`drpg_next` ``T`` times (the steps of the
+    registered planner ``drpg``, :mod:`mdpsim.algorithms._planner`).
     """
     check_robust(rm)
     if rm.finite_horizon:
         raise ValueError("DRPG needs a discounted robust MDP (gamma)")
     if inner not in INNERS:
         raise ValueError(f"inner must be one of {', '.join(INNERS)}; got {inner!r}")
-    if inner == "pga" and rm.kind != "l1":
-        raise ValueError(f"inner='pga' projects onto L1 sets; this model's set is "
-                         f"{rm.kind!r} (use inner='exact')")
     hp = _resolve(rm, dict(alpha=alpha, beta=beta, T=T, inner_tol=inner_tol,
                            tolerance_schedule=tolerance_schedule, schedule_rate=schedule_rate,
                            inner_stop=inner_stop, inner_max_iter=inner_max_iter,
                            warm_start=warm_start, step_schedule=step_schedule,
                            step_rate=step_rate), preset)
-    val = {k: v[0] for k, v in hp.items()}
-    kb = get_robust_backend(backend)
-    RT = robust_trans(rm)
-    S, A, g = rm.S, rm.A, rm.gamma
-    rho = np.ascontiguousarray(rm.init)
-    pi = np.full((S, A), 1.0 / A) if pi0 is None else _check_pi(rm, pi0).copy()
-    Tn = val["T"]
-    eps = eps_schedule(val["tolerance_schedule"], val["inner_tol"], Tn, val["schedule_rate"])
-    alphas = step_sizes(val["step_schedule"], val["alpha"], Tn, val["step_rate"])
-    rows = np.repeat(np.arange(S * A), np.diff(RT.indptr))
-    s_of, a_of = rows // A, rows % A
-    c = -(RT.Rb[0, s_of, a_of] + RT.rn)
+    it = drpg_start(rm, hp, pi0=pi0, inner=inner, evaluate=evaluate, backend=backend)
+    Tn = it.run.val["T"]
     phis = np.full(Tn + 1, np.nan)
     J = np.empty(Tn + 1)
     iters = np.zeros(Tn + 1, dtype=np.int64)
     gaps = np.full(Tn + 1, np.nan)
-    best, t_best, pi_best = np.inf, 0, pi.copy()
-    p_prev = RT.q
+    best, t_best, pi_best = np.inf, 0, it.pi.copy()
     for t in range(Tn + 1):
-        if evaluate or inner == "exact":
-            r = kb.robust_evaluate(RT, g, pi, 1e-12, 1000)
-            if not r.converged and r.gap_bound > 1e-9:
-                raise RuntimeError(f"robust policy evaluation at t={t} certified only "
-                                   f"{r.gap_bound:.3g} (wanted 1e-12)")
-            phis[t] = -float(rho @ r.V)
-        if inner == "pga":
-            p, v_c, n, gap = kb.drpg_inner(RT, pi, g, rho, val["beta"], float(eps[t]),
-                                           val["inner_max_iter"],
-                                           val["inner_stop"] == "certified",
-                                           p_prev if val["warm_start"] else None)
-            iters[t], gaps[t] = n, gap
-            p_prev = p
-        elif inner == "exact":
-            p = r.pw
-            v_c = -kb.kernel_value(RT, p, pi, g)
-            gaps[t] = r.gap_bound
-        else:
-            p = RT.q
-            v_c = -kb.kernel_value(RT, p, pi, g)
-        J[t] = float(rho @ v_c)
+        if t > 0:
+            it = drpg_next(it)
+        phis[t], J[t], iters[t], gaps[t] = it.phi, it.J, it.inner_iters, it.inner_gap
         if J[t] < best:
-            best, t_best, pi_best = J[t], t, pi.copy()
-        if t == Tn:
-            break
-        d = kb.kernel_occupancy(RT, p, pi, g, rho)
-        qc = np.zeros(S * A)
-        np.add.at(qc, rows, p * (c + g * v_c[RT.idx]))
-        G = d[:, None] * qc.reshape(S, A) / (1.0 - g)
-        y = pi - alphas[t] * G
-        pi = np.stack([kb.proj_simplex(y[s]) for s in range(S)])
-    return DRPGResult(phis, J, iters, eps, gaps, pi, pi_best, t_best, inner, hp)
+            best, t_best, pi_best = J[t], t, it.pi.copy()
+    return DRPGResult(phis, J, iters, it.run.eps, gaps, it.pi, pi_best, t_best, inner, hp)
 
 
 def drpg_exact(rm: RobustMDP, **kw) -> DRPGResult:
@@ -549,6 +635,57 @@ class ParametricResult:
     paper: str = PAPER
 
 
+class ParametricIterate(NamedTuple):
+    """One iterate ``pi_t`` of parametric DRPG with its inner solve: the inner solver's
+    ``(theta_t, lambda_t)`` and ``worst_cost = J(pi_t, p^{theta_t, lambda_t})``;
+    ``settings`` the run's constants (``alpha``, steps, tolerances, ``robust``, ``T``),
+    ``P_nom`` the nominal tilt ``p^{theta_c, lambda_c}``."""
+
+    t: int
+    pi: np.ndarray
+    theta: np.ndarray
+    lam: np.ndarray
+    worst_cost: float
+    inner_iters: int
+    settings: dict
+    P_nom: np.ndarray
+
+
+def parametric_start(inst: ParametricInstance, *, alpha: float = 0.1, T: int = 200,
+                     beta_theta: float = 0.01, beta_lam: float = 0.01,
+                     inner_tol: float = 1e-4, inner_max_iter: int = 20_000,
+                     robust: bool = True, pi0=None) -> ParametricIterate:
+    """The iterate ``pi_0`` of :func:`drpg_parametric` with its inner solve."""
+    pi = (inst.pi0 if pi0 is None else np.asarray(pi0, dtype=np.float64)).copy()
+    settings = dict(alpha=alpha, T=T, beta_theta=beta_theta, beta_lam=beta_lam,
+                    inner_tol=inner_tol, inner_max_iter=inner_max_iter, robust=robust)
+    P_nom = parametric_kernel(inst, inst.theta_c, inst.lam_c)
+    return _par_point(inst, pi, 0, settings, P_nom)
+
+
+def _par_point(inst, pi, t, settings, P_nom) -> ParametricIterate:
+    th, lam, J, n = _par_inner(inst, pi, settings["beta_theta"], settings["beta_lam"],
+                               settings["inner_tol"], settings["inner_max_iter"])
+    return ParametricIterate(t, pi, th, lam, J, n, settings, P_nom)
+
+
+def parametric_next(inst: ParametricInstance, it: ParametricIterate) -> ParametricIterate:
+    """``pi_{t+1}``: a projected policy step under the inner solver's kernel (or, non-robust,
+    the nominal tilt), then the inner solve at ``pi_{t+1}``."""
+    st = it.settings
+    if it.t >= st["T"]:
+        raise ValueError(f"parametric DRPG was set up for T={st['T']} outer iterations; "
+                         f"pi_{it.t} is the last")
+    pi = it.pi
+    P = parametric_kernel(inst, it.theta, it.lam) if st["robust"] else it.P_nom
+    v, d = _par_terms(inst, pi, P)
+    q = np.einsum("sat,sat->sa", P, inst.C + inst.gamma * v[None, None, :])
+    G = d[:, None] * q / (1.0 - inst.gamma)
+    y = pi - st["alpha"] * G
+    pi = np.stack([_proj_simplex(y[s]) for s in range(inst.S)])
+    return _par_point(inst, pi, it.t + 1, st, it.P_nom)
+
+
 def drpg_parametric(inst: ParametricInstance, *, alpha: float = 0.1, T: int = 200,
                     beta_theta: float = 0.01, beta_lam: float = 0.01, inner_tol: float = 1e-4,
                     inner_max_iter: int = 20_000, robust: bool = True,
@@ -557,32 +694,181 @@ def drpg_parametric(inst: ParametricInstance, *, alpha: float = 0.1, T: int = 20
     PG whose policy steps use the nominal tilt ``p^{theta_c, lambda_c}``; either way each
     recorded value is the iterate's worst-case cost found by the inner solver (projected
     ascent on ``(theta, lambda)``, steps 0.01, start ``(1, 1)``, stop ``||dV||_2 <= 1e-4``:
-    paper-code). ``record_policies`` keeps every iterate (``policies[T+1, S, A]``)."""
-    pi = (inst.pi0 if pi0 is None else np.asarray(pi0, dtype=np.float64)).copy()
+    paper-code). ``record_policies`` keeps every iterate (``policies[T+1, S, A]``).
+    The loop is :func:`parametric_start` then :func:`parametric_next` ``T`` times."""
+    it = parametric_start(inst, alpha=alpha, T=T, beta_theta=beta_theta, beta_lam=beta_lam,
+                          inner_tol=inner_tol, inner_max_iter=inner_max_iter, robust=robust,
+                          pi0=pi0)
     pols = np.empty((T + 1, inst.S, inst.A)) if record_policies else None
     worst = np.empty(T + 1)
     iters = np.zeros(T + 1, dtype=np.int64)
-    P_nom = parametric_kernel(inst, inst.theta_c, inst.lam_c)
     for t in range(T + 1):
-        th, lam, J, n = _par_inner(inst, pi, beta_theta, beta_lam, inner_tol, inner_max_iter)
-        worst[t], iters[t] = J, n
+        if t > 0:
+            it = parametric_next(inst, it)
+        worst[t], iters[t] = it.worst_cost, it.inner_iters
         if pols is not None:
-            pols[t] = pi
-        if t == T:
-            break
-        P = parametric_kernel(inst, th, lam) if robust else P_nom
-        v, d = _par_terms(inst, pi, P)
-        q = np.einsum("sat,sat->sa", P, inst.C + inst.gamma * v[None, None, :])
-        G = d[:, None] * q / (1.0 - inst.gamma)
-        y = pi - alpha * G
-        pi = np.stack([_proj_simplex(y[s]) for s in range(inst.S)])
+            pols[t] = it.pi
     hp = {"alpha": (alpha, "paper-code"), "T": (T, "paper-code"),
           "beta_theta": (beta_theta, "paper-code"), "beta_lam": (beta_lam, "paper-code"),
           "inner_tol": (inner_tol, "paper-code"), "inner_max_iter": (inner_max_iter,
                                                                      "proposed")}
-    return ParametricResult(worst, iters, pi, robust, hp, policies=pols)
+    return ParametricResult(worst, iters, it.pi, robust, hp, policies=pols)
 
 
 def _proj_simplex(y):
     from ..kernels.robust_reference import proj_simplex
     return proj_simplex(y)
+
+
+# ============================================================================ planners
+from ._planner import Acceptance, Planner, register_planner  # noqa: E402
+
+
+def _robust_model(model):
+    """``(RobustMDP, pi0)`` of a robust MDP or a DRPG instance (which carries ``pi0``)."""
+    if isinstance(model, RobustMDP):
+        return model, None
+    rm = getattr(model, "rmdp", None)
+    if isinstance(rm, RobustMDP):
+        return rm, getattr(model, "pi0", None)
+    raise ValueError(f"a DRPG planner runs on a RobustMDP or a DRPG instance "
+                     f"(mdpsim.envs.drpg_garnet), got {type(model).__name__}")
+
+
+class _RectProbe:
+    """Stands for a model of a given rectangularity (defaults tables without a model)."""
+
+    def __init__(self, rect):
+        self.rect = rect
+
+
+def _rect_of(model) -> str:
+    if model is None:
+        return "sa"
+    if isinstance(model, _RectProbe):
+        return model.rect
+    return _robust_model(model)[0].rect
+
+
+@register_planner
+class DRPGPlanner(Planner):
+    """DRPG (module docstring) as a planner: iterate ``pi_t`` (with its inner solve), step =
+    one outer step, objective = the exact worst-case cost ``Phi(pi_t)`` (robust policy
+    evaluation certified to 1e-12) and the inner solver's ``J(pi_t, p_t)``; optimum
+    ``Phi*`` by certified robust value iteration (tol 1e-10). On a DRPG instance the run
+    starts from the instance's ``pi0``; on a bare RobustMDP from the uniform policy."""
+
+    name = "drpg"
+    paper = PAPER
+    summary = "double-loop robust policy gradient (inner: pga | exact | nominal)"
+    reconstructed = RECONSTRUCTED
+    presets = PRESETS
+    iterations = "T"
+    objective_key, optimum_key, sense = "phi", "phi_star", "min"
+    acceptance = Acceptance("rel_gap", 1e-3, "last",
+                            "Phi(pi_T) - Phi* <= 1e-3 Phi* (drpg_garnet)")
+    #: the inner solver, fixed by the comparator subclasses
+    fixed_inner: str | None = None
+
+    def hyperparameters(self, model, preset="default"):
+        hps = drpg_hyperparameters(_rect_of(model), preset)
+        if self.fixed_inner is None:
+            hps["inner"] = HyperParameter(
+                "inner", "pga", str, "paper-code", "inner solver: pga (the paper's projected "
+                "gradient ascent) | exact (robust policy evaluation) | nominal (non-robust PG)",
+                choices=INNERS)
+        return hps
+
+    def default_table(self):
+        return {rect: {p: {k: h.default for k, h in self.hyperparameters(
+            _RectProbe(rect), p).items()} for p in self.presets} for rect in ("sa", "s")}
+
+    def init(self, model, hp):
+        rm, pi0 = _robust_model(model)
+        inner = self.fixed_inner or hp["inner"]
+        full = _resolve(rm, {k: v for k, v in hp.items() if k != "inner"}, "default")
+        return drpg_start(rm, full, pi0=pi0, inner=inner)
+
+    def step(self, model, hp, iterate, t):
+        return drpg_next(iterate)
+
+    def objective(self, model, it):
+        return {"phi": it.phi, "J_inner": it.J, "inner_iters": int(it.inner_iters),
+                "inner_gap": it.inner_gap, "eps": it.eps}
+
+    def optimum(self, model):
+        from ..robust.planning import robust_value_iteration
+        rm, _ = _robust_model(model)
+        sol = robust_value_iteration(rm, tol=1e-10)
+        if not sol.converged:
+            raise RuntimeError(f"robust VI did not certify tol=1e-10 on {rm.name} "
+                               f"(gap {sol.gap_bound:.3g})")
+        return {"phi_star": -sol.value}
+
+
+@register_planner
+class DRPGExactPlanner(DRPGPlanner):
+    """DRPG with the exact inner solver (:func:`drpg_exact`)."""
+
+    name = "drpg_exact"
+    summary = "DRPG with the exact worst-case kernel (robust policy evaluation) as inner solver"
+    fixed_inner = "exact"
+
+
+@register_planner
+class NonRobustPGPlanner(DRPGPlanner):
+    """Projected PG on the nominal kernel (:func:`nonrobust_pg`), measured by ``Phi``."""
+
+    name = "nonrobust_pg"
+    summary = "projected policy gradient on the nominal kernel (worst-case cost measured)"
+    fixed_inner = "nominal"
+    acceptance = None
+
+
+def _par_hyperparameters() -> dict:
+    pos = dict(valid=_pos, expected="> 0")
+    hp = [HyperParameter("alpha", 0.1, float, "paper-code", "outer (policy) step size", **pos),
+          HyperParameter("T", 200, int, "paper-code", "outer iterations", **pos),
+          HyperParameter("beta_theta", 0.01, float, "paper-code", "inner step on theta", **pos),
+          HyperParameter("beta_lam", 0.01, float, "paper-code", "inner step on lambda", **pos),
+          HyperParameter("inner_tol", 1e-4, float, "paper-code",
+                         "inner stop ||dV||_2 <= inner_tol", **pos),
+          HyperParameter("inner_max_iter", 20_000, int, "proposed", "cap on inner iterations",
+                         **pos),
+          HyperParameter("robust", True, bool, "paper-code",
+                         "policy steps under the inner solver's kernel (False: nominal tilt)")]
+    return {h.name: h for h in hp}
+
+
+@register_planner
+class ParametricDRPGPlanner(Planner):
+    """DRPG with the parametric (exponentially tilted) kernel (:func:`drpg_parametric`) on a
+    :class:`~mdpsim.envs.robust_instances.ParametricInstance`. Objective: the inner solver's
+    worst-case cost (heuristic: the set is not rectangular, the inner problem not concave;
+    no exact optimum) and the exact cost under the nominal tilt."""
+
+    name = "drpg_parametric"
+    paper = PAPER
+    summary = "DRPG with a parametric (exponentially tilted) kernel; heuristic worst case"
+    reconstructed = ("[R] parametric sets carry no global guarantee (heuristic inner solver)",)
+    iterations = "T"
+
+    def hyperparameters(self, model, preset="default"):
+        return _par_hyperparameters()
+
+    def init(self, model, hp):
+        if not isinstance(model, ParametricInstance):
+            raise ValueError(f"drpg_parametric runs on a ParametricInstance "
+                             f"(mdpsim.envs.drpg_inventory), got {type(model).__name__}")
+        return parametric_start(model, **hp)
+
+    def step(self, model, hp, iterate, t):
+        return parametric_next(model, iterate)
+
+    def objective(self, model, it):
+        inst, pi, P_nom = model, it.pi, it.P_nom
+        Ppi = np.einsum("sa,sat->st", pi, P_nom)
+        c = np.einsum("sa,sat,sat->s", pi, P_nom, inst.C)
+        nominal = float(inst.rho @ np.linalg.solve(np.eye(inst.S) - inst.gamma * Ppi, c))
+        return {"worst_cost": it.worst_cost, "nominal_cost": nominal,
+                "inner_iters": int(it.inner_iters)}

@@ -6,5 +6,8 @@ parameters and source.
 from ._registry import register, make, list_envs, env_factory
 from . import catalogue  # noqa: F401
 from .catalogue import *  # noqa: F401,F403
+from .robust_instances import (drpg_garnet, drpg_inventory, DRPGInstance,  # noqa: F401
+                               ParametricInstance)
 
-__all__ = ["register", "make", "list_envs", "env_factory"] + catalogue.__all__
+__all__ = ["register", "make", "list_envs", "env_factory", "drpg_garnet", "drpg_inventory",
+           "DRPGInstance", "ParametricInstance"] + catalogue.__all__

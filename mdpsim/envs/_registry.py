@@ -22,7 +22,7 @@ def register(name: str):
 
 
 def _load_all():
-    from . import catalogue  # noqa: F401  (registers the built-in factories)
+    from . import catalogue, robust_instances  # noqa: F401  (registers the built-in factories)
 
 
 def env_factory(name: str) -> Callable:

@@ -86,6 +86,12 @@ def compute_cell(content: dict, cell_id: str, runner=None, threads: int | None =
 
     t0 = time.perf_counter()
     started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    task = content.get("task", "learner")
+    if task not in TASKS:
+        raise ValueError(f"cell {cell_id}: unknown task {task!r}; known: {', '.join(TASKS)}")
+    if task == "planner":
+        df = TASKS[task](content, runner)
+        return _finish(df, content, cell_id, started, t0, run_id)
     run = runner if runner is not None else _default_runner()
     env, alg = content["env"], content["algorithm"]
     mdp = mdpsim.make(env["name"], **env["params"])
@@ -95,6 +101,45 @@ def compute_cell(content: dict, cell_id: str, runner=None, threads: int | None =
     df = run(alg["name"], mdp, episodes=content["episodes"], seeds=list(range(i0, i1)),
              rng=content["root_seed"], eval_every=engine_eval_every(content["eval_every"]),
              **kw, **hp)
+    return _finish(df, content, cell_id, started, t0, run_id)
+
+
+def planner_task(content: dict, runner=None) -> pd.DataFrame:
+    """A planner cell: for each seed ``i`` of its range, build the environment (its own
+    instance from ``SeedSequence(root_seed, spawn_key=(*spawn_key, i))`` when the factory
+    takes ``rng``, :func:`mdpsim.experiment.spec.planner_instance_rng`) and run
+    ``run_planner(name, model, iterations=..., **params)``; the seeds' tables stacked, with
+    ``seed`` and ``spawn_key`` columns in front. ``runner`` replaces ``run_planner``."""
+    import mdpsim
+    from ..algorithms._planner import run_planner
+    from .spec import planner_instance_rng
+
+    run = runner if runner is not None else run_planner
+    env, alg = content["env"], content["algorithm"]
+    hp = dict(alg["params"])
+    preset = hp.pop("preset", "default")
+    i0, i1 = content["seeds"]
+    parts, attrs = [], {}
+    for i in range(i0, i1):
+        rng = planner_instance_rng(content, i)
+        params = dict(env["params"]) if rng is None else {**env["params"], "rng": rng}
+        model = mdpsim.make(env["name"], **params)
+        df = run(alg["name"], model, iterations=content["iterations"], preset=preset, **hp)
+        attrs, df.attrs = attrs or df.attrs, {}
+        df.insert(0, "spawn_key", ",".join(map(str, rng.spawn_key)) if rng is not None
+                  else "")
+        df.insert(0, "seed", np.int64(i))
+        parts.append(df)
+    out = pd.concat(parts, ignore_index=True)
+    out.attrs = attrs     # provenance (hyper-parameter sources, paper) kept with the cell
+    return out
+
+
+#: what a cell runs, by its content's ``task`` (a cell without one is a learner run)
+TASKS = {"learner": None, "planner": planner_task}
+
+
+def _finish(df, content, cell_id, started, t0, run_id):
     engine_attrs = _plain_attrs(df.attrs)
     df.attrs = {}   # pandas deep-copies attrs on every column access; the table is ours
     table = to_arrow(df, content, cell_id)

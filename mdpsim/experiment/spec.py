@@ -61,9 +61,13 @@ __all__ = ["SpecError", "Spec", "Cell", "load_spec", "parse_spec", "expand", "co
 CELL_FORMAT = 1
 
 TOP_KEYS = ("name", "description", "tags", "root_seed", "envs", "algorithms", "episodes",
-            "seeds", "seed_batch", "eval_every", "profiles", "figures")
+            "seeds", "seed_batch", "eval_every", "profiles", "figures", "planners",
+            "iterations")
 PROFILE_KEYS = ("episodes", "seeds", "seed_batch", "eval_every", "envs", "algorithms",
-                "description")
+                "description", "iterations", "planners")
+#: what a cell runs: ``learner`` (``mdpsim.run``, the default; its cells carry no ``task``
+#: key, so their ids are those of before tasks existed) or ``planner`` (``run_planner``)
+TASKS = ("learner", "planner")
 _LABEL_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.+=-]*$")
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
@@ -342,13 +346,23 @@ def parse_spec(raw: Mapping, *, profile: str = "full", seeds: int | None = None,
             avail = ", ".join(sorted({"full", *profiles}))
             err("profiles", f"no profile {profile!r}; available: {avail}")
         over = dict(profiles.get(profile, {}))
-    merged = {**rawp, **{k: v for k, v in over.items() if k not in ("envs", "algorithms")}}
+    task = "planner" if "planners" in rawp else "learner"
+    count = "iterations" if task == "planner" else "episodes"
+    with part():
+        wrong = ("episodes", "eval_every", "algorithms") if task == "planner" else \
+            ("iterations",)
+        for k in wrong:
+            if k in rawp or k in over:
+                err(k, f"not a field of a {task} spec (a spec lists 'algorithms' with "
+                       f"'episodes', or 'planners' with 'iterations')")
+    merged = {**rawp, **{k: v for k, v in over.items()
+                         if k not in ("envs", "algorithms", "planners")}}
 
     # ---- counts ---------------------------------------------------------------------------
     def field_name(k):
         return f"profiles.{profile}.{k}" if k in over else k
 
-    for k in ("episodes", "seeds"):
+    for k in (count, "seeds"):
         with part():
             if k not in merged:
                 err(k, "missing; give a positive integer")
@@ -357,12 +371,15 @@ def parse_spec(raw: Mapping, *, profile: str = "full", seeds: int | None = None,
             if not _is_int(seeds) or isinstance(seeds, bool) or seeds <= 0:
                 err("seeds", f"must be a positive integer (--seeds), got {seeds!r}")
             merged["seeds"] = int(seeds)
-    for k in ("episodes", "seeds", "seed_batch"):      # each count reported on its own
+    for k in (count, "seeds", "seed_batch"):      # each count reported on its own
         with part():
             if k in merged and (not _is_int(merged[k]) or merged[k] <= 0):
                 err(field_name(k), f"must be a positive integer, got {merged[k]!r}")
     merged.setdefault("seed_batch", 5)   # fixed, so --seeds N keeps the earlier batches
     eval_every = merged.get("eval_every", "auto")
+    if task == "planner":
+        return _parse_planner_spec(rawp, merged, over, profiles, profile, name, desc, tags,
+                                   root, errors, part, err, source, path)
     with part():
         K = merged.get("episodes")
         K = K if _is_int(K) else 0
@@ -474,7 +491,7 @@ def _check_cell_table(seeds_per_cell: int, K: int, eval_every, err) -> None:
                         f"(eval_every='log' or a larger step) or use a smaller seed_batch")
 
 
-def _entries(table, field, key, err) -> dict:
+def _entries(table, field, key, err, extra: tuple = ()) -> dict:
     """Normalise ``envs`` / ``algorithms`` to ``{label: {key: name, "params": {}, "grid": {}}}``."""
     if table is None:
         err(field, f"missing; give a dict of label -> {{'{key}': registered name, ...}}")
@@ -501,7 +518,7 @@ def _entries(table, field, key, err) -> dict:
             e = {key: e}
         if not isinstance(e, dict):
             err(f, f"must be a registered name or a dict with '{key}', got {e!r}")
-        allowed = (key, "params", "grid")
+        allowed = (key, "params", "grid", *extra)
         for k in e:
             if k not in allowed:
                 err(f"{f}.{k}", f"unknown field; accepted: {', '.join(allowed)}")
@@ -521,12 +538,15 @@ def _entries(table, field, key, err) -> dict:
             if len({canonical_json(v) for v in vals}) != len(vals):
                 err(f"{f}.grid.{g}", f"repeats a value: {vals!r}")
         out[label] = {key: e[key], "params": params, "grid": grid}
+        for k in extra:
+            if k in e:
+                out[label][k] = e[k]
         if key == "algorithm":
             out[label]["defaults"] = {}
     return out
 
 
-def _check_env(label, e, err):
+def _check_env(label, e, err, task: str = "learner"):
     from ..envs import env_factory, list_envs
     from ..envs._registry import check_size
     f = f"envs.{label}"
@@ -535,6 +555,10 @@ def _check_env(label, e, err):
         err(f"{f}.env", f"unknown environment {name!r}; available: {', '.join(list_envs())}")
     fn = env_factory(name)
     sig = inspect.signature(fn)
+    key = e.get("spawn_key")
+    if key is not None and (not isinstance(key, list) or not all(
+            _is_int(k) and k >= 0 for k in key)):
+        err(f"{f}.spawn_key", f"must be a list of non-negative integers, got {key!r}")
     for p in list(e["params"]) + list(e["grid"]):
         if p not in sig.parameters:
             err(f"{f}.params.{p}", f"environment {name!r} has no parameter {p!r}; accepted: "
@@ -553,7 +577,7 @@ def _check_env(label, e, err):
         except MemoryError:
             err(f"{f}.params", f"{name}({_fmt_params(combo)}): not enough memory to build "
                                f"this model; choose smaller sizes")
-        if not getattr(mdp, "finite_horizon", True):
+        if task == "learner" and not getattr(mdp, "finite_horizon", True):
             err(f"{f}.params", f"{name}({_fmt_params(combo)}) is discounted "
                                f"(gamma={mdp.gamma}); the online learners of an experiment "
                                f"need a finite-horizon model: give horizon=H")
@@ -618,6 +642,8 @@ def max_cells(value: int | None = None) -> int:
 def count_cells(spec: Spec) -> int:
     """The number of cells :func:`expand` would make, computed without making them."""
     d = spec.data
+    if d.get("task") == "planner":
+        return len(_planner_cells(spec))
 
     def points(entry):
         n = 1
@@ -637,6 +663,13 @@ def expand(spec: Spec, *, limit: int | None = None) -> list[Cell]:
     :func:`max_cells`): a sweep larger than that is a one-line :class:`SpecError`, not an
     attempt to hold a billion cells in memory."""
     d = spec.data
+    if d.get("task") == "planner":
+        cells = _planner_cells(spec)
+        if len(cells) > max_cells(limit):
+            raise SpecError(f"{spec.source}: {len(cells):,} cells exceed the limit of "
+                            f"{max_cells(limit):,}; raise it with --max-cells N or "
+                            f"MDPSIM_MAX_CELLS=N, or use a larger seed_batch")
+        return cells
     n_cells, bound = count_cells(spec), max_cells(limit)
     if n_cells > bound:
         raise SpecError(f"{spec.source}: {n_cells:,} cells (envs x algorithms x grid points x "
@@ -662,6 +695,165 @@ def expand(spec: Spec, *, limit: int | None = None) -> list[Cell]:
                             "eval_every": d["eval_every"],
                             "root_seed": d["root_seed"],
                             "seeds": [i0, i1],
+                        }
+                        c = Cell(cell_id(content), content)
+                        if c.id in seen:  # pragma: no cover - identical content twice
+                            raise SpecError(f"{spec.source}: two cells with identical content "
+                                            f"({c.id}); labels must differ")
+                        seen.add(c.id)
+                        cells.append(c)
+    return cells
+
+
+# -------------------------------------------------------------------------- planner specs
+#: fields of a planner entry besides the name, ``params`` and ``grid``: ``seeds`` (run on the
+#: first n seeds only) and ``envs`` (run on these environment labels only)
+PLANNER_ENTRY_KEYS = ("seeds", "envs")
+
+
+def _parse_planner_spec(rawp, merged, over, profiles, profile, name, desc, tags, root, errors,
+                        part, err, source, path) -> Spec:
+    """The rest of :func:`parse_spec` for a spec of planners (``"planners"`` and
+    ``"iterations"`` instead of ``"algorithms"`` and ``"episodes"``).
+
+    A planner spec::
+
+        "envs": {"G(5,4,3)": {"env": "drpg_garnet", "params": {"S": 5, "A": 4, "b": 3},
+                              "spawn_key": [0]}},
+        "planners": {"paper-code": {"planner": "drpg", "params": {"preset": "paper"}},
+                     "warm": {"planner": "drpg", "params": {"warm_start": True},
+                              "seeds": 20, "envs": ["G(5,4,3)"]}},
+        "iterations": 200, "seeds": 50, "seed_batch": 5,
+
+    Instances per seed: when the environment's factory takes ``rng`` and ``params`` do not set
+    it, seed ``i`` builds its own instance with ``rng = SeedSequence(root_seed,
+    spawn_key=(*spawn_key, i))`` (``spawn_key`` of the env entry, default ``[]``), recorded
+    in the ``spawn_key`` column; otherwise every seed runs on the same instance. A planner
+    entry's ``seeds`` caps the seeds it runs on, its ``envs`` the environments."""
+    envs: dict = {}
+    with part():
+        envs = _entries(rawp.get("envs"), "envs", "env", err, extra=("spawn_key",))
+    for label, e in envs.items():
+        with part():
+            _check_env(label, e, err, task="planner")
+    plans: dict = {}
+    with part():
+        plans = _entries(rawp.get("planners"), "planners", "planner", err,
+                         extra=PLANNER_ENTRY_KEYS)
+    for label, a in plans.items():
+        with part():
+            _check_planner(label, a, envs, err)
+    for pname, pover in profiles.items():
+        if not isinstance(pover, dict):
+            continue
+        for key, table in (("envs", envs), ("planners", plans)):
+            keep = pover.get(key)
+            if keep is None:
+                continue
+            with part():
+                if not isinstance(keep, list) or not all(isinstance(x, str) for x in keep):
+                    err(f"profiles.{pname}.{key}", f"must be a list of labels, got {keep!r}")
+                for x in keep:
+                    if table and x not in table:
+                        err(f"profiles.{pname}.{key}", f"unknown label {x!r}; labels: "
+                                                       f"{', '.join(table)}")
+    if isinstance(over.get("envs"), list):
+        envs = {k: v for k, v in envs.items() if k in over["envs"]}
+    if isinstance(over.get("planners"), list):
+        plans = {k: v for k, v in plans.items() if k in over["planners"]}
+    figures = rawp.get("figures", [name])
+    with part():
+        if not isinstance(figures, list) or not all(isinstance(f, str) for f in figures):
+            err("figures", f"must be a list of figure script names, got {figures!r}")
+    if errors:
+        raise SpecError(f"{source}: " + "; ".join(errors))
+    data = {
+        "name": name, "description": over.get("description", desc), "tags": tags,
+        "root_seed": root, "task": "planner", "envs": envs, "planners": plans,
+        "iterations": merged["iterations"], "seeds": merged["seeds"],
+        "seed_batch": merged["seed_batch"], "figures": figures,
+    }
+    return Spec(name=name, profile=profile, data=data, raw=rawp, source=source, path=path)
+
+
+def _check_planner(label, a, envs, err):
+    from ..algorithms._planner import get_planner, list_planners
+    f = f"planners.{label}"
+    name = a["planner"]
+    if name not in list_planners():
+        err(f"{f}.planner", f"unknown planner {name!r}; available: "
+                            f"{', '.join(list_planners())}")
+    pl = get_planner(name)
+    a["defaults"] = json.loads(json.dumps(pl.default_table(), default=str))
+    accepted = pl.all_hyperparameters()
+    for where in ("params", "grid"):
+        for p, v in a[where].items():
+            for val in (v if where == "grid" else [v]):
+                if p == "preset":
+                    if val not in pl.presets:
+                        err(f"{f}.{where}.preset", f"must be one of "
+                                                   f"{', '.join(map(repr, pl.presets))}, "
+                                                   f"got {val!r}")
+                    continue
+                if p == pl.iterations:
+                    err(f"{f}.{where}.{p}", "is the iteration count: set the spec's "
+                                            "'iterations'")
+                if p not in accepted:
+                    err(f"{f}.{where}.{p}", f"unknown hyper-parameter of {name!r}; "
+                                            f"accepted: preset, "
+                                            f"{', '.join(sorted(accepted))}")
+                try:
+                    accepted[p].coerce(val, name)
+                except ValueError as exc:
+                    err(f"{f}.{where}.{p}", str(exc).split(": ", 1)[-1])
+    n = a.get("seeds")
+    if n is not None and (not _is_int(n) or n <= 0):
+        err(f"{f}.seeds", f"must be a positive integer (the first n seeds), got {n!r}")
+    keep = a.get("envs")
+    if keep is not None:
+        if not isinstance(keep, list) or not all(isinstance(x, str) for x in keep):
+            err(f"{f}.envs", f"must be a list of environment labels, got {keep!r}")
+        for x in keep:
+            if envs and x not in envs:
+                err(f"{f}.envs", f"unknown label {x!r}; labels: {', '.join(envs)}")
+
+
+def planner_instance_rng(content: Mapping, i: int):
+    """The ``rng`` seed ``i`` of a planner cell builds its instance with, or ``None`` (the
+    factory takes no ``rng`` or the spec fixes it): ``SeedSequence(root_seed,
+    spawn_key=(*spawn_key, i))``."""
+    from ..envs import env_factory
+    env = content["env"]
+    if "rng" in env["params"] or "rng" not in inspect.signature(
+            env_factory(env["name"])).parameters:
+        return None
+    return np.random.SeedSequence(content["root_seed"],
+                                  spawn_key=(*env.get("spawn_key", []), i))
+
+
+def _planner_cells(spec: Spec) -> list[Cell]:
+    d = spec.data
+    n, b = d["seeds"], d["seed_batch"]
+    cells, seen = [], set()
+    for elabel, e in d["envs"].items():
+        for eparams in _combos(e):
+            env = {"label": elabel, "name": e["env"], "params": eparams}
+            if e.get("spawn_key"):
+                env["spawn_key"] = list(e["spawn_key"])
+            for alabel, a in d["planners"].items():
+                if a.get("envs") is not None and elabel not in a["envs"]:
+                    continue
+                na = min(n, a.get("seeds") or n)
+                for aparams in _combos(a):
+                    for i0 in range(0, na, b):
+                        content = {
+                            "format": CELL_FORMAT, "task": "planner",
+                            "experiment": d["name"], "env": env,
+                            "algorithm": {"label": alabel, "name": a["planner"],
+                                          "params": aparams,
+                                          "defaults": a.get("defaults", {})},
+                            "iterations": d["iterations"], "root_seed": d["root_seed"],
+                            "seeds": [i0, min(i0 + b, na)],
                         }
                         c = Cell(cell_id(content), content)
                         if c.id in seen:  # pragma: no cover - identical content twice

@@ -65,6 +65,17 @@ __all__ = ["Store", "Scan", "ChecksumError", "StoreError", "environment_info", "
 
 #: columns every stored cell must have (the experiment layer's ids and the engine's metrics)
 REQUIRED_COLUMNS = ("experiment", "cell_id", "env_label", "alg_label", "seed", "episode")
+#: a planner cell has ``iteration`` where a learner cell has ``episode``
+_STEP_COLUMNS = ("episode", "iteration")
+
+
+def _missing_columns(names) -> list:
+    """:data:`REQUIRED_COLUMNS` absent from ``names`` (a planner cell's ``iteration`` stands
+    for ``episode``)."""
+    return [c for c in REQUIRED_COLUMNS if c not in names
+            and not (c == "episode" and "iteration" in names)]
+
+
 _READ_ERRORS = (OSError, ValueError, pa.ArrowException, KeyError, json.JSONDecodeError)
 
 
@@ -270,7 +281,7 @@ class Store:
             if stored.decode() != cell.json or kv.get(_META_ID, b"").decode() != cell.id:
                 return "its metadata describes another cell"
             names = set(md.schema.to_arrow_schema().names)
-            missing = [c for c in REQUIRED_COLUMNS if c not in names]
+            missing = _missing_columns(names)
             if missing:
                 return f"missing columns {missing}"
             info = json.loads(kv.get(_META_INFO, b"{}"))
@@ -416,7 +427,7 @@ class Store:
         kv = t.schema.metadata or {}
         if kv.get(_META_ID, b"").decode() != cell_id:
             raise ValueError("its metadata names another cell")
-        missing = [c for c in REQUIRED_COLUMNS if c not in t.column_names]
+        missing = _missing_columns(t.column_names)
         if missing:
             raise ValueError(f"missing columns {missing}")
         if t.num_rows and set(t.column("cell_id").unique().to_pylist()) != {cell_id}:
@@ -632,10 +643,10 @@ class Store:
             if isinstance(df[c].dtype, pd.CategoricalDtype):
                 df[c] = df[c].cat.set_categories(sorted(df[c].cat.categories, key=str))
         keys = [c for c in ("experiment", "env_label", "env_params", "alg_label", "alg_params",
-                            "seed", "episode") if c in df.columns]
+                            "seed", "episode", "iteration") if c in df.columns]
         df = df.sort_values(keys, kind="stable").reset_index(drop=True)
         dup = df.duplicated(subset=[c for c in keys if c != "experiment"]).sum() \
-            if {"seed", "episode"} <= set(df.columns) else 0
+            if "seed" in df.columns and set(_STEP_COLUMNS) & set(df.columns) else 0
         if dup:
             warnings.warn(f"mdpsim: {dup} duplicated rows (the same configuration, seed and "
                           f"episode stored in more than one cell file, e.g. batches of "

@@ -4,7 +4,7 @@
   (``l1``, ``tv``, ``linf``, ``l2``, ``chi2``, ``kl``; ``rect="sa"`` or ``"s"``).
 * :func:`robust_value_iteration`, :func:`robust_solve`, :func:`robust_evaluate`,
   :func:`robust_bellman`, :func:`worst_case_kernel` (:mod:`mdpsim.robust.planning`).
-* DRPG instances (:mod:`mdpsim.robust.instances`): the Garnet RMDPs and the parametric
+* DRPG instances (:mod:`mdpsim.envs.robust_instances`, registered environments): the Garnet RMDPs and the parametric
   "inventory" instance of Wang, Ho & Petrik (ICML 2023).
 * The DRPG algorithm itself lives in :mod:`mdpsim.algorithms.drpg`.
 * :mod:`mdpsim.robust.oracle` — LP / cvxpy oracles, for tests and proofs_checks only.
