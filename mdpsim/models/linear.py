@@ -41,7 +41,7 @@ import numpy as np
 
 from .tabular import TabularMDP, ROW_SUM_TOL, _fmt_index
 
-__all__ = ["LinearMDP"]
+__all__ = ["LinearMDP", "LinearFit", "fit_linear"]
 
 
 def _array(name: str, value) -> np.ndarray:
@@ -410,3 +410,103 @@ class LinearMDP:
         nm = f"{self.name!r}, " if self.name else ""
         return (f"LinearMDP({nm}S={self.S}, A={self.A}, d={self.d}, {crit}, "
                 f"stationary={self.stationary})")
+
+
+# ------------------------------------------------------------------------------ fitting
+class LinearFit:
+    """Least-squares fit of a tabular model to given features (see :func:`fit_linear`).
+
+    Attributes: ``mu`` (``float64[d, S]`` or ``[H, d, S]``), ``theta`` (``float64[d]`` or
+    ``[H, d]``), ``phi`` (the features, as given), ``transition_misfit`` =
+    ``max_{h,s,a} ||P_h(.|s,a) - phi_h(s,a) mu_h||_1`` attained at ``transition_argmax``
+    (``(h, s, a)``), ``reward_misfit`` = ``max_{h,s,a} |R_h(s,a) - phi_h(s,a) theta_h|`` at
+    ``reward_argmax``, ``rank`` (smallest rank of the ``[S*A, d]`` feature matrices), and
+    ``exact`` (both misfits at most ``tol``). All arrays are read-only.
+    """
+
+    __slots__ = ("mu", "theta", "phi", "transition_misfit", "transition_argmax",
+                 "reward_misfit", "reward_argmax", "rank", "tol", "_mdp")
+
+    def __init__(self, **kw):
+        for k, v in kw.items():
+            if isinstance(v, np.ndarray):
+                v.setflags(write=False)
+            object.__setattr__(self, k, v)
+
+    def __setattr__(self, key, value):
+        raise AttributeError(f"LinearFit is frozen; cannot set {key!r}")
+
+    @property
+    def exact(self) -> bool:
+        return self.transition_misfit <= self.tol and self.reward_misfit <= self.tol
+
+    def to_linear(self, **kwargs) -> LinearMDP:
+        """The fitted :class:`LinearMDP` (criterion and ``init`` of the fitted model; keyword
+        arguments go to :class:`LinearMDP`, e.g. ``feature_norm=None``). Raises a one-line
+        ``ValueError`` reporting the misfit when the fit is not exact."""
+        if not self.exact:
+            raise ValueError(f"the model is not linear in these features: transition misfit "
+                             f"max ||P - phi mu||_1 = {self.transition_misfit:.3g} at (h, s, a) "
+                             f"= {self.transition_argmax}, reward misfit = "
+                             f"{self.reward_misfit:.3g} at {self.reward_argmax} (tolerance "
+                             f"{self.tol:g})")
+        m = self._mdp
+        crit = {"horizon": m.horizon} if m.finite_horizon else {"gamma": m.gamma}
+        kwargs.setdefault("reward_range", None)
+        kwargs.setdefault("name", f"fit_linear({m.name})" if m.name else None)
+        return LinearMDP(self.phi, self.mu, self.theta, init=m.init, **crit, **kwargs)
+
+    def __repr__(self) -> str:
+        return (f"LinearFit(d={self.phi.shape[-1]}, transition_misfit="
+                f"{self.transition_misfit:.3g}, reward_misfit={self.reward_misfit:.3g}, "
+                f"rank={self.rank}, exact={self.exact})")
+
+
+def fit_linear(mdp: TabularMDP, phi, *, tol: float = 1e-9) -> LinearFit:
+    r"""Least-squares linear model of ``mdp`` in the features ``phi``, with its misfit.
+
+    ``phi: float64[S, A, d] | float64[H, S, A, d]``. For every stage ``h`` (one when the model
+    and the features are stationary), with ``Φ_h`` the ``[S*A, d]`` feature matrix,
+
+    .. math::  \hat\mu_h = \arg\min_\mu \|\Phi_h \mu - P_h\|_F,\qquad
+               \hat\theta_h = \arg\min_\theta \|\Phi_h\theta - R_h\|_2
+
+    (minimum-norm solutions, ``numpy.linalg.lstsq``). The result *reports* how far the model
+    is from linear in ``phi`` — ``transition_misfit = max_{h,s,a} ||P_h(.|s,a) - φ_h(s,a)ᵀ
+    \hat\mu_h||_1`` and the largest reward error — rather than assuming it is;
+    :meth:`LinearFit.to_linear` builds a :class:`LinearMDP` only when both are at most ``tol``.
+    """
+    if not isinstance(mdp, TabularMDP):
+        raise ValueError(f"mdp must be a TabularMDP, got {type(mdp).__name__}")
+    phi = _array("phi", phi)
+    n_phi = _n_stages("phi", phi, 3, mdp.horizon, "[S, A, d]")
+    if phi.shape[-3:-1] != (mdp.S, mdp.A):
+        raise ValueError(f"phi must have shape [S, A, d] with S = {mdp.S}, A = {mdp.A} (those "
+                         f"of the model), got {phi.shape}")
+    if not (isinstance(tol, (int, float)) and tol >= 0):
+        raise ValueError(f"tol must be a non-negative number, got {tol!r}")
+    S, A, d = mdp.S, mdp.A, phi.shape[-1]
+    P4, R3 = mdp._stage_P(), mdp._stage_R()
+    n = max(n_phi, P4.shape[0], R3.shape[0])
+    mu = np.empty((n, d, S))
+    theta = np.empty((n, d))
+    tm, ta, rm, ra, rank = -1.0, None, -1.0, None, d
+    for h in range(n):
+        Phi = (phi[h] if n_phi > 1 else phi).reshape(S * A, d)
+        Ph = P4[h if P4.shape[0] > 1 else 0].reshape(S * A, S)
+        Rh = R3[h if R3.shape[0] > 1 else 0].reshape(S * A)
+        mu[h], _, rk, _ = np.linalg.lstsq(Phi, Ph, rcond=None)
+        theta[h] = np.linalg.lstsq(Phi, Rh, rcond=None)[0]
+        rank = min(rank, int(rk))
+        err = np.abs(Ph - Phi @ mu[h]).sum(axis=1)
+        k = int(np.argmax(err))
+        if err[k] > tm:
+            tm, ta = float(err[k]), (h, *divmod(k, A))
+        rerr = np.abs(Rh - Phi @ theta[h])
+        k = int(np.argmax(rerr))
+        if rerr[k] > rm:
+            rm, ra = float(rerr[k]), (h, *divmod(k, A))
+    if n == 1:
+        mu, theta = mu[0], theta[0]
+    return LinearFit(mu=mu, theta=theta, phi=phi, transition_misfit=tm, transition_argmax=ta,
+                     reward_misfit=rm, reward_argmax=ra, rank=rank, tol=float(tol), _mdp=mdp)
