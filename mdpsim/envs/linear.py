@@ -2,8 +2,7 @@ r"""Exact linear MDPs: factories returning :class:`~mdpsim.models.LinearMDP` ins
 
 Every model here is *exactly* linear (``P = phi mu`` and ``r = phi theta`` to rounding), so
 its optimum is that of ``model.to_tabular()`` (``mdpsim.solve``); the fail-state MDP also has
-a closed form (:func:`fail_state_optimum`). Constructions (``docs/papers/lsvi_ucb.md`` §5 and
-``docs/papers/environments.md`` §8):
+a closed form (:func:`fail_state_optimum`). Constructions (``docs/papers/lsvi_ucb.md`` §5):
 
 * ``linear_simplex`` — random simplex (low-rank) MDPs: ``phi(s, a) ∈ Δ_d``,
   ``mu_{h,i} ∈ Δ(S)``, ``theta_h ∈ [0, 1]^d``; exactly linear and d-rectangular;
@@ -46,7 +45,7 @@ def linear_simplex(S: int = 20, A: int = 5, d: int = 5, *, horizon: int | None =
       features stay shared, as in Jin et al.); discounted models are stationary.
 
     Source: the simplex-feature construction of the linear-MDP literature
-    (``docs/papers/environments.md`` §8); sizes default to the LSVI-UCB check of issue #12
+    (``docs/papers/lsvi_ucb.md`` §5.1); sizes default to the LSVI-UCB check of issue #12
     (S = 20, A = 5, d = 5, H = 5). The draws are **[P]** choices of mdpsim. Known optimum:
     ``mdpsim.solve(model.to_tabular())``.
     """
@@ -109,7 +108,7 @@ def linear_one_hot(base: str = "riverswim", *, horizon: int | None = None,
         if v is not None:
             params[k] = v
     mdp = make(base, **params)
-    return one_hot(mdp)
+    return one_hot(mdp).replace(name=f"linear_one_hot({mdp.name})")
 
 
 # ------------------------------------------------------------------------------ aggregation
@@ -235,8 +234,8 @@ def linear_fail_state(*, horizon: int | None = None, gamma: float | None = None,
     values from ``x1`` are unaffected. Requires ``xi_norm <= delta <= 1 - xi_norm``
     (features in the simplex).
 
-    Known optimum (:func:`fail_state_optimum`): action 15 (``a = 1``) at every state and
-    stage, ``V*_1(x1) = 1.62425012`` for the defaults with ``q = 0``.
+    Known optimum (:func:`fail_state_optimum`, closed form): for ``q = 0`` action 15
+    (``a = 1``) at every state and stage, ``V*_1(x1) = 1.624250125`` for the defaults.
     """
     crit = criterion(horizon, gamma, default_horizon=3)
     if crit.get("horizon") != 3:
@@ -278,14 +277,18 @@ def linear_fail_state(*, horizon: int | None = None, gamma: float | None = None,
 
 def fail_state_optimum(delta: float = 0.3, xi_norm: float = 0.2, p_fail: float = 0.001,
                        q: float = 0.0) -> float:
-    r"""Closed-form ``V*_1(x1)`` of :func:`linear_fail_state`. With ``p = delta + xi_norm``
-    (action ``a = 1``, which maximises ``p(a)`` and hence every value) and
-    ``u = (1 - p)(1 - p_fail)``: ``V_3(x3) = p``, ``V_2(x2) = p + u p + p``,
-    ``V_2(x5) = 2``, ``V_1(x1) = u V_2(x2) + p (1 - q) 2``."""
+    r"""Closed-form ``V*_1(x1)`` of :func:`linear_fail_state`.
+
+    From step 2 on, ``p(a) = delta + ξᵀa`` raises every value, so the optimum plays
+    ``a = 1`` with ``p = delta + xi_norm``: ``V_3(x3) = p``, ``V_2(x5) = 2``,
+    ``V_2(x2) = p + (1 - p)(1 - p_fail) p + p``. At step 1 the value
+    ``(1 - p_1)(1 - p_fail) V_2(x2) + p_1 (1 - q) 2`` is linear in ``p_1``, so the best
+    ``p_1`` is ``delta + xi_norm`` or ``delta - xi_norm`` (all +1 or all -1 actions; the
+    former when ``q = 0``)."""
     p = delta + xi_norm
-    u = (1.0 - p) * (1.0 - p_fail)
-    v2_x2 = p + u * p + p
-    return u * v2_x2 + p * (1.0 - q) * 2.0
+    v2_x2 = p + (1.0 - p) * (1.0 - p_fail) * p + p
+    return max((1.0 - p1) * (1.0 - p_fail) * v2_x2 + p1 * (1.0 - q) * 2.0
+               for p1 in (delta - xi_norm, delta + xi_norm))
 
 
 # ------------------------------------------------------------------------------ RiverSwim
