@@ -127,7 +127,8 @@ def aggregate(mdp: TabularMDP, *, atol: float = 0.0) -> LinearMDP:
         raise ValueError(f"mdp must be a TabularMDP, got {type(mdp).__name__}")
     atol = check_real("atol", atol, lo=0.0)
     S, A = mdp.S, mdp.A
-    P4, R3 = mdp._stage_P(), mdp._stage_R()
+    P4 = mdp.P if mdp.P.ndim == 4 else mdp.P[None]          # [n_p, S, A, S]
+    R3 = mdp.R if mdp.R.ndim == 3 else mdp.R[None]          # [n_r, S, A]
     rows = np.concatenate([P4.transpose(1, 2, 0, 3).reshape(S * A, -1),
                            R3.transpose(1, 2, 0).reshape(S * A, -1)], axis=1)
     if atol == 0.0:

@@ -46,7 +46,8 @@ def _stream(lin, K, seed):
     """A fixed data stream: uniformly random actions, true transitions and rewards."""
     rng = np.random.default_rng(seed)
     tab = lin.to_tabular()
-    P4, R3 = tab._stage_P(), tab._stage_R()
+    P4 = tab.P if tab.P.ndim == 4 else tab.P[None]
+    R3 = tab.R if tab.R.ndim == 3 else tab.R[None]
     H = lin.horizon
     eps = []
     for _ in range(K):
