@@ -12,7 +12,7 @@ from . import _jit
 
 _jit.install()   # before any module defines a cache=True kernel (see mdpsim._jit)
 
-from .models import TabularMDP, SuccessorLists
+from .models import TabularMDP, SuccessorLists, LinearMDP, fit_linear
 from .planning import (Solution, solve, evaluate, q_values, backward_induction,
                        value_iteration, modified_policy_iteration, policy_iteration,
                        linear_programming, bellman_operator,
@@ -25,7 +25,8 @@ from .experiment import load
 from .robust import RobustMDP  # robust MDPs: mdpsim.robust; DRPG: mdpsim.algorithms.drpg
 from .gymnasium_bridge import to_gymnasium, from_gymnasium  # imports gymnasium only when called
 
-__all__ = ["__version__", "TabularMDP", "SuccessorLists", "Solution", "solve", "evaluate",
+__all__ = ["__version__", "TabularMDP", "SuccessorLists", "LinearMDP", "fit_linear", "Solution",
+           "solve", "evaluate",
            "q_values", "backward_induction", "value_iteration",
            "modified_policy_iteration", "policy_iteration",
            "linear_programming", "bellman_operator", "occupancy", "sample_trajectory", "make",

@@ -8,6 +8,9 @@ from .dirichlet import dirichlet
 from .forest import forest
 from .machine_replacement import machine_replacement
 from .inventory import inventory
+from .linear import (linear_simplex, linear_one_hot, linear_aggregated, linear_fail_state,
+                     linear_riverswim)
 
 __all__ = ["garnet", "riverswim", "chain_lock", "deepsea", "gridworld", "dirichlet", "forest",
-           "machine_replacement", "inventory"]
+           "machine_replacement", "inventory", "linear_simplex", "linear_one_hot",
+           "linear_aggregated", "linear_fail_state", "linear_riverswim"]

@@ -1,5 +1,8 @@
-"""Frozen model data: :class:`TabularMDP` and its successor-list storage."""
+"""Frozen model data: :class:`TabularMDP` (and its successor-list storage), :class:`LinearMDP`
+and :class:`RobustMDP`."""
 from .tabular import TabularMDP, SuccessorLists, ROW_SUM_TOL
+from .linear import LinearMDP, LinearFit, fit_linear
 from .robust import RobustMDP  # nominal model + rectangular uncertainty set
 
-__all__ = ["TabularMDP", "SuccessorLists", "ROW_SUM_TOL"]
+__all__ = ["TabularMDP", "SuccessorLists", "LinearMDP", "LinearFit", "fit_linear",
+           "ROW_SUM_TOL"]
