@@ -31,5 +31,5 @@ def as_setting(model) -> Setting:
         return Robust(model)
     if isinstance(model, TabularMDP):
         return Episodic(model)
-    raise ValueError(f"expected a TabularMDP, a RobustMDP or a Setting, got "
+    raise ValueError(f"mdp must be a TabularMDP, a RobustMDP or a Setting, got "
                      f"{type(model).__name__}")
