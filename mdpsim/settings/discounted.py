@@ -192,7 +192,7 @@ class Discounted(Setting):
 
     name = "discounted"
     columns = DISCOUNTED_COLUMNS
-    evaluator = discounted_value
+    evaluator = staticmethod(discounted_value)
 
     def __init__(self, mdp: TabularMDP, mode: str = "trajectory", *, episode="geometric"):
         if not isinstance(mdp, TabularMDP):

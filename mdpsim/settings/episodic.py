@@ -101,7 +101,7 @@ class Episodic(Setting):
     name = "episodic"
     online = True
     columns = EPISODIC_COLUMNS
-    evaluator = policy_value
+    evaluator = staticmethod(policy_value)   # the dispatcher itself, not a bound method
 
     def __init__(self, mdp: TabularMDP):
         self.mdp = check_episodic(mdp, "Episodic")

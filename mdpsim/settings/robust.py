@@ -95,7 +95,7 @@ class Robust(Setting):
 
     name = "robust"
     columns = ROBUST_COLUMNS
-    evaluator = robust_policy_value
+    evaluator = staticmethod(robust_policy_value)
 
     def __init__(self, rmdp: RobustMDP, *, tol: float = 1e-10):
         if not isinstance(rmdp, RobustMDP):
