@@ -19,17 +19,13 @@ import numpy as np
 from .._rng import as_generator
 from ..algorithms import get_algorithm, model_info
 from ..models import TabularMDP
+from ..settings.episodic import check_episodic
 from .reference import inv_cdf
 
 __all__ = ["Agent", "agent"]
 
 
-def _check_episodic(mdp, what: str) -> None:
-    if not isinstance(mdp, TabularMDP):
-        raise ValueError(f"mdp must be a TabularMDP, got {type(mdp).__name__}")
-    if not mdp.finite_horizon:
-        raise ValueError(f"{what} needs a finite-horizon MDP (horizon=H); this one is "
-                         f"discounted (gamma={mdp.gamma})")
+_check_episodic = check_episodic   # the episodic setting's check (one-line errors)
 
 
 class Agent:

@@ -1,24 +1,35 @@
 r"""The compiled episode loop: K episodes x H steps of one seed in one call, GIL released.
 
-One generic loop body, :func:`_episode_loop`, serves every algorithm. It calls two kernels
-by the global names ``plan`` and ``observe``; :func:`compiled_loop` makes, per algorithm, a
-copy of the function whose globals bind those names to the algorithm's ``@njit`` kernels and
-compiles it with ``@njit(cache=True, nogil=True)``. (Passing the kernels as dispatcher
-*arguments* compiles too, but Numba then refuses to cache the caller — the dispatchers become
-"dynamic globals" — and every process would recompile; binding them as globals keeps the
-on-disk cache working.) The copy's name is the algorithm class's module and qualified name, so
-two algorithms never share a compiled loop (nor a cache entry, nor a symbol). Staleness is
-handled by :mod:`mdpsim._jit`: the cache folder of the package's compiled code is keyed on a
-hash of all of its source, so an edit to any kernel or callee gives fresh machine code. For
-kernels defined outside the package (a user's own algorithm module) the name also carries a
-hash of the kernels' source files.
+One generic loop body, :func:`_episode_loop`, serves every algorithm in every online
+setting. It calls the algorithm's kernels by the global names ``plan`` and ``observe`` (and
+``report``), and the setting's exact evaluator by the global name ``evaluate``;
+:func:`compiled_loop` makes, per (algorithm, evaluator) pair, a copy of the function whose
+globals bind those names to the ``@njit`` kernels and compiles it with
+``@njit(cache=True, nogil=True)``. (Passing the kernels as dispatcher *arguments* compiles
+too, but Numba then refuses to cache the caller — the dispatchers become "dynamic globals" —
+and every process would recompile; binding them as globals keeps the on-disk cache working.)
+The copy's name is the algorithm class's module and qualified name followed by the
+evaluator's module and name, so two algorithms, or one algorithm in two settings, never share
+a compiled loop (nor a cache entry, nor a symbol). Staleness is handled by
+:mod:`mdpsim._jit`: the cache folder of the package's compiled code is keyed on a hash of
+all of its source, so an edit to any kernel or callee gives fresh machine code. For kernels
+defined outside the package (a user's own algorithm module) the name also carries a hash of
+the kernels' source files.
+
+The loop receives two environment tuples built by the setting
+(:class:`mdpsim.settings.Setting`): ``env``, the finite-horizon model the learner plays on
+(:meth:`~mdpsim.settings.Setting.simulator_env`: the true model for
+:class:`~mdpsim.settings.Episodic`, the nominal one for :class:`~mdpsim.settings.Robust`),
+and ``ev``, what the evaluator reads (:meth:`~mdpsim.settings.Setting.eval_env`).
 
 Per episode ``k = 1..K`` the loop
 
 1. calls ``est = plan(state, theta, k - 1, rng, pi)``, which writes the policy
    ``pi: float64[H, S, A]`` (PSRL draws its posterior sample from ``rng`` here);
 2. if ``pi`` differs (exact comparison) from the previous episode's table, evaluates it
-   exactly on the true model by backward induction, ``v_k = init @ V^{pi}_0``, and counts a
+   exactly with the setting's evaluator, ``v_k = evaluate(ev, pi, V)`` (episodic: backward
+   induction on the true model, ``init @ V^{pi}_0``; robust: robust backward evaluation,
+   the worst case over the uncertainty set), and counts a
    switch (k > 1); otherwise ``v_k = v_{k-1}`` — the same policy has the same value, so the
    cumulative regret ``sum_j (V*_1 - v_j)`` is exact at every episode whatever the recording
    schedule;
@@ -61,41 +72,10 @@ from numba import njit
 
 from .._jit import PACKAGE_DIR
 from ..kernels.numba_backend import _inv_cdf
+from ..settings.episodic import policy_value, tabular_env as env_tuple
 from ._clock import clock_ns
 
 __all__ = ["compiled_loop", "env_tuple", "policy_value"]
-
-
-@njit(cache=True)
-def policy_value(dense, P, indptr, indices, probs, n_p, R3, init, pi, V):
-    """``init @ V^pi_0`` for ``pi: float64[H, S, A]`` by backward evaluation on the true model,
-    ``V_h(s) = sum_a pi_h(a|s) (R_h(s,a) + sum_s' P_h(s'|s,a) V_{h+1}(s'))`` (actions with
-    ``pi_h(a|s) = 0`` skipped); ``V: float64[H + 1, S]`` is a work buffer."""
-    H, S, A = pi.shape
-    for s in range(S):
-        V[H, s] = 0.0
-    for h in range(H - 1, -1, -1):
-        hp = min(h, n_p - 1)
-        hr = min(h, R3.shape[0] - 1)
-        for s in range(S):
-            acc = 0.0
-            for a in range(A):
-                w = pi[h, s, a]
-                if w != 0.0:
-                    q = 0.0
-                    if dense:
-                        for y in range(S):
-                            q += P[hp, s, a, y] * V[h + 1, y]
-                    else:
-                        r = (hp * S + s) * A + a
-                        for k in range(indptr[r], indptr[r + 1]):
-                            q += probs[k] * V[h + 1, indices[k]]
-                    acc += w * (R3[hr, s, a] + q)
-            V[h, s] = acc
-    acc = 0.0
-    for s in range(S):
-        acc += init[s] * V[0, s]
-    return acc
 
 
 @njit(cache=True)
@@ -130,7 +110,7 @@ def _count_mistakes(eps, gap, k, mist, settle):
             break
 
 
-def _episode_loop(state, theta, env, K, rec, vstar, rng, noise, always_eval, eps):
+def _episode_loop(state, theta, env, ev, K, rec, vstar, rng, noise, always_eval, eps):
     dense, P, indptr, indices, probs, n_p, R3, init, H, S, A = env
     n_rec = rec.shape[0]
     out_value = np.empty(n_rec)
@@ -168,7 +148,7 @@ def _episode_loop(state, theta, env, K, rec, vstar, rng, noise, always_eval, eps
         q, aux, floor = report(state, theta, pi_alt)  # noqa: F821  (likewise)
         changed = k == 0 or not _same(pi, prev)
         if changed or always_eval:
-            vpi = policy_value(dense, P, indptr, indices, probs, n_p, R3, init, pi, Vbuf)
+            vpi = evaluate(ev, pi, Vbuf)  # noqa: F821  (the setting's, bound by compiled_loop)
             n_evals += 1
         if changed:
             if k > 0:
@@ -176,8 +156,7 @@ def _episode_loop(state, theta, env, K, rec, vstar, rng, noise, always_eval, eps
             prev[:] = pi
         value = vpi
         if q != 0.0:  # episode-level mixture: the exact value of the mixture
-            value = (1.0 - q) * vpi + q * policy_value(
-                dense, P, indptr, indices, probs, n_p, R3, init, pi_alt, Vbuf)
+            value = (1.0 - q) * vpi + q * evaluate(ev, pi_alt, Vbuf)  # noqa: F821
             n_evals += 1
         if value < floor:
             below += 1
@@ -252,13 +231,16 @@ _LOOPS: dict = {}
 _LOCK = threading.Lock()
 
 
-def _identity(algo) -> str | None:
-    """The compiled loop's name: ``_episode_loop__<module>__<class>`` (non-identifier
+def _identity(algo, evaluator=None) -> str | None:
+    """The compiled loop's name: ``_episode_loop__<module>__<class>__<evaluator>`` (the
+    algorithm class's module and qualified name, then the setting evaluator's; non-identifier
     characters replaced by ``_``), plus, when a kernel is defined outside the package, a hash
     of the kernels' source files. ``None`` (compile without the disk cache) when a kernel's
     module cannot be re-imported by name (``__main__``, a file loaded under a private name):
-    a cached loop is reloaded by importing its kernels' modules."""
-    kernels = [f for f in (algo.plan, algo.observe, algo.report) if f is not None]
+    a cached loop is reloaded by importing its kernels' modules. ``evaluator`` defaults to
+    the episodic setting's :func:`~mdpsim.settings.episodic.policy_value`."""
+    evaluator = policy_value if evaluator is None else evaluator
+    kernels = [f for f in (algo.plan, algo.observe, algo.report, evaluator) if f is not None]
     files = set()
     for f in kernels:
         name = getattr(f.py_func, "__module__", None)
@@ -268,7 +250,8 @@ def _identity(algo) -> str | None:
             files.add(pathlib.Path(inspect.getfile(f.py_func)).resolve())
         except (ImportError, ValueError, OSError, TypeError):
             return None
-    ident = f"{algo.__module__}__{algo.__qualname__}"
+    ev = evaluator.py_func
+    ident = f"{algo.__module__}__{algo.__qualname__}__{ev.__module__}__{ev.__qualname__}"
     outside = sorted(p for p in files if not p.is_relative_to(PACKAGE_DIR))
     if outside:
         h = hashlib.sha256()
@@ -281,38 +264,26 @@ def _identity(algo) -> str | None:
     return "_episode_loop__" + "".join(c if c.isalnum() else "_" for c in ident)
 
 
-def compiled_loop(algo):
+def compiled_loop(algo, evaluator=None):
     """The compiled episode loop of ``algo`` (an :class:`~mdpsim.algorithms.Algorithm`
-    subclass), built once per process and cached on disk by Numba."""
+    subclass) in the setting whose exact evaluator is ``evaluator`` (an ``@njit`` kernel
+    ``(ev, pi, V) -> float``, see :class:`mdpsim.settings.Setting`; default: the episodic
+    :func:`~mdpsim.settings.episodic.policy_value`), built once per process per pair and
+    cached on disk by Numba under a name that carries both."""
+    evaluator = policy_value if evaluator is None else evaluator
     with _LOCK:
-        fn = _LOOPS.get(algo)
+        fn = _LOOPS.get((algo, evaluator))
         if fn is None:
-            ident = _identity(algo)
+            ident = _identity(algo, evaluator)
             g = dict(_episode_loop.__globals__)
             g["plan"] = algo.plan
             g["observe"] = algo.observe
             g["report"] = algo.report if algo.report is not None else _no_report
+            g["evaluate"] = evaluator
             f = _pytypes.FunctionType(_episode_loop.__code__, g, "_episode_loop",
                                       _episode_loop.__defaults__, _episode_loop.__closure__)
-            f.__qualname__ = ident or f"_episode_loop__nocache_{id(algo):x}"
+            f.__qualname__ = ident or f"_episode_loop__nocache_{id(algo):x}_{id(evaluator):x}"
             f.__module__ = _episode_loop.__module__
             fn = njit(cache=ident is not None, nogil=True)(f)
-            _LOOPS[algo] = fn
+            _LOOPS[(algo, evaluator)] = fn
         return fn
-
-
-def env_tuple(mdp) -> tuple:
-    """The true model as the loop's ``env`` tuple (dense or successor-list layout)."""
-    from ..planning import _trans
-    T = _trans(mdp)
-    # writable C-contiguous copies: one array type per field, hence one compiled signature
-    R3 = np.array(mdp._stage_R(), dtype=np.float64, order="C", copy=True)
-    init = np.array(mdp.init, dtype=np.float64, order="C", copy=True)
-    if T.kind == "dense":
-        return (True, np.array(T.P, dtype=np.float64, order="C", copy=True),
-                np.zeros(1, np.int64), np.zeros(1, np.int64), np.zeros(0), int(T.n_p), R3,
-                init, int(mdp.horizon), mdp.S, mdp.A)
-    return (False, np.zeros((0, 0, 0, 0)), np.array(T.indptr, dtype=np.int64, copy=True),
-            np.array(T.indices, dtype=np.int64, copy=True),
-            np.array(T.probs, dtype=np.float64, copy=True), int(T.n_p), R3, init,
-            int(mdp.horizon), mdp.S, mdp.A)

@@ -4,9 +4,11 @@ One readable per-step loop over the *same* algorithm kernels (through the
 :class:`~mdpsim.engine.agent.Agent` facade) and the *same* random stream, used as the oracle
 for the compiled engine: for a given seed both produce identical trajectories (states,
 actions, rewards, returns, switch counts, estimates). The exact value of each played policy
-is computed here independently, every episode, with the plain-NumPy kernels
-(``mdpsim.kernels.reference.evaluate_finite``), so the compiled engine's value cache and its
-evaluation kernel are checked too (values agree to rounding, ~1e-15).
+is computed here independently, every episode, by the setting's plain-NumPy evaluator
+(:meth:`mdpsim.settings.Setting.reference_value`: ``mdpsim.kernels.reference.evaluate_finite``
+for the episodic setting, ``mdpsim.kernels.robust_reference.robust_evaluate_finite`` for the
+robust one), so the compiled engine's value cache and its evaluation kernel are checked too
+(values agree to rounding, ~1e-15).
 """
 from __future__ import annotations
 
@@ -43,12 +45,14 @@ def _next_state(T, hp: int, s: int, a: int, u: float) -> int:
 
 
 def reference_loop(agent, mdp, K: int, rec: np.ndarray, vstar: float, rng, noise: bool,
-                   eps=None):
+                   eps=None, value=None):
     """Run ``K`` episodes of ``agent`` (whose generator is ``rng``) on ``mdp``; same outputs
     as the compiled loop: ``(value, return, regret, realized_regret, switches, estimate,
     wall_time, n_evals, aux, below_floor, eps_mistakes, eps_settle)`` at the 1-based
     episodes ``rec`` (the report hook, episode-level mixtures and the ε-mistake counts for
-    the increasing grid ``eps`` as in :mod:`mdpsim.engine.driver`)."""
+    the increasing grid ``eps`` as in :mod:`mdpsim.engine.driver`). ``mdp`` is the model
+    played on; ``value(pi) -> float`` scores a policy table (default: exact episodic value on
+    ``mdp``; :func:`mdpsim.run` passes its setting's ``reference_value``)."""
     from ..planning import _trans
     ref = get_backend("reference")
     T = _trans(mdp)
@@ -64,6 +68,9 @@ def reference_loop(agent, mdp, K: int, rec: np.ndarray, vstar: float, rng, noise
     eps = np.zeros(0) if eps is None else np.asarray(eps, dtype=np.float64)
     mist = np.zeros(eps.size, dtype=np.int64)
     settle = np.ones(eps.size, dtype=np.int64)
+    if value is None:
+        def value(p):
+            return float(init @ ref.evaluate_finite(T, R3, H, p)[1][0])
     prev = None
     t0 = time.perf_counter()
     for k in range(K):
@@ -72,14 +79,13 @@ def reference_loop(agent, mdp, K: int, rec: np.ndarray, vstar: float, rng, noise
             switches += 1
         prev = pi
         q, aux, floor, pi_alt = agent.report()
-        value = float(init @ ref.evaluate_finite(T, R3, H, pi)[1][0])
+        v = value(pi)
         if q != 0.0:
-            value = (1.0 - q) * value + q * float(
-                init @ ref.evaluate_finite(T, R3, H, pi_alt)[1][0])
-        if value < floor:
+            v = (1.0 - q) * v + q * value(pi_alt)
+        if v < floor:
             below += 1
-        regret += vstar - value
-        bad = vstar - value > eps                 # the ε-mistakes of this episode
+        regret += vstar - v
+        bad = vstar - v > eps                     # the ε-mistakes of this episode
         mist += bad
         settle[bad] = k + 2
         s = inv_cdf(init_list, rng.random())
@@ -95,7 +101,7 @@ def reference_loop(agent, mdp, K: int, rec: np.ndarray, vstar: float, rng, noise
             s = s_next
         rregret += vstar - ret
         if k + 1 in record:
-            rows.append((value, ret, regret, rregret, switches, agent.estimate,
+            rows.append((v, ret, regret, rregret, switches, agent.estimate,
                          time.perf_counter() - t0, aux, below, mist.copy(), settle.copy()))
     cols = list(zip(*rows))
     return (np.array(cols[0]), np.array(cols[1]), np.array(cols[2]), np.array(cols[3]),

@@ -19,15 +19,20 @@ import pandas as pd
 
 from .._rng import as_seed_sequence
 from ..algorithms import get_algorithm, model_info
-from ..planning import solve
+from ..models import TabularMDP
+from ..models.robust import RobustMDP
+from ..settings import as_setting
+from ..settings.episodic import EPISODIC_COLUMNS
 from .agent import Agent, _check_episodic
-from .driver import compiled_loop, env_tuple
+from .driver import compiled_loop
 from .reference import reference_loop
 
 __all__ = ["run", "schedule", "COLUMNS", "EPS_COLUMNS", "eps_columns", "seed_sequence"]
 
 #: Output columns of :func:`run` (one row per seed x recorded episode), besides one column
-#: per hyper-parameter of the algorithm.
+#: per hyper-parameter of the algorithm; the metric columns (``value``, ``optimal_value``,
+#: ``regret``, ``realized_regret``) are the episodic setting's, and another setting's
+#: table redefines them (``df.attrs["columns"]``, from :attr:`mdpsim.settings.Setting.columns`).
 COLUMNS = {
     "algorithm": "registered name of the algorithm",
     "env": "the MDP's name (mdp.name, or 'TabularMDP')",
@@ -39,14 +44,12 @@ COLUMNS = {
     "spawn_key": "the seed's SeedSequence spawn key, comma-separated",
     "root_entropy": "entropy of the root SeedSequence (as a string)",
     "episode": "episode number k (1-based); only recorded episodes have rows",
-    "value": "exact value V^{pi_k}_1 = init @ V^{pi_k}_0 on the true model of the policy "
-             "played in episode k (deterministic or stochastic), float64",
-    "optimal_value": "exact V*_1 = init @ V*_0, float64",
-    "regret": "exact cumulative pseudo-regret sum_{j<=k} (V*_1 - V^{pi_j}_1) over *all* "
-              "episodes j <= k (not only the recorded ones)",
+    "value": EPISODIC_COLUMNS["value"],
+    "optimal_value": EPISODIC_COLUMNS["optimal_value"],
+    "regret": EPISODIC_COLUMNS["regret"],
     "return": "realised return of episode k (random: sampled transitions, and rewards when "
               "reward_noise='bernoulli')",
-    "realized_regret": "sum_{j<=k} (V*_1 - return_j), random",
+    "realized_regret": EPISODIC_COLUMNS["realized_regret"],
     "switches": "number of episodes j in 2..k whose policy table differs from episode "
                 "j-1's (exact comparison)",
     "estimate": "the algorithm's own estimate of its value at the initial distribution in "
@@ -172,14 +175,19 @@ def run(algorithm, mdp, *, episodes: int, seeds=1, rng=0, eval_every="auto",
         threads: int | None = None, reward_noise: str | None = None,
         engine: str = "compiled", reevaluate: str = "on_change", eps_grid=None,
         **hyperparameters) -> pd.DataFrame:
-    """Run ``episodes`` episodes of ``algorithm`` on the episodic ``mdp`` for each seed.
+    """Run ``episodes`` episodes of ``algorithm`` in the setting of ``mdp`` for each seed.
 
     Parameters
     ----------
     algorithm : str
         A registered name (:func:`mdpsim.list_algorithms`); unknown names list the others.
-    mdp : TabularMDP
-        Finite-horizon model (dense or successor lists; stationary or stage-dependent).
+    mdp : TabularMDP | RobustMDP | Setting
+        A finite-horizon ``TabularMDP`` (dense or successor lists; stationary or
+        stage-dependent): the :class:`~mdpsim.settings.Episodic` setting. A finite-horizon
+        ``RobustMDP``: the :class:`~mdpsim.settings.Robust` setting (the learner plays the
+        nominal model; ``value`` / ``optimal_value`` / ``regret`` are the robust value, the
+        robust optimum and the robust regret). Or an online :class:`~mdpsim.settings.Setting`.
+        ``df.attrs["setting"]`` names the setting, ``df.attrs["columns"]`` its columns.
     episodes : int
         K > 0.
     seeds : int or sequence of int
@@ -221,7 +229,8 @@ def run(algorithm, mdp, *, episodes: int, seeds=1, rng=0, eval_every="auto",
         metadata (hyper-parameter sources and theory values, paper, timings).
     """
     algo = get_algorithm(algorithm)
-    _check_episodic(mdp, "run()")
+    setting = _setting(mdp)
+    mdp = setting.learner_model()
     K = _check_positive_int("episodes", episodes)
     idx = _seed_indices(seeds)
     rec = schedule(eval_every, K)
@@ -248,10 +257,11 @@ def run(algorithm, mdp, *, episodes: int, seeds=1, rng=0, eval_every="auto",
     threads = _check_positive_int("threads", threads)
 
     info = model_info(mdp, K)
-    vstar = float(solve(mdp).value)
+    vstar = float(setting.optimum())
     root = as_seed_sequence(rng)
-    env = env_tuple(mdp)
-    loop = compiled_loop(algo) if engine == "compiled" else None
+    env = setting.simulator_env()
+    ev = setting.eval_env()
+    loop = compiled_loop(algo, setting.evaluator) if engine == "compiled" else None
     always = reevaluate == "always"
 
     def one(i):
@@ -259,10 +269,11 @@ def run(algorithm, mdp, *, episodes: int, seeds=1, rng=0, eval_every="auto",
         if engine == "compiled":
             state = algo.init_state(info, hp)
             theta = algo.theta(info, hp)
-            return loop(state, theta, env, K, rec, vstar, gen, noise, always,
+            return loop(state, theta, env, ev, K, rec, vstar, gen, noise, always,
                         eps if eps.size else None)
         agent = Agent(algo, mdp, rng=gen, episodes=K, **hp)
-        return reference_loop(agent, mdp, K, rec, vstar, gen, noise, eps)
+        return reference_loop(agent, mdp, K, rec, vstar, gen, noise, eps,
+                              value=setting.reference_value)
 
     t0 = time.perf_counter()
     if threads == 1 or len(idx) == 1:
@@ -271,14 +282,15 @@ def run(algorithm, mdp, *, episodes: int, seeds=1, rng=0, eval_every="auto",
         with ThreadPoolExecutor(max_workers=threads) as pool:
             outs = list(pool.map(one, idx))
     elapsed = time.perf_counter() - t0
-    df = _frame(algo, mdp, hp, idx, root, rec, vstar, outs, noise, eps)
+    df = _frame(algo, _env_name(setting), hp, idx, root, rec, vstar, outs, noise, eps)
     df.attrs.update({
         "algorithm": algo.name, "title": algo.title, "paper": algo.paper,
         "hyperparameters": dict(hp), "sources": algo.sources(),
         "theory": {p.name: p.theory for p in algo.hyperparameters if p.theory is not None},
         "reconstructed": list(algo.reconstructed), "episodes": K, "seeds": idx,
         "engine": engine, "threads": threads, "elapsed": elapsed,
-        "evaluations": [int(o[7]) for o in outs], "columns": dict(COLUMNS),
+        "evaluations": [int(o[7]) for o in outs], "columns": {**COLUMNS, **setting.columns},
+        "setting": setting.describe(),
     })
     if eps.size:
         df.attrs["eps_grid"] = eps.tolist()
@@ -286,7 +298,29 @@ def run(algorithm, mdp, *, episodes: int, seeds=1, rng=0, eval_every="auto",
     return df
 
 
-def _frame(algo, mdp, hp, idx, root, rec, vstar, outs, noise, eps) -> pd.DataFrame:
+def _setting(model):
+    """The online setting of ``run``'s model argument (one-line errors otherwise)."""
+    if isinstance(model, TabularMDP):
+        _check_episodic(model, "run()")
+    if isinstance(model, RobustMDP) and not model.finite_horizon:
+        raise ValueError(f"run() needs a finite-horizon RobustMDP (horizon=H); this one is "
+                         f"discounted (gamma={model.gamma}): score policies with "
+                         f"mdpsim.settings.Robust(rmdp).evaluate_sequence")
+    setting = as_setting(model)
+    if not setting.online:
+        setting.learner_model()   # raises: this setting has no online loop
+    return setting
+
+
+def _env_name(setting) -> str:
+    """The ``env`` column: the model's name (``'TabularMDP'`` / ``'RobustMDP'`` if unnamed)."""
+    rm = getattr(setting, "rmdp", None)
+    if rm is not None:
+        return rm.name or rm.nominal.name or "RobustMDP"
+    return setting.learner_model().name or "TabularMDP"
+
+
+def _frame(algo, env_name, hp, idx, root, rec, vstar, outs, noise, eps) -> pd.DataFrame:
     n = rec.shape[0]
     m = len(idx)
     def cat(v):  # a constant column, as a categorical (no per-row Python objects)
@@ -294,7 +328,7 @@ def _frame(algo, mdp, hp, idx, root, rec, vstar, outs, noise, eps) -> pd.DataFra
 
     cols = {
         "algorithm": cat(algo.name),
-        "env": cat(mdp.name or "TabularMDP"),
+        "env": cat(env_name),
     }
     for k, v in hp.items():
         cols[k] = cat(v) if isinstance(v, str) else np.full(n * m, v)
