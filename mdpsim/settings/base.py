@@ -52,8 +52,8 @@ class Setting:
     online: bool = False
     #: the metric columns this setting defines: name -> description
     columns: dict = {}
-    #: the compiled evaluator ``(eval_env, pi: float64[H, S, A], V: float64[H + 1, S]) ->
-    #: float`` bound as the loop's global ``evaluate`` (online settings only); declare it as
+    #: the compiled evaluator ``(eval_env, pi[H, S, A], V[H + 1, S]) -> float``, bound as
+    #: the loop's global ``evaluate`` (online settings only); declare it as
     #: ``staticmethod(kernel)`` so that ``setting.evaluator`` is the dispatcher itself (a
     #: Numba dispatcher is a descriptor: a plain class attribute would give a new bound
     #: method per access, hence a new compiled-loop key per run)
