@@ -9,7 +9,7 @@ import numpy as np
 
 import mdpsim
 from mdpsim.algorithms import _conservative as C
-from mdpsim.algorithms.baselines import baseline_policy
+from mdpsim.engine.side import baseline_policy
 
 
 def with_baseline(gen, mdp):

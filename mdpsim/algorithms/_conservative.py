@@ -69,7 +69,7 @@ Baseline handling ([R]/[P]):
   the first ``plan`` call from the seed's generator (per trajectory: one uniform for the initial
   state, then per step one for the action and one for the next state; inverse-CDF rule of
   :mod:`mdpsim.kernels`), from a dense copy of the true ``P`` kept in the state as the **data
-  source only** (``Ptrue``; no learning code reads it).
+  source only** (``source_P``; no learning code reads it).
 
 Outputs through the engine's report hook: ``aux`` = the episode's mixing weight (StepMix
 ``λ_k``, EpsMix ``ε_k``, budget: 1 if the optimistic policy was played else 0);
@@ -82,8 +82,8 @@ nsucc`` as in :mod:`mdpsim.algorithms._common`; ``R3, init``; ``Q: float64[H, S,
 ``V: float64[H + 1, S]`` the optimistic recursion; ``Vl: float64[H + 1, S]`` work buffer;
 ``pib: float64[H, S, A]`` the learner's baseline; ``pio: int64[H, S]`` the optimistic
 actions; ``beta: float64[n_P, S, A]`` the widths; ``wts: float64[H]`` per-step weights of
-the optimistic policy; ``scal: float64[16]`` per-run scalars (see ``S_*``); ``Ptrue:
-float64[n_P, S, A, S]``, ``pibeta``, ``nb: float64[H, S, A]`` the offline data source,
+the optimistic policy; ``scal: float64[16]`` per-run scalars (see ``S_*``); ``source_P:
+float64[n_P, S, A, S]``, ``source_pi``, ``nb: float64[H, S, A]`` the offline data source,
 behaviour policy and behaviour counts; ``pialt: float64[H, S, A]`` the alternative policy of
 an episode-level mixture; ``Qlb: float64[H, S, A]``, ``Vlb, Vub: float64[H + 1, S]`` the
 baseline's bounds; ``G: float64[H, S]`` and ``hv: float64[2, H]`` (``min_s G_h``,
@@ -92,29 +92,51 @@ baseline's bounds; ``G: float64[H, S]`` and ``hv: float64[2, H]`` (``min_s G_h``
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit
 
 from ._common import greedy_at, empirical_state, count_transition, empirical_mean
-from ._registry import Algorithm, HyperParameter, ModelInfo
+from ._api import Learner, HyperParameter, ModelInfo
 
 __all__ = ["ConservativeBase", "conservative_hps", "optimistic_pass", "lcb_value",
            "ucb_value", "baseline_bounds", "anchored_value", "cert_factors", "set_weights",
            "write_mixture", "certified_weight", "epsmix_weight", "episode_start",
            "stepmix_plan", "epsmix_plan", "budget_plan", "baseline_plan",
            "anchored_ready", "certificate", "offline_start", "observe", "report",
-           "STATE_FIELDS"]
+           "STATE_FIELDS", "State", "Params"]
 
-#: Names of the state tuple's arrays, in order.
-STATE_FIELDS = ("N", "Nsas", "succ", "nsucc", "R3", "init", "Q", "V", "Vl", "pib", "pio",
-                "beta", "wts", "scal", "Ptrue", "pibeta", "nb", "pialt", "Qlb", "Vlb", "Vub",
-                "G", "hv")
 
-# ---------------------------------------------------------------------------- theta layout
-(_L, _SCALE, _WIDTH, _RHI, _RLO, _MONO, _CLIPH, _ALPHA, _KNOWN, _VB, _CFAC, _FLOOR,
- _MODE, _GRID, _ITERS, _NOFF) = range(16)
-N_THETA = 16
+
+
+class State(NamedTuple):
+    """The conservative learners' memory (see the module docstring's state layout)."""
+
+    N: np.ndarray
+    Nsas: np.ndarray
+    succ: np.ndarray
+    nsucc: np.ndarray
+    R3: np.ndarray
+    init: np.ndarray
+    Q: np.ndarray
+    V: np.ndarray
+    Vl: np.ndarray
+    pib: np.ndarray
+    pio: np.ndarray
+    beta: np.ndarray
+    wts: np.ndarray
+    scal: np.ndarray
+    source_P: np.ndarray
+    source_pi: np.ndarray
+    nb: np.ndarray
+    pialt: np.ndarray
+    Qlb: np.ndarray
+    Vlb: np.ndarray
+    Vub: np.ndarray
+    G: np.ndarray
+    hv: np.ndarray
+
 # ---------------------------------------------------------------------------- scal layout
 # S_LAM mixing weight; S_THR threshold T; S_BUDGET budget; S_Q probability of the
 # alternative policy; S_LO lower bound used for the optimistic policy; S_B baseline
@@ -131,7 +153,7 @@ FLOOR_RTOL = 1e-9
 
 # ================================================================== kernels: the components
 @njit(cache=True)
-def optimistic_pass(N, Nsas, succ, nsucc, R3, init, Q, V, pio, theta):
+def optimistic_pass(N, Nsas, succ, nsucc, R3, init, Q, V, pio, params):
     """UCBVI-CH backward induction (see :mod:`mdpsim.algorithms.ucbvi`); writes ``Q``,
     ``V: float64[H + 1, S]`` and the greedy actions ``pio: int64[H, S]``; returns
     ``init @ V[0]`` (the optimistic value).
@@ -139,17 +161,17 @@ def optimistic_pass(N, Nsas, succ, nsucc, R3, init, Q, V, pio, theta):
     ``Q_h(s,a) = min{Q_h^{prev}(s,a), V_max,h, R_h(s,a) + P̂ V_{h+1}(s,a) + c 7 w H L /
     sqrt(N)}`` (``V_max,h`` where ``N = 0``)."""
     H, S, A = Q.shape
-    L = theta[_L]
-    c = theta[_SCALE]
-    wH = theta[_WIDTH] * H
-    r_hi = theta[_RHI]
-    mono = theta[_MONO] != 0.0
+    L = params.L
+    c = params.scale
+    wH = params.width * H
+    r_hi = params.r_hi
+    mono = params.mono != 0.0
     for s in range(S):
         V[H, s] = 0.0
     for h in range(H - 1, -1, -1):
         hs = min(h, N.shape[0] - 1)
         hr = min(h, R3.shape[0] - 1)
-        vmax = H * r_hi if theta[_CLIPH] != 0.0 else (H - h) * r_hi
+        vmax = H * r_hi if params.clip_h != 0.0 else (H - h) * r_hi
         for s in range(S):
             for a in range(A):
                 n = N[hs, s, a]
@@ -406,38 +428,41 @@ def write_mixture(pi, pio, pib, wts):
 
 
 @njit(cache=True)
-def episode_start(state, theta, k, rng):
+def episode_start(state, params, k, rng):
     """The per-episode preamble of every conservative learner: the offline data (``k = 0``),
     the optimistic policy, the widths, certificate 1 of the optimistic policy (``S_D1``), the
     threshold ``T`` and the baseline component's value ``B`` (known ``V^b``: no pass;
-    unknown: the baseline's bounds). ``constrained=False`` (``theta[_ALPHA] = -inf``): ``T =
+    unknown: the baseline's bounds). ``constrained=False`` (``params.alpha = -inf``): ``T =
     -inf``, no other pass. Returns the optimistic value ``V̄_1``."""
-    (N, Nsas, succ, nsucc, R3, init, Q, V, Vl, pib, pio, beta, wts, scal, Ptrue, pibeta, nb,
-     pialt, Qlb, Vlb, Vub, G, hv) = state
+    N, Nsas, succ, nsucc = state.N, state.Nsas, state.succ, state.nsucc
+    R3, init, Q, V = state.R3, state.init, state.Q, state.V
+    Vl, pib, pio, beta = state.Vl, state.pib, state.pio, state.beta
+    wts, scal, Qlb, Vlb = state.wts, state.scal, state.Qlb, state.Vlb
+    Vub = state.Vub
     if k == 0:
-        offline_start(state, theta, rng)
-    vo = optimistic_pass(N, Nsas, succ, nsucc, R3, init, Q, V, pio, theta)
-    cert_factors(N, theta[_CFAC], beta)
-    w = theta[_WIDTH]
+        offline_start(state, params, rng)
+    vo = optimistic_pass(N, Nsas, succ, nsucc, R3, init, Q, V, pio, params)
+    cert_factors(N, params.cfac, beta)
+    w = params.width
     set_weights(0, 1.0, wts)
-    alpha = theta[_ALPHA]
+    alpha = params.alpha
     if alpha == -np.inf:
         scal[S_D1] = np.inf
         scal[S_THR] = -np.inf
-        scal[S_B] = theta[_VB]
+        scal[S_B] = params.vb
         scal[S_HAVEB] = 0.0
         scal[S_PASSES] = 1.0
         return vo
-    d1 = lcb_value(N, Nsas, succ, nsucc, R3, init, beta, pio, pib, wts, theta[_RLO], w, Vl)
+    d1 = lcb_value(N, Nsas, succ, nsucc, R3, init, beta, pio, pib, wts, params.r_lo, w, Vl)
     passes = 2.0
-    if theta[_KNOWN] != 0.0:
-        vb = theta[_VB]
+    if params.known != 0.0:
+        vb = params.vb
         T = (1.0 - alpha) * vb
         B = vb
         scal[S_HAVEB] = 0.0
     else:
-        lb, ub = baseline_bounds(N, Nsas, succ, nsucc, R3, init, beta, pib, theta[_RLO],
-                                 theta[_RHI], w, Qlb, Vlb, Vub)
+        lb, ub = baseline_bounds(N, Nsas, succ, nsucc, R3, init, beta, pib, params.r_lo,
+                                 params.r_hi, w, Qlb, Vlb, Vub)
         T = (1.0 - alpha) * ub
         B = lb
         scal[S_HAVEB] = 1.0
@@ -452,14 +477,16 @@ def episode_start(state, theta, k, rng):
 
 
 @njit(cache=True)
-def anchored_ready(state, theta):
+def anchored_ready(state, params):
     """Make certificate 2 available this episode: the baseline's bounds (if not yet computed)
     and the advantage bound ``G``."""
-    (N, Nsas, succ, nsucc, R3, init, Q, V, Vl, pib, pio, beta, wts, scal, Ptrue, pibeta, nb,
-     pialt, Qlb, Vlb, Vub, G, hv) = state
+    N, Nsas, succ, nsucc = state.N, state.Nsas, state.succ, state.nsucc
+    R3, init, pib, pio = state.R3, state.init, state.pib, state.pio
+    beta, scal, Qlb, Vlb = state.beta, state.scal, state.Qlb, state.Vlb
+    Vub, G, hv = state.Vub, state.G, state.hv
     if scal[S_HAVEB] == 0.0:
-        lb, ub = baseline_bounds(N, Nsas, succ, nsucc, R3, init, beta, pib, theta[_RLO],
-                                 theta[_RHI], theta[_WIDTH], Qlb, Vlb, Vub)
+        lb, ub = baseline_bounds(N, Nsas, succ, nsucc, R3, init, beta, pib, params.r_lo,
+                                 params.r_hi, params.width, Qlb, Vlb, Vub)
         scal[S_LB] = lb
         scal[S_UB] = ub
         scal[S_HAVEB] = 1.0
@@ -468,11 +495,13 @@ def anchored_ready(state, theta):
 
 
 @njit(cache=True)
-def certificate(state, theta, mode, lam):
+def certificate(state, params, mode, lam):
     """Certificate 2 of the mixture with parameter ``lam``: ``B + W̲(lam)``. Needs
     :func:`anchored_ready`; overwrites ``wts``."""
-    (N, Nsas, succ, nsucc, R3, init, Q, V, Vl, pib, pio, beta, wts, scal, Ptrue, pibeta, nb,
-     pialt, Qlb, Vlb, Vub, G, hv) = state
+    N, Nsas, succ, nsucc = state.N, state.Nsas, state.succ, state.nsucc
+    init, Vl, pib, pio = state.init, state.Vl, state.pib, state.pio
+    beta, wts, scal, G = state.beta, state.wts, state.scal, state.G
+    hv = state.hv
     set_weights(mode, lam, wts)
     scal[S_PASSES] += 1.0
     return scal[S_B] + anchored_value(N, Nsas, succ, nsucc, init, beta, pio, pib, wts, G, hv,
@@ -480,7 +509,7 @@ def certificate(state, theta, mode, lam):
 
 
 @njit(cache=True)
-def certified_weight(state, theta, mode, grid, iters):
+def certified_weight(state, params, mode, grid, iters):
     """Largest certified mixing parameter ``λ`` (StepMix), by a compiled, warm-started search.
 
     ``g(λ) = B + W̲(λ) - T`` (certificate 2; certificate 1 is used at ``λ = 1`` only, where
@@ -501,8 +530,8 @@ def certified_weight(state, theta, mode, grid, iters):
     Every returned ``λ > 0`` has ``g(λ) >= 0`` as computed (safety never relies on
     monotonicity or convexity). Returns ``(λ, certificate of λ)``; ``wts`` holds the weights
     of ``λ``."""
-    scal = state[13]
-    wts = state[12]
+    scal = state.scal
+    wts = state.wts
     T = scal[S_THR]
     lam_prev = scal[S_LAM]
     if scal[S_D1] >= T:
@@ -512,7 +541,7 @@ def certified_weight(state, theta, mode, grid, iters):
     if g0 <= 0.0:
         set_weights(mode, 0.0, wts)
         return 0.0, scal[S_B]
-    anchored_ready(state, theta)
+    anchored_ready(state, params)
     lo = 0.0
     glo = g0
     hi = 1.0
@@ -521,7 +550,7 @@ def certified_weight(state, theta, mode, grid, iters):
     cbest = scal[S_B]
     for j in range(grid - 1, 0, -1):
         x = j / grid
-        c = certificate(state, theta, mode, x)
+        c = certificate(state, params, mode, x)
         if c >= T:
             lo = x
             glo = c - T
@@ -539,7 +568,7 @@ def certified_weight(state, theta, mode, grid, iters):
     else:
         x = lo + glo * (hi - lo) / (glo - ghi)
     for _ in range(iters):
-        c = certificate(state, theta, mode, x)
+        c = certificate(state, params, mode, x)
         gx = c - T
         if gx >= 0.0:
             if x > best:
@@ -570,14 +599,14 @@ def certified_weight(state, theta, mode, grid, iters):
 
 
 @njit(cache=True)
-def optimistic_certificate(state, theta):
+def optimistic_certificate(state, params):
     """``L_o``: the larger certificate of the optimistic policy (certificate 2 only computed
     when certificate 1 does not clear ``T``)."""
-    scal = state[13]
+    scal = state.scal
     if scal[S_D1] >= scal[S_THR]:
         return scal[S_D1]
-    anchored_ready(state, theta)
-    return max(scal[S_D1], certificate(state, theta, 0, 1.0))
+    anchored_ready(state, params)
+    return max(scal[S_D1], certificate(state, params, 0, 1.0))
 
 
 @njit(cache=True)
@@ -598,14 +627,14 @@ def epsmix_weight(L_o, B, T):
 # (all compiled code lives in this one file: Numba's on-disk cache of a function is not
 # invalidated when a function it calls changes in *another* file)
 @njit(cache=True)
-def stepmix_plan(state, theta, k, rng, pi):
+def stepmix_plan(state, params, k, rng, pi):
     """StepMix (:mod:`mdpsim.algorithms.stepmix`): play ``Mix(π^b, π^{o,k}; λ_k)`` with the
     largest certified ``λ_k`` (:func:`certified_weight`)."""
-    vo = episode_start(state, theta, k, rng)
-    lam, cert = certified_weight(state, theta, int(theta[_MODE]), int(theta[_GRID]),
-                                 int(theta[_ITERS]))
-    write_mixture(pi, state[10], state[9], state[12])
-    scal = state[13]
+    vo = episode_start(state, params, k, rng)
+    lam, cert = certified_weight(state, params, int(params.mode), int(params.grid),
+                                 int(params.iters))
+    write_mixture(pi, state.pio, state.pib, state.wts)
+    scal = state.scal
     scal[S_LAM] = lam
     scal[S_CERT] = cert
     scal[S_Q] = 0.0
@@ -613,17 +642,17 @@ def stepmix_plan(state, theta, k, rng, pi):
 
 
 @njit(cache=True)
-def epsmix_plan(state, theta, k, rng, pi):
+def epsmix_plan(state, params, k, rng, pi):
     """EpsMix (:mod:`mdpsim.algorithms.epsmix`): ``ε_k`` in closed form
     (:func:`epsmix_weight`), one Bernoulli draw (only when ``0 < ε_k < 1``), the drawn policy
     in ``pi`` and the other one in ``pialt`` with probability ``S_Q``."""
-    vo = episode_start(state, theta, k, rng)
-    scal = state[13]
-    pib = state[9]
-    pio = state[10]
-    wts = state[12]
-    pialt = state[17]
-    L_o = optimistic_certificate(state, theta)
+    vo = episode_start(state, params, k, rng)
+    scal = state.scal
+    pib = state.pib
+    pio = state.pio
+    wts = state.wts
+    pialt = state.pialt
+    L_o = optimistic_certificate(state, params)
     eps = epsmix_weight(L_o, scal[S_B], scal[S_THR])
     if eps >= 1.0:
         opt = True
@@ -642,24 +671,24 @@ def epsmix_plan(state, theta, k, rng, pi):
 
 
 @njit(cache=True)
-def budget_plan(state, theta, k, rng, pi):
+def budget_plan(state, params, k, rng, pi):
     """Budget-based conservative UCBVI (:mod:`mdpsim.algorithms.budget`)."""
-    vo = episode_start(state, theta, k, rng)
-    scal = state[13]
+    vo = episode_start(state, params, k, rng)
+    scal = state.scal
     T = scal[S_THR]
     budget = scal[S_BUDGET]
     if budget + scal[S_D1] - T >= 0.0:
         L_o = scal[S_D1]
     else:
-        L_o = optimistic_certificate(state, theta)
+        L_o = optimistic_certificate(state, params)
     if budget + L_o - T >= 0.0:
         budget += L_o - T
         lam = 1.0
     else:
         budget += scal[S_B] - T
         lam = 0.0
-    set_weights(0, lam, state[12])
-    write_mixture(pi, state[10], state[9], state[12])
+    set_weights(0, lam, state.wts)
+    write_mixture(pi, state.pio, state.pib, state.wts)
     scal[S_BUDGET] = budget
     scal[S_LAM] = lam
     scal[S_Q] = 0.0
@@ -668,12 +697,12 @@ def budget_plan(state, theta, k, rng, pi):
 
 
 @njit(cache=True)
-def baseline_plan(state, theta, k, rng, pi):
+def baseline_plan(state, params, k, rng, pi):
     """The baseline alone (:mod:`mdpsim.algorithms.baseline`)."""
-    pib = state[9]
-    scal = state[13]
+    pib = state.pib
+    scal = state.scal
     if k == 0:
-        offline_start(state, theta, rng)
+        offline_start(state, params, rng)
     H, S, A = pi.shape
     for h in range(H):
         for s in range(S):
@@ -681,7 +710,7 @@ def baseline_plan(state, theta, k, rng, pi):
                 pi[h, s, a] = pib[h, s, a]
     scal[S_LAM] = 0.0
     scal[S_Q] = 0.0
-    return theta[_VB]
+    return params.vb
 
 
 # ============================================================ kernels: data and bookkeeping
@@ -729,22 +758,23 @@ def _icdf_vec(p, u):
 
 
 @njit(cache=True)
-def offline_start(state, theta, rng):
+def offline_start(state, params, rng):
     """Before episode 1 (offline extension only): draw ``n = offline_n`` trajectories of the
     behaviour policy from the data source, add them to the counts and estimate the baseline
     ``pib`` from the behaviour counts ``nb``. No-op when ``offline_n = 0``."""
-    N, Nsas, succ, nsucc = state[0], state[1], state[2], state[3]
-    init, pib, Ptrue, pibeta, nb = state[5], state[9], state[14], state[15], state[16]
-    n = int(theta[_NOFF])
+    N, Nsas, succ, nsucc = state.N, state.Nsas, state.succ, state.nsucc
+    init, pib, nb = state.init, state.pib, state.nb
+    source_P, source_pi = state.source_P, state.source_pi
+    n = int(params.noff)
     if n <= 0:
         return
     H, S, A = pib.shape
-    n_p = Ptrue.shape[0]
+    n_p = source_P.shape[0]
     for i in range(n):
         s = _icdf_vec(init, rng.random())
         for h in range(H):
-            a = _icdf_pi(pibeta, h, s, rng.random())
-            s2 = _icdf_row(Ptrue, min(h, n_p - 1), s, a, rng.random())
+            a = _icdf_pi(source_pi, h, s, rng.random())
+            s2 = _icdf_row(source_P, min(h, n_p - 1), s, a, rng.random())
             count_transition(N, Nsas, succ, nsucc, h, s, a, s2)
             nb[h, s, a] += 1.0
             s = s2
@@ -758,22 +788,22 @@ def offline_start(state, theta, rng):
 
 
 @njit(cache=True)
-def observe(state, theta, h, s, a, r, s_next):
+def observe(state, params, h, s, a, r, s_next):
     """Count the transition (rewards are known: ``r`` is not used)."""
-    N = state[0]
-    Nsas = state[1]
-    succ = state[2]
-    nsucc = state[3]
+    N = state.N
+    Nsas = state.Nsas
+    succ = state.succ
+    nsucc = state.nsucc
     count_transition(N, Nsas, succ, nsucc, h, s, a, s_next)
 
 
 @njit(cache=True)
-def report(state, theta, pi_alt):
+def report(state, params, pi_alt):
     """Engine report hook: ``(q, aux, floor)`` — the probability ``q`` of the alternative
     policy of an episode-level mixture (copied to ``pi_alt`` when ``q > 0``), the episode's
     mixing weight and the constraint level ``(1 - α) V^{π^b}`` (true baseline value)."""
-    scal = state[13]
-    pialt = state[17]
+    scal = state.scal
+    pialt = state.pialt
     q = scal[S_Q]
     if q > 0.0:
         H, S, A = pialt.shape
@@ -781,7 +811,7 @@ def report(state, theta, pi_alt):
             for s in range(S):
                 for a in range(A):
                     pi_alt[h, s, a] = pialt[h, s, a]
-    return q, scal[S_LAM], theta[_FLOOR]
+    return q, scal[S_LAM], params.floor
 
 
 # ====================================================================== Python-side set-up
@@ -835,98 +865,106 @@ def conservative_hps(*, bonus=True, cert=True, extra=()) -> tuple:
     return tuple(hps) + tuple(extra)
 
 
-_BASELINES: dict = {}
+class Params(NamedTuple):
+    """The conservative learners' constants (flags as 0.0 / 1.0): ``L = ln(5 S A T / δ)``;
+    ``scale`` the optimistic bonus multiplier; ``width = r_hi - r_lo``; ``r_hi``, ``r_lo``;
+    ``mono``, ``clip_h`` (UCBVI-CH's recursion); ``alpha`` (``-inf``: unconstrained);
+    ``known`` (``V^b`` given); ``vb`` = ``V^b`` (side information); ``cfac`` the certification
+    factor (:func:`cert_factors`); ``floor`` the violation level the engine counts against;
+    ``mode`` (StepMix's mixture family); ``grid``, ``iters`` (its weight search); ``noff``
+    the number of offline trajectories."""
+
+    L: float
+    scale: float
+    width: float
+    r_hi: float
+    r_lo: float
+    mono: float
+    clip_h: float
+    alpha: float
+    known: float
+    vb: float
+    cfac: float
+    floor: float
+    mode: float
+    grid: float
+    iters: float
+    noff: float
 
 
-def _baseline_for(mdp, fraction: float, kind: str):
-    """``baseline_policy(mdp, fraction, kind=kind)``, cached per model object."""
-    from .baselines import baseline_policy
-    key = (id(mdp), float(fraction), kind)
-    hit = _BASELINES.get(key)
-    if hit is not None and hit[0] is mdp:   # the model is held, so its id is not reused
-        return hit[1]
-    try:
-        b = baseline_policy(mdp, fraction, kind=kind)
-    except ValueError as exc:
-        raise ValueError(f"hyper-parameter baseline_fraction: {exc}") from None
-    if len(_BASELINES) >= 32:
-        _BASELINES.clear()
-    _BASELINES[key] = (mdp, b)
-    return b
+class ConservativeBase(Learner):
+    """Common set-up (state, params) of the conservative learners; see the module docstring.
 
-
-class ConservativeBase(Algorithm):
-    """Common set-up (state, theta) of the conservative learners; see the module docstring."""
+    Side information (``needs``): the baseline ``π^b`` and its value ``V^b``
+    (``info.side.baseline_pi``, ``info.side.baseline_value``) and, with ``offline_n > 0``,
+    the offline data source (``info.side.offline``, an
+    :class:`~mdpsim.engine.side.OfflineSource`), all built by the engine
+    (:func:`mdpsim.engine.side_info`) from ``baseline_fraction`` / ``baseline_kind``."""
 
     needs_episodes = True
-    state_fields = STATE_FIELDS
+    needs = ("baseline", "offline")
+    State = State
+    Params = Params
     observe = observe
     report = report
     _mode = 0.0
 
     @classmethod
-    def _mdp(cls, info: ModelInfo):
-        mdp = getattr(info, "mdp", None)
-        if mdp is None:
-            raise ValueError(f"{cls.name} needs the true model to build its baseline policy "
-                             "(ModelInfo.mdp; use mdpsim.run / mdpsim.agent, which pass it)")
-        return mdp
+    def _side(cls, info: ModelInfo):
+        side = info.side
+        if side.baseline_pi is None and side.offline is None:
+            raise ValueError(f"{cls.name} needs side information (a baseline policy and its "
+                             "value): info.side is empty; build it with "
+                             "mdpsim.engine.side_info(algorithm, mdp, hp) (mdpsim.run and "
+                             "mdpsim.agent do)")
+        return side
 
     @classmethod
-    def baseline(cls, info: ModelInfo, hp: dict):
-        """The :class:`~mdpsim.algorithms.baselines.Baseline` of this run."""
-        return _baseline_for(cls._mdp(info), hp["baseline_fraction"], hp["baseline_kind"])
-
-    @classmethod
-    def init_state(cls, info: ModelInfo, hp: dict) -> tuple:
+    def init_state(cls, info: ModelInfo, hp: dict) -> State:
         H, S, A = info.H, info.S, info.A
-        b = cls.baseline(info, hp)
+        side = cls._side(info)
         Q = np.empty((H, S, A))
         for h in range(H):
             Q[h] = (H - h) * info.r_hi
-        off = hp["offline_n"] > 0
-        if off:
-            mdp = cls._mdp(info)
-            P = np.asarray(mdp.P, dtype=np.float64)
-            Ptrue = np.ascontiguousarray(P[None] if P.ndim == 3 else P)
+        off = side.offline
+        if off is not None:
+            source_P = np.array(off.P, dtype=np.float64, copy=True)
+            source_pi = np.array(off.behaviour_pi, dtype=np.float64, copy=True)
             pib = np.full((H, S, A), 1.0 / A)
         else:
-            Ptrue = np.zeros((1, 1, 1, 1))
-            pib = np.array(b.pi, dtype=np.float64, copy=True)
+            source_P = np.zeros((1, 1, 1, 1))
+            pib = np.array(side.baseline_pi, dtype=np.float64, copy=True)
+            source_pi = pib.copy()
         N, Nsas, succ, nsucc, _, _ = empirical_state(info)
-        return (N, Nsas, succ, nsucc, info.R3.copy(), info.init.copy(), Q,
-                np.zeros((H + 1, S)), np.zeros((H + 1, S)), pib,
-                np.zeros((H, S), np.int64), np.zeros(N.shape), np.zeros(H),
-                np.zeros(N_SCAL), Ptrue, np.array(b.pi, dtype=np.float64, copy=True),
-                np.zeros((H, S, A)), np.zeros((H, S, A)), np.zeros((H, S, A)),
-                np.zeros((H + 1, S)), np.zeros((H + 1, S)), np.zeros((H, S)), np.zeros((2, H)))
+        return State(N, Nsas, succ, nsucc, info.R3.copy(), info.init.copy(), Q,
+                     np.zeros((H + 1, S)), np.zeros((H + 1, S)), pib,
+                     np.zeros((H, S), np.int64), np.zeros(N.shape), np.zeros(H),
+                     np.zeros(N_SCAL), source_P, source_pi,
+                     np.zeros((H, S, A)), np.zeros((H, S, A)), np.zeros((H, S, A)),
+                     np.zeros((H + 1, S)), np.zeros((H + 1, S)), np.zeros((H, S)),
+                     np.zeros((2, H)))
 
     @classmethod
-    def theta(cls, info: ModelInfo, hp: dict) -> np.ndarray:
-        b = cls.baseline(info, hp)
+    def params(cls, info: ModelInfo, hp: dict) -> Params:
+        vb = float(cls._side(info).baseline_value)
         S, A, H = info.S, info.A, info.H
         T = max(info.K, 1) * H
-        th = np.zeros(N_THETA)
-        th[_L] = math.log(5.0 * S * A * T / hp["delta"])
-        th[_SCALE] = hp.get("bonus_scale", 0.0)
-        w = info.r_hi - info.r_lo
-        th[_WIDTH] = w
-        th[_RHI] = info.r_hi
-        th[_RLO] = info.r_lo
-        th[_MONO] = 1.0
-        th[_CLIPH] = 0.0
-        th[_ALPHA] = hp["alpha"]
-        th[_KNOWN] = float(hp["baseline_known"] and hp["offline_n"] == 0)
-        th[_VB] = b.value
         lc = S * math.log(2.0) + math.log(info.n_ps * S * A * T / hp["delta"])
-        th[_CFAC] = hp.get("cert_scale", 0.0) * math.sqrt(lc / 2.0)
-        # the level the engine counts violations against, less a rounding allowance: a
-        # certified value can sit exactly on (1 - α) V^b (EpsMix with L_o = 0 early on)
-        th[_FLOOR] = (1.0 - hp["alpha"]) * b.value - FLOOR_RTOL * max(1.0, abs(b.value))
-        if not hp.get("constrained", True):
-            th[_ALPHA] = -np.inf
-        th[_MODE] = cls._mode
-        th[_GRID] = float(hp.get("grid", 1))
-        th[_ITERS] = float(hp.get("iters", 0))
-        th[_NOFF] = float(hp["offline_n"])
-        return th
+        return Params(
+            L=math.log(5.0 * S * A * T / hp["delta"]),
+            scale=float(hp.get("bonus_scale", 0.0)),
+            width=float(info.r_hi - info.r_lo), r_hi=float(info.r_hi), r_lo=float(info.r_lo),
+            mono=1.0, clip_h=0.0,
+            alpha=float(hp["alpha"]) if hp.get("constrained", True) else -np.inf,
+            known=float(hp["baseline_known"] and hp["offline_n"] == 0),
+            vb=vb,
+            cfac=hp.get("cert_scale", 0.0) * math.sqrt(lc / 2.0),
+            # the level the engine counts violations against, less a rounding allowance: a
+            # certified value can sit exactly on (1 - α) V^b (EpsMix with L_o = 0 early on)
+            floor=(1.0 - hp["alpha"]) * vb - FLOOR_RTOL * max(1.0, abs(vb)),
+            mode=float(cls._mode), grid=float(hp.get("grid", 1)),
+            iters=float(hp.get("iters", 0)), noff=float(hp["offline_n"]))
+
+
+#: Names of the state's arrays, in order.
+STATE_FIELDS = State._fields

@@ -11,12 +11,12 @@ experiments as planned in ``docs/papers/stepmix.md`` §6.
 from __future__ import annotations
 
 from ._conservative import ConservativeBase, conservative_hps, baseline_plan
-from ._registry import register_algorithm
+from ._api import register_learner
 
 __all__ = ["BaselinePolicy"]
 
 
-@register_algorithm
+@register_learner
 class BaselinePolicy(ConservativeBase):
     """Play the baseline policy in every episode. See :mod:`mdpsim.algorithms.baseline`."""
 

@@ -30,12 +30,12 @@ Reconstructed parts (``reconstructed`` column): ``optimistic-policy``,
 from __future__ import annotations
 
 from ._conservative import ConservativeBase, conservative_hps, epsmix_plan
-from ._registry import register_algorithm
+from ._api import register_learner
 
 __all__ = ["EpsMix"]
 
 
-@register_algorithm
+@register_learner
 class EpsMix(ConservativeBase):
     """EpsMix (Li, Huang, Shen, Yang, ICML 2023, arXiv:2306.06265) — episode-level
     randomization, **reconstructed** closed-form rule. See :mod:`mdpsim.algorithms.epsmix`."""

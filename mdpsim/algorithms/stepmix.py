@@ -39,16 +39,12 @@ counts episodes with exact value ``< (1 - α) V^b``.
 """
 from __future__ import annotations
 
-from . import _conservative as C
 from ._conservative import ConservativeBase, conservative_hps, stepmix_plan
-from ._registry import HyperParameter, register_algorithm
+from ._api import HyperParameter, register_learner
 
 __all__ = ["StepMix"]
 
-_MODE = C._MODE
-
-
-@register_algorithm
+@register_learner
 class StepMix(ConservativeBase):
     """StepMix (Li, Huang, Shen, Yang, ICML 2023, arXiv:2306.06265) — **reconstructed**
     mixture family and weight search. See :mod:`mdpsim.algorithms.stepmix`."""
@@ -75,7 +71,6 @@ class StepMix(ConservativeBase):
     plan = stepmix_plan
 
     @classmethod
-    def theta(cls, info, hp):
-        th = super().theta(info, hp)
-        th[_MODE] = 0.0 if hp["mixture"] == "per_step" else 1.0
-        return th
+    def params(cls, info, hp):
+        return super().params(info, hp)._replace(
+            mode=0.0 if hp["mixture"] == "per_step" else 1.0)

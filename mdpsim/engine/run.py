@@ -19,6 +19,7 @@ import pandas as pd
 
 from .._rng import as_seed_sequence
 from ..algorithms import get_algorithm, model_info
+from .side import side_info
 from ..planning import solve
 from .agent import Agent, _check_episodic
 from .driver import compiled_loop, env_tuple
@@ -247,7 +248,7 @@ def run(algorithm, mdp, *, episodes: int, seeds=1, rng=0, eval_every="auto",
         threads = min(len(idx), os.cpu_count() or 1)
     threads = _check_positive_int("threads", threads)
 
-    info = model_info(mdp, K)
+    info = model_info(mdp, K, side_info(algo, mdp, hp))
     vstar = float(solve(mdp).value)
     root = as_seed_sequence(rng)
     env = env_tuple(mdp)
@@ -258,8 +259,8 @@ def run(algorithm, mdp, *, episodes: int, seeds=1, rng=0, eval_every="auto",
         gen = np.random.Generator(np.random.PCG64(seed_sequence(root, i)))
         if engine == "compiled":
             state = algo.init_state(info, hp)
-            theta = algo.theta(info, hp)
-            return loop(state, theta, env, K, rec, vstar, gen, noise, always,
+            params = algo.params(info, hp)
+            return loop(state, params, env, K, rec, vstar, gen, noise, always,
                         eps if eps.size else None)
         agent = Agent(algo, mdp, rng=gen, episodes=K, **hp)
         return reference_loop(agent, mdp, K, rec, vstar, gen, noise, eps)
