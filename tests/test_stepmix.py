@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import mdpsim
-from mdpsim.algorithms import _conservative as C
+from mdpsim.algorithms import conservative as C
 from mdpsim.algorithms import get_algorithm
 from mdpsim.engine.side import (baseline_policy, behaviour_estimate,
                                          offline_dataset)

@@ -4,13 +4,13 @@ Plays ``π^b`` (built by :func:`~mdpsim.algorithms.baselines.baseline_policy`: t
 mixture of ``π*`` and a bottom policy with ``V^b = baseline_fraction · V*``) in every episode:
 zero violations, linear regret ``K (V* - V^b)``. With ``offline_n = n > 0`` it plays the
 empirical behaviour policy ``π̂^b`` estimated from ``n`` offline trajectories (the offline
-extension's starting point; see :mod:`mdpsim.algorithms._conservative`). ``estimate`` is
+extension's starting point; see :mod:`mdpsim.algorithms.conservative`). ``estimate`` is
 ``V^b``; ``aux`` is 0. Comparator of arXiv:2306.06265 (Li, Huang, Shen, Yang, ICML 2023)
 experiments as planned in ``docs/papers/stepmix.md`` §6.
 """
 from __future__ import annotations
 
-from ._conservative import ConservativeBase, conservative_hps, baseline_plan
+from .conservative import ConservativeBase, conservative_hps, baseline_plan
 from ._api import register_learner
 
 __all__ = ["BaselinePolicy"]

@@ -21,7 +21,7 @@ one. The same pessimistic evaluation, baseline and hyper-parameters as
 """
 from __future__ import annotations
 
-from ._conservative import ConservativeBase, conservative_hps, budget_plan
+from .conservative import ConservativeBase, conservative_hps, budget_plan
 from ._api import register_learner
 
 __all__ = ["BudgetUCBVI"]

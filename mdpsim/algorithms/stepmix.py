@@ -15,7 +15,7 @@ What is **reconstructed** (the full text was not available; ``docs/papers/stepmi
 
 * ``optimistic-policy``: UCBVI-CH (:mod:`mdpsim.algorithms.ucbvi`, identical recursion);
 * ``pessimistic-evaluation``: the lower-confidence pass of
-  :mod:`mdpsim.algorithms._conservative` (L1 width; valid for every policy at
+  :mod:`mdpsim.algorithms.conservative` (L1 width; valid for every policy at
   ``cert_scale = 1``);
 * ``mixture-family``: ``mixture="per_step"`` (default; reading e1: at every step the
   optimistic action w.p. ``λ``, else ``π^b``) or ``mixture="switch"`` (reading e2: optimistic
@@ -24,10 +24,10 @@ What is **reconstructed** (the full text was not available; ``docs/papers/stepmi
 * ``weight-search``: ``λ_k`` = the largest ``λ`` whose certificate clears the threshold, by
   a compiled search (``λ = 1`` first; an optional coarse grid of ``grid`` points from the
   top; ``iters`` secant probes warm-started at ``λ_{k-1}``; see
-  :func:`~mdpsim.algorithms._conservative.certified_weight`);
+  :func:`~mdpsim.algorithms.conservative.certified_weight`);
 * ``anchored-certificate``: besides the direct pessimistic value, a lower bound anchored at
   the known ``V^b`` through the performance-difference lemma, whose error scales with ``λ``
-  (ours; see :mod:`mdpsim.algorithms._conservative`);
+  (ours; see :mod:`mdpsim.algorithms.conservative`);
 * ``baseline``: built by :func:`~mdpsim.algorithms.baselines.baseline_policy` (mixture of
   ``π*`` and a bottom policy at a chosen fraction of ``V*``); ``V^b`` known, or an upper
   confidence bound when ``baseline_known=False``; the offline extension (``offline_n > 0``).
@@ -39,7 +39,7 @@ counts episodes with exact value ``< (1 - α) V^b``.
 """
 from __future__ import annotations
 
-from ._conservative import ConservativeBase, conservative_hps, stepmix_plan
+from .conservative import ConservativeBase, conservative_hps, stepmix_plan
 from ._api import HyperParameter, register_learner
 
 __all__ = ["StepMix"]

@@ -43,7 +43,7 @@ of Q* mixed with uniform, a softmax-perturbed optimal policy, ...").
 Offline data. :func:`offline_dataset` draws ``n`` trajectories of a behaviour policy from
 the true model (the data of the offline-baseline extension; the learners simulate the same
 draws inside their compiled kernels from the :class:`OfflineSource` they are given, see
-:mod:`mdpsim.algorithms._conservative`), and
+:mod:`mdpsim.algorithms.conservative`), and
 :func:`behaviour_estimate` is the empirical policy ``π̂_h(a|s) = n_h(s, a) / n_h(s)``
 (uniform where ``n_h(s) = 0``).
 """
