@@ -1,6 +1,6 @@
 r"""The baseline policy alone — the conservative setting's safe but suboptimal reference.
 
-Plays ``π^b`` (built by :func:`~mdpsim.algorithms.baselines.baseline_policy`: the per-step
+Plays ``π^b`` (built by :func:`~mdpsim.engine.side.baseline_policy`: the per-step
 mixture of ``π*`` and a bottom policy with ``V^b = baseline_fraction · V*``) in every episode:
 zero violations, linear regret ``K (V* - V^b)``. With ``offline_n = n > 0`` it plays the
 empirical behaviour policy ``π̂^b`` estimated from ``n`` offline trajectories (the offline

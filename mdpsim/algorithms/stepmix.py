@@ -28,7 +28,7 @@ What is **reconstructed** (the full text was not available; ``docs/papers/stepmi
 * ``anchored-certificate``: besides the direct pessimistic value, a lower bound anchored at
   the known ``V^b`` through the performance-difference lemma, whose error scales with ``λ``
   (ours; see :mod:`mdpsim.algorithms.conservative`);
-* ``baseline``: built by :func:`~mdpsim.algorithms.baselines.baseline_policy` (mixture of
+* ``baseline``: built by :func:`~mdpsim.engine.side.baseline_policy` (mixture of
   ``π*`` and a bottom policy at a chosen fraction of ``V*``); ``V^b`` known, or an upper
   confidence bound when ``baseline_known=False``; the offline extension (``offline_n > 0``).
 
