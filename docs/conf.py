@@ -48,3 +48,15 @@ html_title = f"mdpsim {release}"
 # Shape letters in napoleon type fields (``float64[S, A]``) become cross-references that can
 # match several NamedTuple fields (ModelInfo.S, Trans.S); those ambiguities are harmless.
 suppress_warnings = ["ref.python"]
+
+
+def _skip_learner_state_aliases(app, what, name, obj, skip, options):
+    """A learner's ``State`` / ``Params`` class attributes are the module-level NamedTuples,
+    documented once with their module; skip the aliases on the class."""
+    if what == "class" and name in ("State", "Params") and isinstance(obj, type):
+        return True
+    return None
+
+
+def setup(app):
+    app.connect("autodoc-skip-member", _skip_learner_state_aliases)

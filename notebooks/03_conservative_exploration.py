@@ -38,7 +38,8 @@
 # %%
 import numpy as np
 import mdpsim
-from mdpsim.algorithms import baselines, get_algorithm
+from mdpsim.algorithms import get_algorithm
+from mdpsim.engine import side as baselines
 from mdpsim.plot import seed_matrix
 
 K, SEEDS, ALPHA, FRACTION = 2000, 6, 0.1, 0.7

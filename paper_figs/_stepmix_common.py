@@ -50,7 +50,7 @@ def alpha_of(df) -> pd.Series:
 def levels(env_name: str, env_params: str, fraction: float, kind: str = "uniform"):
     """``(V*, V^b)`` of the stored environment and baseline (recomputed exactly from the
     registered factory and ``baseline_policy``: cheap, deterministic)."""
-    from mdpsim.algorithms.baselines import baseline_policy
+    from mdpsim.engine.side import baseline_policy
     mdp = mdpsim.make(env_name, **json.loads(env_params))
     b = baseline_policy(mdp, fraction, kind=kind)
     return b.optimal_value, b.value

@@ -1,6 +1,6 @@
 """Helpers of the conservative-exploration checks: random instances with a feasible
 baseline, empirical models inside the L1 good event, and the certificates of a mixture
-(computed with the learners' own compiled kernels, ``mdpsim.algorithms._conservative``)."""
+(computed with the learners' own compiled kernels, ``mdpsim.algorithms.conservative``)."""
 from __future__ import annotations
 
 import math
@@ -8,8 +8,8 @@ import math
 import numpy as np
 
 import mdpsim
-from mdpsim.algorithms import _conservative as C
-from mdpsim.algorithms.baselines import baseline_policy
+from mdpsim.algorithms import conservative as C
+from mdpsim.engine.side import baseline_policy
 
 
 def with_baseline(gen, mdp):

@@ -5,7 +5,7 @@ Statement. The episode-level mixture "play ``π^o`` w.p. ε, else ``π^b``" has 
 ``V(ε) = (1 - ε) V^b + ε V^{π^o}`` — linear in ε. With a lower bound ``L_o <= V^{π^o}``, the
 baseline component's value (or lower bound) ``B`` and the threshold ``T``, the largest ε in
 [0, 1] with ``(1 - ε) B + ε L_o >= T`` is ``1`` if ``L_o >= T``, ``0`` if ``B <= T``, else
-``(B - T) / (B - L_o)`` (:func:`mdpsim.algorithms._conservative.epsmix_weight`).
+``(B - T) / (B - L_o)`` (:func:`mdpsim.algorithms.conservative.epsmix_weight`).
 
 Check. (i) Closed form vs a 200-step bisection on ``ε -> (1 - ε) B + ε L_o - T`` over random
 ``(B, T, L_o)`` (including the boundary cases), margin = largest difference; and the
@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 import mdpsim
-from mdpsim.algorithms._conservative import epsmix_weight
+from mdpsim.algorithms.conservative import epsmix_weight
 
 from _random_mdps import instances, random_policy   # proofs_checks/ on sys.path
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 import mdpsim
-from mdpsim.algorithms import _conservative as C
+from mdpsim.algorithms import conservative as C
 
 from _random_mdps import instances   # proofs_checks/ on sys.path
 from _conservative_fixtures import with_baseline

@@ -1,7 +1,7 @@
 r"""Conservative exploration (StepMix / EpsMix, arXiv:2306.06265, reconstructed): the
 certificates are lower bounds of the true value of the mixed policy on the good event.
 
-Statement (``mdpsim.algorithms._conservative``). Let ``E`` be the event
+Statement (``mdpsim.algorithms.conservative``). Let ``E`` be the event
 ``||P̂(.|s,a) - P(.|s,a)||_1 <= sqrt(2 (S ln 2 + ln(n_P S A K H / δ)) / N(s,a))`` for every
 row. On ``E``, with the theoretical width (``cert_scale = 1``), for every baseline ``π^b``,
 deterministic ``π^o`` and mixing parameter ``λ`` of either family (per-step or switch):

@@ -23,29 +23,46 @@ tuned default constants, for which the theorem makes no claim.
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from numba import njit
 
 import mdpsim
 from mdpsim.algorithms import HyperParameter
 from mdpsim.algorithms.ucbvi import UCBVI_CH, UCBVI_BF
+from mdpsim.algorithms.ucbvi import State as UCBVIState, Params as UCBVIParams
 from mdpsim.algorithms.ucbvi import _plan as _ucbvi_plan, _observe as _ucbvi_observe
 
 STATEMENT = "UCBVI (paper constants): P[ Vbar_{k,h}(s) >= V*_h(s) for all k, h, s ] >= 1 - delta"
 
 ALGORITHMS = ("ucbvi_ch", "ucbvi_bf")
-_N = len(UCBVI_CH.state_fields)  # UCBVI's state tuple; the probe appends (Vstar, stats)
-_VSTAR, _STATS = _N, _N + 1
+
+
+class ProbeState(NamedTuple):
+    """UCBVI's own state (``inner``), ``V*: float64[H, S]`` and the running statistics
+    ``stats = [min margin, uncapped count, total count, r_max]``."""
+
+    inner: UCBVIState
+    Vstar: np.ndarray
+    stats: np.ndarray
+
+
+class ProbeParams(NamedTuple):
+    """UCBVI's params (``inner``, CH or BF) and the statistic reported (``mode``)."""
+
+    inner: UCBVIParams
+    mode: float
 
 
 # not cached on disk: check modules are loaded from their file under a private name, which a
 # cache entry could not re-import (the engine compiles the probe's loop in-process as well)
 @njit
-def _probe_plan(state, theta, k, rng, pi):
-    _ucbvi_plan(state[:_N], theta, k, rng, pi)
-    V = state[9]
-    Vstar = state[_VSTAR]
-    stats = state[_STATS]           # [running min margin, uncapped count, total count, r_max]
+def _probe_plan(state, params, k, rng, pi):
+    _ucbvi_plan(state.inner, params.inner, k, rng, pi)
+    V = state.inner.V
+    Vstar = state.Vstar
+    stats = state.stats             # [running min margin, uncapped count, total count, r_max]
     H, S = Vstar.shape
     for h in range(H):
         cap = (H - h) * stats[3]
@@ -53,22 +70,26 @@ def _probe_plan(state, theta, k, rng, pi):
             stats[0] = min(stats[0], V[h, s] - Vstar[h, s])
             stats[1] += np.float64(V[h, s] < cap - 1e-9)
             stats[2] += 1.0
-    return stats[0] if theta[theta.shape[0] - 1] == 0.0 else stats[1] / stats[2]
+    return stats[0] if params.mode == 0.0 else stats[1] / stats[2]
 
 
 @njit
-def _probe_observe(state, theta, h, s, a, r, s_next):
-    _ucbvi_observe(state[:_N], theta, h, s, a, r, s_next)
+def _probe_observe(state, params, h, s, a, r, s_next):
+    _ucbvi_observe(state.inner, params.inner, h, s, a, r, s_next)
 
 
 class Probe(UCBVI_CH):
     """UCBVI-CH or -BF (hyper-parameter ``variant``) reporting a running statistic over all
     ``(k, h, s)`` as its estimate (``mode`` 0: min margin; 1: uncapped share). One class for
-    both variants and modes, so the engine compiles one loop."""
+    both variants and modes, so the engine compiles one loop. ``V*`` is not information a
+    learner receives: :func:`_final` sets it on the class (``vstar``) for the run."""
 
     name = "ucbvi_optimism_probe"
     plan = _probe_plan
     observe = _probe_observe
+    State = ProbeState
+    Params = ProbeParams
+    vstar = None
     hyperparameters = UCBVI_CH.hyperparameters + (
         HyperParameter("variant", "ch", str, "proposed", "UCBVI bonus: 'ch' or 'bf'",
                        choices=("ch", "bf")),
@@ -78,13 +99,13 @@ class Probe(UCBVI_CH):
 
     @classmethod
     def init_state(cls, info, hp):
-        vstar = np.array(mdpsim.solve(info.mdp).V, dtype=np.float64)
-        return UCBVI_CH.init_state(info, hp) + (vstar, np.array([np.inf, 0.0, 0.0, info.r_hi]))
+        return ProbeState(UCBVI_CH.init_state(info, hp), np.array(cls.vstar, dtype=np.float64),
+                          np.array([np.inf, 0.0, 0.0, info.r_hi]))
 
     @classmethod
-    def theta(cls, info, hp):
+    def params(cls, info, hp):
         base = UCBVI_BF if hp["variant"] == "bf" else UCBVI_CH
-        return np.append(base.theta(info, hp), float(hp["mode"]))
+        return ProbeParams(base.params(info, hp), float(hp["mode"]))
 
 
 def instances() -> dict:
@@ -99,6 +120,7 @@ def _final(alg, mode, mdp, episodes, seeds, rng, delta, **hp):
         hp["bonus_scale"] = {p.name: p.default
                              for p in (UCBVI_BF if alg == "ucbvi_bf" else UCBVI_CH)
                              .hyperparameters}["bonus_scale"]
+    Probe.vstar = np.array(mdpsim.solve(mdp).V, dtype=np.float64)
     df = mdpsim.run(Probe, mdp, episodes=episodes, seeds=seeds, rng=rng,
                     eval_every=[episodes], delta=delta, variant=alg[-2:], mode=mode, **hp)
     return df.sort_values("seed")["estimate"].to_numpy()

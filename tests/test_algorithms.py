@@ -196,13 +196,12 @@ def test_policies_are_greedy_with_the_kernels_tie_rule(name):
             s = s2
 
 
-def _ucbvi_numpy(st, theta, bf):
+def _ucbvi_numpy(st, params, bf):
     """UCBVI's recursion (Algorithms 2-4 of arXiv:1703.05449, clip 'remaining', monotone) in
     plain NumPy, from the statistics in ``st`` (an Agent.state before planning)."""
-    from mdpsim.algorithms.ucbvi import _L, _SCALE, _WIDTH, _RHI
     N, Nsas, Nh, R3, Qprev = st["N"], st["Nsas"], st["Nh"], st["R3"], st["Q"]
     H, S, A = Qprev.shape
-    L, c, wH, r_hi = theta[_L], theta[_SCALE], theta[_WIDTH] * H, theta[_RHI]
+    L, c, wH, r_hi = params.L, params.scale, params.width * H, params.r_hi
     V = np.zeros((H + 1, S))
     Q = np.empty((H, S, A))
     for h in range(H - 1, -1, -1):
@@ -240,7 +239,7 @@ def test_ucbvi_plan_matches_a_numpy_implementation(name, S):
     for k in range(40):
         before = ag.state
         ag.policy()
-        want = _ucbvi_numpy(before, ag._theta, name == "ucbvi_bf")
+        want = _ucbvi_numpy(before, ag.params, name == "ucbvi_bf")
         got = ag.state["Q"]
         assert np.max(np.abs(got - want)) <= 1e-12 * (1 + np.abs(want).max()), k
         s = 0

@@ -35,7 +35,7 @@ def test_counts_agree_with_the_engines_violation_counter(alg):
     counts, over all episodes, the episodes whose exact value is below it (``below_floor``).
     An ε-mistake count at ε = V* - floor is the same set of episodes, counted independently
     from the recorded per-episode values."""
-    from mdpsim.algorithms.baselines import baseline_policy
+    from mdpsim.engine.side import baseline_policy
     mdp = mdpsim.make("riverswim", S=6, horizon=10)
     df = mdpsim.run(alg, mdp, episodes=300, seeds=3, rng=0, eval_every="every",
                     baseline_fraction=0.7, alpha=0.1)

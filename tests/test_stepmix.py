@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 import mdpsim
-from mdpsim.algorithms import _conservative as C
+from mdpsim.algorithms import conservative as C
 from mdpsim.algorithms import get_algorithm
-from mdpsim.algorithms.baselines import (baseline_policy, behaviour_estimate,
+from mdpsim.engine.side import (baseline_policy, behaviour_estimate,
                                          offline_dataset)
 
 VALUE_TOL = 1e-10
@@ -166,11 +166,11 @@ def test_certified_search_is_safe_and_near_largest():
                 s2 = int(gen.choice(mdp.S, p=mdp.P[s, a]))
                 ag.observe(h, s, a, float(mdp.R[s, a]), s2)
                 s = s2
-        st, th = ag._state, ag._theta
+        st, th = ag._state, ag.params
         C.episode_start(st, th, 400, gen)
         mode = 0 if mixture == "per_step" else 1
         lam, cert = C.certified_weight(st, th, mode, 1, 3)
-        T = st[13][C.S_THR]
+        T = st.scal[C.S_THR]
         assert 0.0 < lam < 1.0
         assert cert >= T
         assert abs(C.certificate(st, th, mode, lam) - cert) <= 1e-12

@@ -7,18 +7,37 @@ It is the textbook "explore-then-commit" idea: its regret grows linearly during 
 
 Used by ``docs/own_algorithm.md`` and tested by ``tests/test_docs_examples.py``.
 """
+from typing import NamedTuple
+
 import numpy as np
 from numba import njit
 
-from mdpsim.algorithms import Algorithm, HyperParameter, register_algorithm
+from mdpsim.algorithms import Learner, HyperParameter, register_learner
+
+
+class State(NamedTuple):
+    """The learner's whole memory (arrays; kernels read them by name)."""
+
+    N: np.ndarray        # float64[S, A] visit counts
+    Nsas: np.ndarray     # float64[S, A, S] counts by next state
+    R: np.ndarray        # float64[S, A] known mean rewards
+    init: np.ndarray     # float64[S] initial distribution
+    Q: np.ndarray        # float64[H, S, A]
+    V: np.ndarray        # float64[H + 1, S]
+
+
+class Params(NamedTuple):
+    """Numeric hyper-parameters the kernels read."""
+
+    m: int               # number of uniform-exploration episodes
 
 
 @njit(cache=True)
-def _plan(state, theta, k, rng, pi):
+def _plan(state, params, k, rng, pi):
     """Write the episode's policy into ``pi[H, S, A]``; return the model's own value."""
-    N, Nsas, R, init, Q, V = state
+    N, Nsas, R, init, Q, V = state.N, state.Nsas, state.R, state.init, state.Q, state.V
     H, S, A = Q.shape
-    explore = k < theta[0]
+    explore = k < params.m
     for s in range(S):
         V[H, s] = 0.0
     for h in range(H - 1, -1, -1):
@@ -40,15 +59,14 @@ def _plan(state, theta, k, rng, pi):
 
 
 @njit(cache=True)
-def _observe(state, theta, h, s, a, r, s_next):
+def _observe(state, params, h, s, a, r, s_next):
     """Count one transition (stationary model: counts pooled over steps)."""
-    N, Nsas = state[0], state[1]
-    N[s, a] += 1.0
-    Nsas[s, a, s_next] += 1.0
+    state.N[s, a] += 1.0
+    state.Nsas[s, a, s_next] += 1.0
 
 
-@register_algorithm
-class ExploreFirst(Algorithm):
+@register_learner
+class ExploreFirst(Learner):
     """Uniform exploration for ``m`` episodes, then greedy certainty equivalence."""
 
     name = "explore_first"
@@ -58,16 +76,17 @@ class ExploreFirst(Algorithm):
         HyperParameter("m", 100, int, "proposed", "number of uniform-exploration episodes",
                        valid=lambda v: v >= 0, expected="a non-negative integer"),
     )
-    state_fields = ("N", "Nsas", "R", "init", "Q", "V")
+    State = State
+    Params = Params
     plan = _plan
     observe = _observe
 
     @classmethod
     def init_state(cls, info, hp):
         S, A, H = info.S, info.A, info.H
-        return (np.zeros((S, A)), np.zeros((S, A, S)), info.R3[0].copy(), info.init.copy(),
-                np.zeros((H, S, A)), np.zeros((H + 1, S)))
+        return State(np.zeros((S, A)), np.zeros((S, A, S)), info.R3[0].copy(),
+                     info.init.copy(), np.zeros((H, S, A)), np.zeros((H + 1, S)))
 
     @classmethod
-    def theta(cls, info, hp):
-        return np.array([float(hp["m"])])
+    def params(cls, info, hp):
+        return Params(m=int(hp["m"]))

@@ -35,20 +35,22 @@ from numba import njit
 
 from ..kernels._common import TIE_RTOL
 from ..models import TabularMDP
-from ._registry import ModelInfo
+from ._api import ModelInfo, NO_SIDE, SideInfo
 
 __all__ = ["model_info", "empirical_state", "count_transition", "count_reward",
            "empirical_mean", "empirical_mean_var", "set_onehot", "greedy_at"]
 
 
-def model_info(mdp: TabularMDP, episodes: int = 0) -> ModelInfo:
-    """The :class:`ModelInfo` an algorithm receives for ``mdp`` and a budget of episodes."""
+def model_info(mdp: TabularMDP, episodes: int = 0, side: SideInfo = NO_SIDE) -> ModelInfo:
+    """The :class:`ModelInfo` a learner receives for ``mdp``, a budget of episodes and the
+    side information ``side`` (:func:`mdpsim.engine.side_info`): sizes, known rewards and
+    initial distribution — not the transition kernel."""
     R3 = np.array(mdp._stage_R(), dtype=np.float64, copy=True)
     H = int(mdp.horizon)
     return ModelInfo(S=mdp.S, A=mdp.A, H=H, K=int(episodes),
                      n_ps=1 if mdp.n_p_stages == 1 else H, n_rs=R3.shape[0],
                      r_lo=float(min(0.0, R3.min())), r_hi=float(max(1.0, R3.max())),
-                     R3=R3, init=np.array(mdp.init, dtype=np.float64, copy=True), mdp=mdp)
+                     R3=R3, init=np.array(mdp.init, dtype=np.float64, copy=True), side=side)
 
 
 def empirical_state(info: ModelInfo) -> tuple:

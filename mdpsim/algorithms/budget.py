@@ -21,13 +21,13 @@ one. The same pessimistic evaluation, baseline and hyper-parameters as
 """
 from __future__ import annotations
 
-from ._conservative import ConservativeBase, conservative_hps, budget_plan
-from ._registry import register_algorithm
+from .conservative import ConservativeBase, conservative_hps, budget_plan
+from ._api import register_learner
 
 __all__ = ["BudgetUCBVI"]
 
 
-@register_algorithm(aliases=("cucbvi",))
+@register_learner(aliases=("cucbvi",))
 class BudgetUCBVI(ConservativeBase):
     """Budget-based conservative UCBVI (cumulative constraint, Garcelon et al. 2020 style).
     See :mod:`mdpsim.algorithms.budget`."""

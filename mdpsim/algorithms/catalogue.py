@@ -1,11 +1,13 @@
-"""Built-in algorithms (importing this module registers them)."""
+"""The built-in learners by class name (kept for code that imports it; registration no longer
+needs it: importing :mod:`mdpsim.algorithms` discovers every module)."""
 from .ucbvi import UCBVI_CH, UCBVI_BF
 from .psrl import PSRL
 from .optq import OptimisticQLearning
 from .greedy import Greedy, EpsilonGreedy
+from .stepmix import StepMix
+from .epsmix import EpsMix
+from .budget import BudgetUCBVI
+from .baseline import BaselinePolicy
 
-__all__ = ["UCBVI_CH", "UCBVI_BF", "PSRL", "OptimisticQLearning", "Greedy", "EpsilonGreedy"]
-
-# conservative exploration (StepMix / EpsMix, arXiv:2306.06265) and its comparators
-from .conservative import StepMix, EpsMix, BudgetUCBVI, BaselinePolicy  # noqa: E402
-__all__ += ["StepMix", "EpsMix", "BudgetUCBVI", "BaselinePolicy"]
+__all__ = ["UCBVI_CH", "UCBVI_BF", "PSRL", "OptimisticQLearning", "Greedy", "EpsilonGreedy",
+           "StepMix", "EpsMix", "BudgetUCBVI", "BaselinePolicy"]

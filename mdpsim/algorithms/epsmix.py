@@ -22,20 +22,20 @@ The Bernoulli draw (one ``rng.random()`` per episode, only when ``0 < ε_k < 1``
 component and its probability), not the value of the drawn component. ``aux`` = ``ε_k``.
 
 ``L_o`` is the larger of the direct pessimistic value of ``π^{o,k}`` and the certificate
-anchored at ``V^b`` (:mod:`mdpsim.algorithms._conservative`).
+anchored at ``V^b`` (:mod:`mdpsim.algorithms.conservative`).
 
 Reconstructed parts (``reconstructed`` column): ``optimistic-policy``,
 ``pessimistic-evaluation``, ``anchored-certificate``, ``closed-form-rule``, ``baseline``.
 """
 from __future__ import annotations
 
-from ._conservative import ConservativeBase, conservative_hps, epsmix_plan
-from ._registry import register_algorithm
+from .conservative import ConservativeBase, conservative_hps, epsmix_plan
+from ._api import register_learner
 
 __all__ = ["EpsMix"]
 
 
-@register_algorithm
+@register_learner
 class EpsMix(ConservativeBase):
     """EpsMix (Li, Huang, Shen, Yang, ICML 2023, arXiv:2306.06265) — episode-level
     randomization, **reconstructed** closed-form rule. See :mod:`mdpsim.algorithms.epsmix`."""

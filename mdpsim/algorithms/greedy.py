@@ -19,23 +19,49 @@ greedy policy. Every choice here is ours (``source="proposed"``), kept deliberat
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from numba import njit
 
 from ._common import empirical_state, count_transition, count_reward, greedy_at
-from ._registry import Algorithm, HyperParameter, ModelInfo, register_algorithm
+from ..theory.acceptance import RULES
+from ..theory.bounds import Bound, linear_regret
+from ._api import Learner, HyperParameter, ModelInfo, register_learner
 
 __all__ = ["Greedy", "EpsilonGreedy"]
 
-_EST, _EPS = range(2)
+
+
+class State(NamedTuple):
+    """The empirical model (:mod:`mdpsim.algorithms._common`), known rewards, ``init`` and
+    the certainty-equivalent ``Q: float64[H, S, A]``, ``V: float64[H + 1, S]``."""
+
+    N: np.ndarray
+    Nsas: np.ndarray
+    succ: np.ndarray
+    nsucc: np.ndarray
+    Rsum: np.ndarray
+    NR: np.ndarray
+    R3: np.ndarray
+    init: np.ndarray
+    Q: np.ndarray
+    V: np.ndarray
+
+
+class Params(NamedTuple):
+    """``est`` (0/1) estimate rewards; ``eps`` the dithering probability (0: greedy)."""
+
+    est: float
+    eps: float
 
 
 @njit(cache=True)
-def _plan(state, theta, k, rng, pi):
+def _plan(state, params, k, rng, pi):
     N, Nsas, succ, nsucc, Rsum, NR, R3, init, Q, V = state
     H, S, A = Q.shape
-    est = theta[_EST] != 0.0
-    eps = theta[_EPS]
+    est = params.est != 0.0
+    eps = params.eps
     for s in range(S):
         V[H, s] = 0.0
     for h in range(H - 1, -1, -1):
@@ -68,7 +94,7 @@ def _plan(state, theta, k, rng, pi):
 
 
 @njit(cache=True)
-def _observe(state, theta, h, s, a, r, s_next):
+def _observe(state, params, h, s, a, r, s_next):
     N, Nsas, succ, nsucc, Rsum, NR, R3, init, Q, V = state
     count_transition(N, Nsas, succ, nsucc, h, s, a, s_next)
     count_reward(Rsum, NR, h, s, a, r)
@@ -78,23 +104,24 @@ _EST_HP = HyperParameter("estimate_rewards", False, bool, "proposed",
                          "use empirical mean rewards instead of the known R")
 
 
-class _CEBase(Algorithm):
-    state_fields = ("N", "Nsas", "succ", "nsucc", "Rsum", "NR", "R3", "init", "Q", "V")
+class _CEBase(Learner):
+    State = State
+    Params = Params
     plan = _plan
     observe = _observe
 
     @classmethod
-    def init_state(cls, info: ModelInfo, hp: dict) -> tuple:
+    def init_state(cls, info: ModelInfo, hp: dict) -> State:
         H, S, A = info.H, info.S, info.A
-        return empirical_state(info) + (info.R3.copy(), info.init.copy(), np.zeros((H, S, A)),
-                                        np.zeros((H + 1, S)))
+        return State(*empirical_state(info), info.R3.copy(), info.init.copy(),
+                     np.zeros((H, S, A)), np.zeros((H + 1, S)))
 
     @classmethod
-    def theta(cls, info: ModelInfo, hp: dict) -> np.ndarray:
-        return np.array([float(hp["estimate_rewards"]), float(hp.get("epsilon", 0.0))])
+    def params(cls, info: ModelInfo, hp: dict) -> Params:
+        return Params(est=float(hp["estimate_rewards"]), eps=float(hp.get("epsilon", 0.0)))
 
 
-@register_algorithm
+@register_learner
 class Greedy(_CEBase):
     """Greedy certainty equivalence (no bonus). See :mod:`mdpsim.algorithms.greedy`."""
 
@@ -102,9 +129,16 @@ class Greedy(_CEBase):
     title = "Greedy certainty equivalence"
     paper = "certainty-equivalence baseline (no-bonus ablation of arXiv:1703.05449)"
     hyperparameters = (_EST_HP,)
+    bound = Bound("greedy", lambda K, **_: linear_regret(K), 1.0, "Θ(K) worst case",
+                  "no guarantee (certainty equivalence)", "[P]", kind="none")
+
+    @classmethod
+    def rule(cls, *, hard_exploration: bool = True):
+        """Linear regret on a hard-exploration instance; no claim elsewhere."""
+        return RULES["linear"] if hard_exploration else None
 
 
-@register_algorithm
+@register_learner
 class EpsilonGreedy(_CEBase):
     """ε-greedy certainty equivalence. See :mod:`mdpsim.algorithms.greedy`."""
 
@@ -117,3 +151,5 @@ class EpsilonGreedy(_CEBase):
                        valid=lambda v: 0.0 <= v <= 1.0, expected="a number in [0, 1]"),
         _EST_HP,
     )
+    bound = Bound("epsilon_greedy", lambda K, **_: linear_regret(K), 1.0, "Θ(K) with fixed ε",
+                  "no guarantee", "[P]", kind="none")

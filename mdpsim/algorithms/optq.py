@@ -38,29 +38,57 @@ Reconstructed / ours:
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit
 
 from ._common import greedy_at, set_onehot
-from ._registry import Algorithm, HyperParameter, ModelInfo, register_algorithm
+from ..theory.acceptance import RULES
+from ..theory.bounds import Bound, optq_hoeffding_regret
+from ._api import Learner, HyperParameter, ModelInfo, register_learner
 
 __all__ = ["OptimisticQLearning"]
 
-_EST, _IOTA, _SCALE, _WIDTH, _RHI, _CLIP_H, _DELTA, _ANYTIME = range(8)
+
+
+class State(NamedTuple):
+    """``Q: float64[H, S, A]``, ``V: float64[H + 1, S]``, visit counts ``N: float64[H, S,
+    A]``, known rewards ``R3``, ``init``, and ``iota: float64[1]`` (the episode's ι)."""
+
+    Q: np.ndarray
+    V: np.ndarray
+    N: np.ndarray
+    R3: np.ndarray
+    init: np.ndarray
+    iota: np.ndarray
+
+
+class Params(NamedTuple):
+    """``est`` (0/1) observed rewards; ``iota = ln(S A T / p)``; ``scale`` = c; ``width`` =
+    r_hi - r_lo; ``r_hi``; ``clip_h`` (0/1); ``delta`` = p; ``anytime`` (0/1)."""
+
+    est: float
+    iota: float
+    scale: float
+    width: float
+    r_hi: float
+    clip_h: float
+    delta: float
+    anytime: float
 
 
 @njit(cache=True)
-def _plan(state, theta, k, rng, pi):
+def _plan(state, params, k, rng, pi):
     # (per-state helpers only: see the speed notes in mdpsim.algorithms._common)
     Q, V, N, R3, init, iota = state
     H, S, A = Q.shape
     # ι = ln(S A T / p); without an episode budget (Agent without episodes) T = k H
-    iota[0] = theta[_IOTA] if theta[_ANYTIME] == 0.0 else math.log(
-        S * A * (k + 1.0) * H / theta[_DELTA])
-    clip_h = theta[_CLIP_H]
+    iota[0] = params.iota if params.anytime == 0.0 else math.log(
+        S * A * (k + 1.0) * H / params.delta)
+    clip_h = params.clip_h
     for h in range(H):
-        vmax = (clip_h * H + (1.0 - clip_h) * (H - h)) * theta[_RHI]
+        vmax = (clip_h * H + (1.0 - clip_h) * (H - h)) * params.r_hi
         for s in range(S):
             m, ab = greedy_at(Q, h, s)
             # V_h(s) = min(V_max,h, max_a Q_h(s, a)): the paper updates it right after each
@@ -75,21 +103,21 @@ def _plan(state, theta, k, rng, pi):
 
 
 @njit(cache=True)
-def _observe(state, theta, h, s, a, r, s_next):
+def _observe(state, params, h, s, a, r, s_next):
     # loop- and branch-free (est is a 0/1 flag): see mdpsim.algorithms._common
     Q, V, N, R3, init, iota = state
     H = Q.shape[0]
     N[h, s, a] += 1.0
     t = N[h, s, a]
     alpha = (H + 1.0) / (H + t)
-    b = theta[_SCALE] * theta[_WIDTH] * math.sqrt(float(H) ** 3 * iota[0] / t)
-    est = theta[_EST]
+    b = params.scale * params.width * math.sqrt(float(H) ** 3 * iota[0] / t)
+    est = params.est
     rr = est * r + (1.0 - est) * R3[min(h, R3.shape[0] - 1), s, a]
     Q[h, s, a] = (1.0 - alpha) * Q[h, s, a] + alpha * (rr + V[h + 1, s_next] + b)
 
 
-@register_algorithm
-class OptimisticQLearning(Algorithm):
+@register_learner
+class OptimisticQLearning(Learner):
     """Q-learning with UCB-Hoeffding exploration (Jin et al. 2018, arXiv:1807.03765).
     See :mod:`mdpsim.algorithms.optq`."""
 
@@ -115,12 +143,17 @@ class OptimisticQLearning(Algorithm):
     )
     reconstructed = ("optq_theory_constant_c",)
     needs_episodes = False   # anytime ι_k without a budget (see the module docstring)
-    state_fields = ("Q", "V", "N", "R3", "init", "iota")
+    State = State
+    Params = Params
+    bound = Bound("optq", optq_hoeffding_regret, 0.5, "Õ(√(H⁵SAK))",
+                  "Jin, Allen-Zhu, Bubeck, Jordan, NeurIPS 2018, Thm 1",
+                  "order [V-src]; constant [R]")
+    acceptance = RULES["sublinear"]
     plan = _plan
     observe = _observe
 
     @classmethod
-    def init_state(cls, info: ModelInfo, hp: dict) -> tuple:
+    def init_state(cls, info: ModelInfo, hp: dict) -> State:
         H, S, A = info.H, info.S, info.A
         Q = np.empty((H, S, A))
         V = np.zeros((H + 1, S))
@@ -128,18 +161,13 @@ class OptimisticQLearning(Algorithm):
             vmax = (H if hp["clip"] == "H" else H - h) * info.r_hi
             Q[h] = vmax
             V[h] = vmax
-        return (Q, V, np.zeros((H, S, A)), info.R3.copy(), info.init.copy(), np.zeros(1))
+        return State(Q, V, np.zeros((H, S, A)), info.R3.copy(), info.init.copy(), np.zeros(1))
 
     @classmethod
-    def theta(cls, info: ModelInfo, hp: dict) -> np.ndarray:
+    def params(cls, info: ModelInfo, hp: dict) -> Params:
         T = max(info.K, 1) * info.H
-        th = np.zeros(8)
-        th[_EST] = float(hp["estimate_rewards"])
-        th[_IOTA] = math.log(info.S * info.A * T / hp["delta"])
-        th[_SCALE] = hp["bonus_scale"]
-        th[_WIDTH] = info.r_hi - info.r_lo
-        th[_RHI] = info.r_hi
-        th[_CLIP_H] = float(hp["clip"] == "H")
-        th[_DELTA] = hp["delta"]
-        th[_ANYTIME] = float(info.K <= 0)
-        return th
+        return Params(est=float(hp["estimate_rewards"]),
+                      iota=math.log(info.S * info.A * T / hp["delta"]),
+                      scale=float(hp["bonus_scale"]), width=float(info.r_hi - info.r_lo),
+                      r_hi=float(info.r_hi), clip_h=float(hp["clip"] == "H"),
+                      delta=float(hp["delta"]), anytime=float(info.K <= 0))

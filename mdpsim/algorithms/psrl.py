@@ -28,22 +28,55 @@ the sampled model from the initial distribution.
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from numba import njit
 
 from ._common import empirical_state, count_transition, count_reward, greedy_at, set_onehot
-from ._registry import Algorithm, HyperParameter, ModelInfo, register_algorithm
+from ..theory.acceptance import RULES
+from ..theory.bounds import Bound, psrl_regret
+from ._api import Learner, HyperParameter, ModelInfo, register_learner
 
 __all__ = ["PSRL"]
 
-_EST, _ALPHA0, _RLO, _WIDTH, _BETA0 = range(5)
+
+
+class State(NamedTuple):
+    """PSRL's memory: the empirical model (:mod:`mdpsim.algorithms._common`), known rewards,
+    initial distribution, the sampled model ``P_sample: float64[n_ps, S, A, S]``,
+    ``R_sample: float64[n_rs, S, A]`` and its ``Q``, ``V``."""
+
+    N: np.ndarray
+    Nsas: np.ndarray
+    succ: np.ndarray
+    nsucc: np.ndarray
+    Rsum: np.ndarray
+    NR: np.ndarray
+    R3: np.ndarray
+    init: np.ndarray
+    P_sample: np.ndarray
+    R_sample: np.ndarray
+    Q: np.ndarray
+    V: np.ndarray
+
+
+class Params(NamedTuple):
+    """``est`` (0/1) sample rewards; Dirichlet prior ``alpha0``; reward range ``r_lo``,
+    ``width``; Beta prior ``beta0``."""
+
+    est: float
+    alpha0: float
+    r_lo: float
+    width: float
+    beta0: float
 
 
 @njit(cache=True)
-def _plan(state, theta, k, rng, pi):
+def _plan(state, params, k, rng, pi):
     N, Nsas, succ, nsucc, Rsum, NR, R3, init, Pt, Rt, Q, V = state
     H, S, A = Q.shape
-    alpha0 = theta[_ALPHA0]
+    alpha0 = params.alpha0
     for hs in range(Pt.shape[0]):
         for s in range(S):
             for a in range(A):
@@ -59,10 +92,10 @@ def _plan(state, theta, k, rng, pi):
                     den = S * alpha0 + N[hs, s, a]
                     for y in range(S):
                         Pt[hs, s, a, y] = (alpha0 + Nsas[hs, s, a, y]) / den
-    if theta[_EST] != 0.0:
-        rlo = theta[_RLO]
-        w = theta[_WIDTH]
-        b0 = theta[_BETA0]
+    if params.est != 0.0:
+        rlo = params.r_lo
+        w = params.width
+        b0 = params.beta0
         for hr in range(Rt.shape[0]):
             for s in range(S):
                 for a in range(A):
@@ -99,14 +132,14 @@ def _plan(state, theta, k, rng, pi):
 
 
 @njit(cache=True)
-def _observe(state, theta, h, s, a, r, s_next):
+def _observe(state, params, h, s, a, r, s_next):
     N, Nsas, succ, nsucc, Rsum, NR, R3, init, Pt, Rt, Q, V = state
     count_transition(N, Nsas, succ, nsucc, h, s, a, s_next)
     count_reward(Rsum, NR, h, s, a, r)
 
 
-@register_algorithm
-class PSRL(Algorithm):
+@register_learner
+class PSRL(Learner):
     """Posterior sampling RL with Dirichlet (and Beta) posteriors (Osband, Russo, Van Roy
     2013, arXiv:1306.0940). See :mod:`mdpsim.algorithms.psrl`."""
 
@@ -124,25 +157,23 @@ class PSRL(Algorithm):
         HyperParameter("estimate_rewards", False, bool, "proposed",
                        "sample mean rewards from their posterior instead of using the known R"),
     )
-    state_fields = ("N", "Nsas", "succ", "nsucc", "Rsum", "NR", "R3", "init", "P_sample",
-                    "R_sample", "Q", "V")
+    State = State
+    Params = Params
+    bound = Bound("psrl", psrl_regret, 0.5, "Õ(S√(H³AK)) (Bayesian)",
+                  "Osband, Russo, Van Roy, NeurIPS 2013, Thm 1", "order [V-src]; constant [R]")
+    acceptance = RULES["sublinear"]
     plan = _plan
     observe = _observe
 
     @classmethod
-    def init_state(cls, info: ModelInfo, hp: dict) -> tuple:
+    def init_state(cls, info: ModelInfo, hp: dict) -> State:
         H, S, A = info.H, info.S, info.A
-        return empirical_state(info) + (info.R3.copy(), info.init.copy(),
-                                        np.zeros((info.n_ps, S, A, S)),
-                                        np.zeros((info.n_rs, S, A)), np.zeros((H, S, A)),
-                                        np.zeros((H + 1, S)))
+        return State(*empirical_state(info), info.R3.copy(), info.init.copy(),
+                     np.zeros((info.n_ps, S, A, S)), np.zeros((info.n_rs, S, A)),
+                     np.zeros((H, S, A)), np.zeros((H + 1, S)))
 
     @classmethod
-    def theta(cls, info: ModelInfo, hp: dict) -> np.ndarray:
-        th = np.zeros(5)
-        th[_EST] = float(hp["estimate_rewards"])
-        th[_ALPHA0] = hp["prior_transition"]
-        th[_RLO] = info.r_lo
-        th[_WIDTH] = info.r_hi - info.r_lo
-        th[_BETA0] = hp["prior_reward"]
-        return th
+    def params(cls, info: ModelInfo, hp: dict) -> Params:
+        return Params(est=float(hp["estimate_rewards"]), alpha0=float(hp["prior_transition"]),
+                      r_lo=float(info.r_lo), width=float(info.r_hi - info.r_lo),
+                      beta0=float(hp["prior_reward"]))

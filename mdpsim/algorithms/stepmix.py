@@ -15,7 +15,7 @@ What is **reconstructed** (the full text was not available; ``docs/papers/stepmi
 
 * ``optimistic-policy``: UCBVI-CH (:mod:`mdpsim.algorithms.ucbvi`, identical recursion);
 * ``pessimistic-evaluation``: the lower-confidence pass of
-  :mod:`mdpsim.algorithms._conservative` (L1 width; valid for every policy at
+  :mod:`mdpsim.algorithms.conservative` (L1 width; valid for every policy at
   ``cert_scale = 1``);
 * ``mixture-family``: ``mixture="per_step"`` (default; reading e1: at every step the
   optimistic action w.p. ``λ``, else ``π^b``) or ``mixture="switch"`` (reading e2: optimistic
@@ -24,11 +24,11 @@ What is **reconstructed** (the full text was not available; ``docs/papers/stepmi
 * ``weight-search``: ``λ_k`` = the largest ``λ`` whose certificate clears the threshold, by
   a compiled search (``λ = 1`` first; an optional coarse grid of ``grid`` points from the
   top; ``iters`` secant probes warm-started at ``λ_{k-1}``; see
-  :func:`~mdpsim.algorithms._conservative.certified_weight`);
+  :func:`~mdpsim.algorithms.conservative.certified_weight`);
 * ``anchored-certificate``: besides the direct pessimistic value, a lower bound anchored at
   the known ``V^b`` through the performance-difference lemma, whose error scales with ``λ``
-  (ours; see :mod:`mdpsim.algorithms._conservative`);
-* ``baseline``: built by :func:`~mdpsim.algorithms.baselines.baseline_policy` (mixture of
+  (ours; see :mod:`mdpsim.algorithms.conservative`);
+* ``baseline``: built by :func:`~mdpsim.engine.side.baseline_policy` (mixture of
   ``π*`` and a bottom policy at a chosen fraction of ``V*``); ``V^b`` known, or an upper
   confidence bound when ``baseline_known=False``; the offline extension (``offline_n > 0``).
 
@@ -39,16 +39,12 @@ counts episodes with exact value ``< (1 - α) V^b``.
 """
 from __future__ import annotations
 
-from . import _conservative as C
-from ._conservative import ConservativeBase, conservative_hps, stepmix_plan
-from ._registry import HyperParameter, register_algorithm
+from .conservative import ConservativeBase, conservative_hps, stepmix_plan
+from ._api import HyperParameter, register_learner
 
 __all__ = ["StepMix"]
 
-_MODE = C._MODE
-
-
-@register_algorithm
+@register_learner
 class StepMix(ConservativeBase):
     """StepMix (Li, Huang, Shen, Yang, ICML 2023, arXiv:2306.06265) — **reconstructed**
     mixture family and weight search. See :mod:`mdpsim.algorithms.stepmix`."""
@@ -75,7 +71,6 @@ class StepMix(ConservativeBase):
     plan = stepmix_plan
 
     @classmethod
-    def theta(cls, info, hp):
-        th = super().theta(info, hp)
-        th[_MODE] = 0.0 if hp["mixture"] == "per_step" else 1.0
-        return th
+    def params(cls, info, hp):
+        return super().params(info, hp)._replace(
+            mode=0.0 if hp["mixture"] == "per_step" else 1.0)

@@ -48,22 +48,64 @@ What is ours (documented choices, ``source="proposed"``):
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit
 
 from ..kernels._common import TIE_RTOL
 from ._common import empirical_state, count_transition, count_reward
-from ._registry import Algorithm, HyperParameter, ModelInfo, register_algorithm
+from ..theory.acceptance import RULES
+from ..theory.bounds import Bound, ucbvi_ch_regret, ucbvi_bf_regret
+from ._api import Learner, HyperParameter, ModelInfo, register_learner
 
-__all__ = ["UCBVI_CH", "UCBVI_BF"]
+__all__ = ["UCBVI_CH", "UCBVI_BF", "State", "Params"]
 
-# theta layout
-_EST, _L, _SCALE, _WIDTH, _RHI, _BF, _MONO, _CLIP_H, _SA, _DELTA, _ANYTIME = range(11)
+
+
+class State(NamedTuple):
+    """UCBVI's memory: the empirical model (:mod:`mdpsim.algorithms._common`), the known
+    rewards and initial distribution, the optimistic ``Q: float64[H, S, A]`` and
+    ``V: float64[H + 1, S]``, the per-step state visits ``Nh: float64[H + 1, S]`` (BF) and
+    per-episode work buffers (bonus, successor counts and indices, rewards used)."""
+
+    N: np.ndarray
+    Nsas: np.ndarray
+    succ: np.ndarray
+    nsucc: np.ndarray
+    Rsum: np.ndarray
+    NR: np.ndarray
+    R3: np.ndarray
+    init: np.ndarray
+    Q: np.ndarray
+    V: np.ndarray
+    Nh: np.ndarray
+    bonus_buffer: np.ndarray
+    count_buffer: np.ndarray
+    index_buffer: np.ndarray
+    reward_buffer: np.ndarray
+
+
+class Params(NamedTuple):
+    """UCBVI's constants (flags as 0.0 / 1.0): ``est`` estimate rewards; ``L = ln(5 S A T /
+    δ)``; ``scale`` = c; ``width`` = r_hi - r_lo; ``r_hi``; ``bf`` Bernstein bonus; ``mono``;
+    ``clip_h`` cap at H r_hi; ``SA`` = S A; ``delta``; ``anytime`` (no episode budget)."""
+
+    est: float
+    L: float
+    scale: float
+    width: float
+    r_hi: float
+    bf: float
+    mono: float
+    clip_h: float
+    SA: float
+    delta: float
+    anytime: float
 
 
 @njit(cache=True, inline="always")
-def _prepare(state, theta, k, bf):
+def _prepare(state, params, k, bf):
     """Once per episode: the log term ``L``; the rewards used (known, or estimated with their
     bonus) ``RT``; per (stage, s, a) the h-independent part of the bonus, ``B = 7 wH L /
     sqrt(N)`` (CH) or ``14 wH L / (3 N)`` (BF); the successor counts and indices ``C[., i] =
@@ -71,14 +113,14 @@ def _prepare(state, theta, k, bf):
     append-only). Returns ``(W, L)``."""
     N, Nsas, succ, nsucc, Rsum, NR, R3, init, Q, V, Nh, B, C, I, RT = state
     H, S, A = Q.shape
-    L = theta[_L]
-    if theta[_ANYTIME] != 0.0:   # episode budget unknown (Agent without episodes): T = k H
-        L = math.log(5.0 * theta[_SA] * (k + 1) * H / theta[_DELTA])
-    est = theta[_EST] != 0.0
-    c = theta[_SCALE]
-    w = theta[_WIDTH]
+    L = params.L
+    if params.anytime != 0.0:   # episode budget unknown (Agent without episodes): T = k H
+        L = math.log(5.0 * params.SA * (k + 1) * H / params.delta)
+    est = params.est != 0.0
+    c = params.scale
+    w = params.width
     wH = w * H
-    r_hi = theta[_RHI]
+    r_hi = params.r_hi
     for hr in range(R3.shape[0]):
         for s in range(S):
             for a in range(A):
@@ -106,24 +148,24 @@ def _prepare(state, theta, k, bf):
 
 
 @njit(cache=True, inline="always")
-def _backup(state, theta, L, pi, bf, nw):
+def _backup(state, params, L, pi, bf, nw):
     """Backward induction of the module docstring's recursion over the empirical model
     (successor slots ``0..nw-1`` of ``C`` / ``I``); writes ``Q``, ``V``, the greedy ``pi``
     and returns ``init @ V_0``."""
     N, Nsas, succ, nsucc, Rsum, NR, R3, init, Q, V, Nh, B, C, I, RT = state
     H, S, A = Q.shape
     nps = N.shape[0]
-    c = theta[_SCALE]
-    wH = theta[_WIDTH] * H
-    r_hi = theta[_RHI]
-    mono = theta[_MONO] != 0.0
-    cap3 = 1.0e4 * wH ** 3 * theta[_SA] * S * L * L  # 100^2 H^3 S^2 A L^2 (theta[_SA] = S A)
+    c = params.scale
+    wH = params.width * H
+    r_hi = params.r_hi
+    mono = params.mono != 0.0
+    cap3 = 1.0e4 * wH ** 3 * params.SA * S * L * L  # 100^2 H^3 S^2 A L^2 (params.SA = S A)
     for s in range(S):
         V[H, s] = 0.0
     for h in range(H - 1, -1, -1):
         hs = min(h, nps - 1)
         hr = min(h, R3.shape[0] - 1)
-        vmax = H * r_hi if theta[_CLIP_H] != 0.0 else (H - h) * r_hi
+        vmax = H * r_hi if params.clip_h != 0.0 else (H - h) * r_hi
         for s in range(S):
             vbest = -np.inf
             for a in range(A):
@@ -198,43 +240,43 @@ def _backup(state, theta, L, pi, bf, nw):
 #   action and the policy row are written in one pass by selects.
 
 @njit(cache=True)
-def _plan_ch(state, theta, k, rng, pi):
+def _plan_ch(state, params, k, rng, pi):
     """UCBVI-CH planning (Hoeffding bonus): writes the greedy policy of the optimistic
     ``Q_k`` into ``pi`` and returns the optimistic value ``init @ V_{k,0}``."""
-    W, L = _prepare(state, theta, k, False)
+    W, L = _prepare(state, params, k, False)
     if W <= 2:
-        return _backup(state, theta, L, pi, False, 2)
+        return _backup(state, params, L, pi, False, 2)
     if W <= 4:
-        return _backup(state, theta, L, pi, False, 4)
+        return _backup(state, params, L, pi, False, 4)
     if W <= 8:
-        return _backup(state, theta, L, pi, False, 8)
-    return _backup(state, theta, L, pi, False, W)
+        return _backup(state, params, L, pi, False, 8)
+    return _backup(state, params, L, pi, False, W)
 
 
 @njit(cache=True)
-def _plan_bf(state, theta, k, rng, pi):
+def _plan_bf(state, params, k, rng, pi):
     """UCBVI-BF planning (Bernstein–Freedman bonus); as :func:`_plan_ch`."""
-    W, L = _prepare(state, theta, k, True)
+    W, L = _prepare(state, params, k, True)
     if W <= 2:
-        return _backup(state, theta, L, pi, True, 2)
+        return _backup(state, params, L, pi, True, 2)
     if W <= 4:
-        return _backup(state, theta, L, pi, True, 4)
+        return _backup(state, params, L, pi, True, 4)
     if W <= 8:
-        return _backup(state, theta, L, pi, True, 8)
-    return _backup(state, theta, L, pi, True, W)
+        return _backup(state, params, L, pi, True, 8)
+    return _backup(state, params, L, pi, True, W)
 
 
 @njit(cache=True)
-def _plan(state, theta, k, rng, pi):
-    """Either bonus, chosen by ``theta[_BF]`` at run time (one kernel for both, used by
+def _plan(state, params, k, rng, pi):
+    """Either bonus, chosen by ``params.bf`` at run time (one kernel for both, used by
     ``proofs_checks``): calls :func:`_plan_bf` or :func:`_plan_ch`."""
-    if theta[_BF] != 0.0:
-        return _plan_bf(state, theta, k, rng, pi)
-    return _plan_ch(state, theta, k, rng, pi)
+    if params.bf != 0.0:
+        return _plan_bf(state, params, k, rng, pi)
+    return _plan_ch(state, params, k, rng, pi)
 
 
 @njit(cache=True)
-def _observe(state, theta, h, s, a, r, s_next):
+def _observe(state, params, h, s, a, r, s_next):
     """Counts ``N, Nsas`` (and successor lists), reward sums, and the per-step state visits
     ``Nh`` that the BF bonus reads."""
     N, Nsas, succ, nsucc, Rsum, NR, R3, init, Q, V, Nh, B, C, I, RT = state
@@ -245,7 +287,7 @@ def _observe(state, theta, h, s, a, r, s_next):
 
 
 @njit(cache=True)
-def _observe_ch(state, theta, h, s, a, r, s_next):
+def _observe_ch(state, params, h, s, a, r, s_next):
     """:func:`_observe` without ``Nh``, which the CH bonus does not use (stays 0)."""
     N, Nsas, succ, nsucc, Rsum, NR, R3, init, Q, V, Nh, B, C, I, RT = state
     count_transition(N, Nsas, succ, nsucc, h, s, a, s_next)
@@ -271,47 +313,39 @@ def _common_hps(scale_default, scale_doc):
     )
 
 
-class _UCBVIBase(Algorithm):
+class _UCBVIBase(Learner):
     needs_episodes = False   # anytime L_k without a budget (see the module docstring)
-    state_fields = ("N", "Nsas", "succ", "nsucc", "Rsum", "NR", "R3", "init", "Q", "V", "Nh",
-                    "bonus_buffer", "count_buffer", "index_buffer", "reward_buffer")
+    State = State
+    Params = Params
     plan = _plan
     observe = _observe
     _bf = 0.0
 
     @classmethod
-    def init_state(cls, info: ModelInfo, hp: dict) -> tuple:
+    def init_state(cls, info: ModelInfo, hp: dict) -> State:
         H, S, A = info.H, info.S, info.A
         Q = np.empty((H, S, A))
         for h in range(H):
             Q[h] = (H if hp["clip"] == "H" else H - h) * info.r_hi
-        return empirical_state(info) + (info.R3.copy(), info.init.copy(), Q,
-                                        np.zeros((H + 1, S)), np.zeros((H + 1, S)),
-                                        np.zeros((info.n_ps, S, A)),
-                                        np.zeros((info.n_ps, S, A, max(S, 8))),
-                                        np.zeros((info.n_ps, S, A, max(S, 8)), np.uint32),
-                                        np.zeros_like(info.R3))
+        return State(*empirical_state(info), info.R3.copy(), info.init.copy(), Q,
+                     np.zeros((H + 1, S)), np.zeros((H + 1, S)),
+                     np.zeros((info.n_ps, S, A)),
+                     np.zeros((info.n_ps, S, A, max(S, 8))),
+                     np.zeros((info.n_ps, S, A, max(S, 8)), np.uint32),
+                     np.zeros_like(info.R3))
 
     @classmethod
-    def theta(cls, info: ModelInfo, hp: dict) -> np.ndarray:
+    def params(cls, info: ModelInfo, hp: dict) -> Params:
         T = max(info.K, 1) * info.H
         L = math.log(5.0 * info.S * info.A * T / hp["delta"])
-        th = np.zeros(11)
-        th[_EST] = float(hp["estimate_rewards"])
-        th[_L] = L
-        th[_SCALE] = hp["bonus_scale"]
-        th[_WIDTH] = info.r_hi - info.r_lo
-        th[_RHI] = info.r_hi
-        th[_BF] = cls._bf
-        th[_MONO] = float(hp["monotone"])
-        th[_CLIP_H] = float(hp["clip"] == "H")
-        th[_SA] = float(info.S * info.A)
-        th[_DELTA] = hp["delta"]
-        th[_ANYTIME] = float(info.K <= 0)
-        return th
+        return Params(est=float(hp["estimate_rewards"]), L=L, scale=float(hp["bonus_scale"]),
+                      width=float(info.r_hi - info.r_lo), r_hi=float(info.r_hi),
+                      bf=float(cls._bf), mono=float(hp["monotone"]),
+                      clip_h=float(hp["clip"] == "H"), SA=float(info.S * info.A),
+                      delta=float(hp["delta"]), anytime=float(info.K <= 0))
 
 
-@register_algorithm(aliases=("ucbvi",))
+@register_learner(aliases=("ucbvi",))
 class UCBVI_CH(_UCBVIBase):
     """UCBVI with the Chernoff–Hoeffding bonus ``7 H L / sqrt(N)`` (Azar et al. 2017,
     arXiv:1703.05449, Algorithm 3). See :mod:`mdpsim.algorithms.ucbvi`."""
@@ -325,12 +359,15 @@ class UCBVI_CH(_UCBVIBase):
                "K = 1e5 on RiverSwim it caps every Q: linear regret); default tuned on "
                "RiverSwim(6, H=20) and Garnet(10, 3, 3, H=10) at K = 1e5 over {0.003, 0.01, "
                "0.03, 1}")
+    bound = Bound("ucbvi_ch", ucbvi_ch_regret, 0.5, "Õ(√(H³SAK))",
+                  "Azar, Osband, Munos, ICML 2017, Thm 1", "order [V-src]; constants [R]")
+    acceptance = RULES["sublinear"]
     _bf = 0.0
     plan = _plan_ch
     observe = _observe_ch
 
 
-@register_algorithm
+@register_learner
 class UCBVI_BF(_UCBVIBase):
     """UCBVI with the Bernstein–Freedman bonus (Azar et al. 2017, arXiv:1703.05449,
     Algorithm 4). See :mod:`mdpsim.algorithms.ucbvi`."""
@@ -344,5 +381,8 @@ class UCBVI_BF(_UCBVIBase):
               "constants (sublinear but ~30x the regret at K = 1e5); default tuned on "
               "RiverSwim(6, H=20) and Garnet(10, 3, 3, H=10) at K = 1e5 over {0.02, 0.05, "
               "0.2, 1}")
+    bound = Bound("ucbvi_bf", ucbvi_bf_regret, 0.5, "Õ(√(H²SAK))",
+                  "Azar, Osband, Munos, ICML 2017, Thm 2", "order [V-src]; constants [R]")
+    acceptance = RULES["sublinear"]
     _bf = 1.0
     plan = _plan_bf

@@ -8,6 +8,7 @@ curve as a long DataFrame; :class:`Agent` steps the same kernels from Python;
 from .run import run, schedule, COLUMNS, EPS_COLUMNS, eps_columns, seed_sequence
 from .agent import Agent, agent
 from .driver import compiled_loop
+from .side import side_info
 
 __all__ = ["run", "schedule", "COLUMNS", "EPS_COLUMNS", "eps_columns", "seed_sequence", "Agent",
-           "agent", "compiled_loop"]
+           "agent", "compiled_loop", "side_info"]

@@ -18,6 +18,7 @@ import numpy as np
 
 from .._rng import as_generator
 from ..algorithms import get_algorithm, model_info
+from .side import side_info
 from ..models import TabularMDP
 from ..settings.episodic import check_episodic
 from .reference import inv_cdf
@@ -57,9 +58,10 @@ class Agent:
             raise ValueError(f"episodes must be a positive integer, got {episodes!r}")
         self.hyperparameters = self.algorithm.resolve(hyperparameters)
         self.mdp = mdp
-        self.info = model_info(mdp, int(episodes))
+        self.info = model_info(mdp, int(episodes),
+                               side_info(self.algorithm, mdp, self.hyperparameters))
         self._state = self.algorithm.init_state(self.info, self.hyperparameters)
-        self._theta = self.algorithm.theta(self.info, self.hyperparameters)
+        self._params = self.algorithm.params(self.info, self.hyperparameters)
         self.rng = as_generator(rng)
         H, S, A = self.info.H, self.info.S, self.info.A
         self._pi = np.zeros((H, S, A))
@@ -77,10 +79,10 @@ class Agent:
         return self.algorithm.name
 
     def _plan(self) -> None:
-        self.estimate = float(self.algorithm.plan(self._state, self._theta, self.episode,
+        self.estimate = float(self.algorithm.plan(self._state, self._params, self.episode,
                                                   self.rng, self._pi))
         if self.algorithm.report is not None:
-            q, aux, floor = self.algorithm.report(self._state, self._theta, self._pi_alt)
+            q, aux, floor = self.algorithm.report(self._state, self._params, self._pi_alt)
             self._report = (float(q), float(aux), float(floor))
         self.episode += 1
         self._planned = True
@@ -126,7 +128,7 @@ class Agent:
                 raise ValueError(f"{nm} must be an integer in [0, {hi}), got {v!r}")
         if not np.isfinite(r):
             raise ValueError(f"r must be a finite number, got {r!r}")
-        self.algorithm.observe(self._state, self._theta, int(h), int(s), int(a), float(r),
+        self.algorithm.observe(self._state, self._params, int(h), int(s), int(a), float(r),
                                int(s_next))
         self._step += 1
         if self._step == H:
@@ -134,8 +136,15 @@ class Agent:
 
     @property
     def state(self) -> dict:
-        """The algorithm's statistics by name (copies), e.g. UCBVI's optimistic ``V``."""
-        return {n: a.copy() for n, a in zip(self.algorithm.state_fields, self._state)}
+        """The learner's state by field name (copies of its ``State`` NamedTuple's arrays),
+        e.g. UCBVI's optimistic ``V``."""
+        names = getattr(self._state, "_fields", None) or self.algorithm.state_fields
+        return {n: np.array(a, copy=True) for n, a in zip(names, self._state)}
+
+    @property
+    def params(self):
+        """The learner's ``Params`` NamedTuple (numeric hyper-parameters and constants)."""
+        return self._params
 
     def __repr__(self) -> str:
         return f"Agent({self.name!r}, episode={self.episode}, {self.hyperparameters})"

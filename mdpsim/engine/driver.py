@@ -24,7 +24,7 @@ and ``ev``, what the evaluator reads (:meth:`~mdpsim.settings.Setting.eval_env`)
 
 Per episode ``k = 1..K`` the loop
 
-1. calls ``est = plan(state, theta, k - 1, rng, pi)``, which writes the policy
+1. calls ``est = plan(state, params, k - 1, rng, pi)``, which writes the policy
    ``pi: float64[H, S, A]`` (PSRL draws its posterior sample from ``rng`` here);
 2. if ``pi`` differs (exact comparison) from the previous episode's table, evaluates it
    exactly with the setting's evaluator, ``v_k = evaluate(ev, pi, V)`` (episodic: backward
@@ -38,7 +38,7 @@ Per episode ``k = 1..K`` the loop
    ``r_h = 1[u < R_h(s_h, a_h)]`` (else ``r_h = R_h(s_h, a_h)``); each ``u = rng.random()``
    drawn in exactly this order; ``F^{-1}_p(u)`` is the first index ``j`` with
    ``u < p_0 + ... + p_j`` (sequential sum, zero entries skipped), the semantics of
-   :mod:`mdpsim.kernels`; each step calls ``observe(state, theta, h, s, a, r, s_next)``;
+   :mod:`mdpsim.kernels`; each step calls ``observe(state, params, h, s, a, r, s_next)``;
 4. at the episodes listed in ``rec`` stores value, return, cumulative regret, cumulative
    realised regret, switches, ``est`` and the wall time since the loop started.
 
@@ -52,7 +52,7 @@ branches, so the loop without the feature is the loop as it was (measured: no sl
 
 Optional report hook (``Algorithm.report``, bound as the global ``report``; a no-op
 returning ``(0, NaN, NaN)`` for algorithms without one), called right after ``plan``:
-``q, aux, floor = report(state, theta, pi_alt)``. ``aux`` is recorded as is; the episodes
+``q, aux, floor = report(state, params, pi_alt)``. ``aux`` is recorded as is; the episodes
 whose exact value is below ``floor`` are counted (``below_floor``, cumulative over *all*
 episodes); ``q > 0`` declares an episode-level mixture — the policy played (``pi``, drawn
 by ``plan``) or, with probability ``q``, ``pi_alt`` — whose exact value
@@ -93,7 +93,7 @@ def _same(x, y):
 
 
 @njit(cache=True, inline="always")
-def _no_report(state, theta, pi_alt):
+def _no_report(state, params, pi_alt):
     """The report hook of algorithms that define none: no mixture, no aux, no floor."""
     return 0.0, np.nan, np.nan
 
@@ -110,7 +110,7 @@ def _count_mistakes(eps, gap, k, mist, settle):
             break
 
 
-def _episode_loop(state, theta, env, ev, K, rec, vstar, rng, noise, always_eval, eps):
+def _episode_loop(state, params, env, ev, K, rec, vstar, rng, noise, always_eval, eps):
     dense, P, indptr, indices, probs, n_p, R3, init, H, S, A = env
     n_rec = rec.shape[0]
     out_value = np.empty(n_rec)
@@ -144,8 +144,8 @@ def _episode_loop(state, theta, env, ev, K, rec, vstar, rng, noise, always_eval,
     j = 0
     t0 = clock_ns()
     for k in range(K):
-        est = plan(state, theta, k, rng, pi)  # noqa: F821  (bound by compiled_loop)
-        q, aux, floor = report(state, theta, pi_alt)  # noqa: F821  (likewise)
+        est = plan(state, params, k, rng, pi)  # noqa: F821  (bound by compiled_loop)
+        q, aux, floor = report(state, params, pi_alt)  # noqa: F821  (likewise)
         changed = k == 0 or not _same(pi, prev)
         if changed or always_eval:
             vpi = evaluate(ev, pi, Vbuf)  # noqa: F821  (the setting's, bound by compiled_loop)
@@ -204,7 +204,7 @@ def _episode_loop(state, theta, env, ev, K, rec, vstar, rng, noise, always_eval,
             r = R3[min(h, R3.shape[0] - 1), s, a]
             if noise:
                 r = 1.0 if rng.random() < r else 0.0
-            observe(state, theta, h, s, a, r, s2)  # noqa: F821  (bound by compiled_loop)
+            observe(state, params, h, s, a, r, s2)  # noqa: F821  (bound by compiled_loop)
             ret += r
             s = s2
         rregret += vstar - ret

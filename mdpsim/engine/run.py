@@ -23,6 +23,7 @@ from ..models import TabularMDP
 from ..models.robust import RobustMDP
 from ..settings import as_setting
 from ..settings.episodic import EPISODIC_COLUMNS
+from .side import side_info
 from .agent import Agent, _check_episodic
 from .driver import compiled_loop
 from .reference import reference_loop
@@ -256,7 +257,7 @@ def run(algorithm, mdp, *, episodes: int, seeds=1, rng=0, eval_every="auto",
         threads = min(len(idx), os.cpu_count() or 1)
     threads = _check_positive_int("threads", threads)
 
-    info = model_info(mdp, K)
+    info = model_info(mdp, K, side_info(algo, mdp, hp))
     vstar = float(setting.optimum())
     root = as_seed_sequence(rng)
     env = setting.simulator_env()
@@ -268,8 +269,8 @@ def run(algorithm, mdp, *, episodes: int, seeds=1, rng=0, eval_every="auto",
         gen = np.random.Generator(np.random.PCG64(seed_sequence(root, i)))
         if engine == "compiled":
             state = algo.init_state(info, hp)
-            theta = algo.theta(info, hp)
-            return loop(state, theta, env, ev, K, rec, vstar, gen, noise, always,
+            params = algo.params(info, hp)
+            return loop(state, params, env, ev, K, rec, vstar, gen, noise, always,
                         eps if eps.size else None)
         agent = Agent(algo, mdp, rng=gen, episodes=K, **hp)
         return reference_loop(agent, mdp, K, rec, vstar, gen, noise, eps,

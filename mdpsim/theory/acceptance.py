@@ -55,18 +55,15 @@ RULES = {
 
 
 def rule_for(algorithm: str, *, hard_exploration: bool = True) -> SlopeRule | None:
-    """The default rule for a registered algorithm: ``sublinear`` for those with a
-    sublinear bound; ``linear`` for greedy certainty equivalence on a hard-exploration
-    instance (``None`` elsewhere: no claim)."""
-    from .bounds import for_algorithm
-    b = for_algorithm(algorithm)
-    if b is None:
+    """The default rule of a registered learner, declared on its class (``acceptance``,
+    refined by its ``rule(hard_exploration=...)``): ``sublinear`` for those with a sublinear
+    bound; ``linear`` for greedy certainty equivalence on a hard-exploration instance
+    (``None`` elsewhere, and for unknown names: no claim)."""
+    from .bounds import _learner
+    cls = _learner(algorithm)
+    if cls is None:
         return None
-    if b.kind == "upper":
-        return RULES["sublinear"]
-    if b.name == "greedy" and hard_exploration:
-        return RULES["linear"]
-    return None
+    return cls.rule(hard_exploration=hard_exploration)
 
 
 def eps_rule(p: float, tol: float = 0.1) -> SlopeRule:

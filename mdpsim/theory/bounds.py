@@ -4,7 +4,8 @@ All bounds are for episodic MDPs with ``S`` states, ``A`` actions, horizon ``H``
 [0, 1], ``K`` episodes and ``T = K H`` steps (keep K and T apart: ``sqrt(H^3 S A K) =
 sqrt(H^2 S A T)``). Every function takes ``K`` as a number or an array and returns float64.
 
-Each bound is also registered as a :class:`Bound` carrying its **rate in K** (the exponent
+Each learner declares its bound on its class as a :class:`Bound` (``bound = Bound(...)``,
+see :mod:`mdpsim.algorithms._api`) carrying its **rate in K** (the exponent
 drawn as the reference line in figures: 1/2 for every sublinear bound here, up to logs), its
 order, the paper and the provenance of the constants. Provenance tags as in
 ``docs/papers/README.md``: the *orders* are [V-src] (the papers' abstracts); the printed
@@ -18,6 +19,7 @@ Upper bounds are ceilings: a fitted exponent below the rate is consistent with t
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from typing import Callable
 
 import numpy as np
@@ -123,31 +125,57 @@ class Bound:
         return self.fn(K, **params)
 
 
-BOUNDS = {
-    "ucbvi_ch": Bound("ucbvi_ch", ucbvi_ch_regret, 0.5, "Õ(√(H³SAK))",
-                      "Azar, Osband, Munos, ICML 2017, Thm 1", "order [V-src]; constants [R]"),
-    "ucbvi_bf": Bound("ucbvi_bf", ucbvi_bf_regret, 0.5, "Õ(√(H²SAK))",
-                      "Azar, Osband, Munos, ICML 2017, Thm 2", "order [V-src]; constants [R]"),
-    "psrl": Bound("psrl", psrl_regret, 0.5, "Õ(S√(H³AK)) (Bayesian)",
-                  "Osband, Russo, Van Roy, NeurIPS 2013, Thm 1", "order [V-src]; constant [R]"),
-    "optq": Bound("optq", optq_hoeffding_regret, 0.5, "Õ(√(H⁵SAK))",
-                  "Jin, Allen-Zhu, Bubeck, Jordan, NeurIPS 2018, Thm 1",
-                  "order [V-src]; constant [R]"),
-    "greedy": Bound("greedy", lambda K, **_: linear_regret(K), 1.0, "Θ(K) worst case",
-                    "no guarantee (certainty equivalence)", "[P]", kind="none"),
-    "epsilon_greedy": Bound("epsilon_greedy", lambda K, **_: linear_regret(K), 1.0,
-                            "Θ(K) with fixed ε", "no guarantee", "[P]", kind="none"),
-}
+class _RegisteredBounds(Mapping):
+    """``BOUNDS[name]``: the ``bound`` declared on the registered learner ``name`` (read from
+    the registry each time; learners without a bound are absent)."""
 
-_ALIASES = {"ucbvi": "ucbvi_ch", "ucbvi-ch": "ucbvi_ch", "ucbvi-bf": "ucbvi_bf",
-            "optql": "optq", "q-learning": "optq", "eps-greedy": "epsilon_greedy",
-            "eps_greedy": "epsilon_greedy"}
+    def _table(self) -> dict:
+        from ..algorithms import get_algorithm, list_algorithms
+        out = {}
+        for n in list_algorithms():
+            b = getattr(get_algorithm(n), "bound", None)
+            if b is not None:
+                out[n] = b
+        return out
+
+    def __getitem__(self, name):
+        return self._table()[name]
+
+    def __iter__(self):
+        return iter(self._table())
+
+    def __len__(self):
+        return len(self._table())
+
+    def __repr__(self):
+        return f"BOUNDS({', '.join(self._table())})"
+
+
+#: Every registered learner's bound by name (a read-only view of the registry: a learner
+#: declares its ``bound`` on its class; see :mod:`mdpsim.algorithms._api`).
+BOUNDS = _RegisteredBounds()
+
+#: Other spellings of learner names accepted here (registered aliases are accepted too).
+_ALIASES = {"ucbvi-ch": "ucbvi_ch", "ucbvi-bf": "ucbvi_bf", "optql": "optq",
+            "q-learning": "optq", "eps-greedy": "epsilon_greedy", "eps_greedy": "epsilon_greedy"}
+
+
+def _learner(name):
+    """The registered learner class for ``name`` (case-insensitive; ``None`` if unknown)."""
+    from ..algorithms import get_algorithm
+    key = str(name).lower()
+    key = _ALIASES.get(key, key)
+    try:
+        return get_algorithm(key)
+    except ValueError:
+        return None
 
 
 def for_algorithm(name: str) -> Bound | None:
-    """The bound of a registered algorithm (``None`` if none is implemented)."""
-    key = str(name).lower()
-    return BOUNDS.get(_ALIASES.get(key, key))
+    """The bound declared on a registered learner (``bound`` on its class; ``None`` if
+    none is declared or the name is unknown)."""
+    cls = _learner(name)
+    return None if cls is None else getattr(cls, "bound", None)
 
 
 def k_exponent(name: str) -> float | None:

@@ -1,4 +1,15 @@
-r"""Safe but suboptimal baseline policies for conservative exploration (StepMix, EpsMix, ...).
+r"""Side information: what a setting grants a learner beyond its observations, built here,
+on the engine side, from the true model — the learner receives the result
+(:class:`~mdpsim.algorithms.SideInfo` in ``info.side``), never the model.
+
+:func:`side_info` is what :func:`mdpsim.run` and :class:`mdpsim.Agent` call: for a learner
+that declares ``needs = ("baseline", ...)`` it builds the baseline policy and its exact value
+(:func:`baseline_policy`, from the hyper-parameters ``baseline_fraction`` and
+``baseline_kind``), and for ``"offline"`` with ``offline_n > 0`` the offline data source
+(:class:`OfflineSource`).
+
+Baselines. Safe but suboptimal baseline policies for conservative exploration (StepMix,
+EpsMix, ...).
 
 Conservative exploration (Li, Huang, Shen, Yang, "Near-optimal Conservative Exploration in
 Reinforcement Learning under Episode-wise Constraints", ICML 2023, arXiv:2306.06265; Garcelon
@@ -31,7 +42,8 @@ of Q* mixed with uniform, a softmax-perturbed optimal policy, ...").
 
 Offline data. :func:`offline_dataset` draws ``n`` trajectories of a behaviour policy from
 the true model (the data of the offline-baseline extension; the learners simulate the same
-draws inside their compiled kernels, see :mod:`mdpsim.algorithms._conservative`), and
+draws inside their compiled kernels from the :class:`OfflineSource` they are given, see
+:mod:`mdpsim.algorithms.conservative`), and
 :func:`behaviour_estimate` is the empirical policy ``π̂_h(a|s) = n_h(s, a) / n_h(s)``
 (uniform where ``n_h(s) = 0``).
 """
@@ -42,9 +54,11 @@ from typing import NamedTuple
 import numpy as np
 
 from .._rng import as_generator
+from ..algorithms import NO_SIDE, SideInfo
 from ..models import TabularMDP
 
-__all__ = ["Baseline", "baseline_policy", "offline_dataset", "behaviour_estimate"]
+__all__ = ["side_info", "OfflineSource", "Baseline", "baseline_policy", "offline_dataset",
+           "behaviour_estimate"]
 
 KINDS = ("uniform", "worst")
 
@@ -165,7 +179,7 @@ def offline_dataset(mdp: TabularMDP, pi: np.ndarray, n: int, *, rng=0):
     per step the action and the next state), with the inverse-CDF rule of
     :mod:`mdpsim.kernels`, so a learner seeded with the same generator sees the same data.
     """
-    from ..engine.reference import inv_cdf
+    from .reference import inv_cdf
     mdp = _episodic(mdp)
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
         raise ValueError(f"n must be a non-negative integer (number of trajectories), got {n!r}")
@@ -202,3 +216,57 @@ def behaviour_estimate(states: np.ndarray, actions: np.ndarray, S: int, A: int) 
         np.add.at(cnt[h], (states[:, h], actions[:, h]), 1.0)
     tot = cnt.sum(-1, keepdims=True)
     return np.where(tot > 0, cnt / np.where(tot > 0, tot, 1.0), 1.0 / A)
+
+
+class OfflineSource(NamedTuple):
+    """The offline data source of the conservative learners' offline extension: ``n``
+    trajectories of the behaviour policy ``behaviour_pi: float64[H, S, A]`` are simulated
+    from ``P: float64[n_p, S, A, S]`` (a dense copy of the true kernel, stage-first) inside
+    the learner's first ``plan`` call with the seed's generator. It is a simulator granted as
+    side information (the data's source), not a model to learn from: no learning code reads
+    ``P``."""
+
+    P: np.ndarray
+    behaviour_pi: np.ndarray
+    n: int
+
+
+_BASELINES: dict = {}
+
+
+def _baseline_for(mdp, fraction: float, kind: str) -> Baseline:
+    """``baseline_policy(mdp, fraction, kind=kind)``, cached per model object."""
+    key = (id(mdp), float(fraction), kind)
+    hit = _BASELINES.get(key)
+    if hit is not None and hit[0] is mdp:   # the model is held, so its id is not reused
+        return hit[1]
+    try:
+        b = baseline_policy(mdp, fraction, kind=kind)
+    except ValueError as exc:
+        raise ValueError(f"hyper-parameter baseline_fraction: {exc}") from None
+    if len(_BASELINES) >= 32:
+        _BASELINES.clear()
+    _BASELINES[key] = (mdp, b)
+    return b
+
+
+def side_info(algo, mdp: TabularMDP, hp: dict) -> SideInfo:
+    """The :class:`~mdpsim.algorithms.SideInfo` that learner ``algo`` (a registered class)
+    receives on ``mdp`` with the resolved hyper-parameters ``hp``, from what it declares in
+    ``needs``: ``"baseline"`` — ``baseline_policy(mdp, hp["baseline_fraction"],
+    kind=hp["baseline_kind"])`` and its exact value; ``"offline"`` — with ``hp["offline_n"] >
+    0``, the :class:`OfflineSource` whose behaviour policy is that baseline (the baseline
+    policy itself is then *not* given: ``baseline_pi = None``; its value is, as the level
+    the engine counts violations against). :data:`~mdpsim.algorithms.NO_SIDE` for a learner
+    that needs nothing."""
+    needs = tuple(getattr(algo, "needs", ()))
+    if not needs:
+        return NO_SIDE
+    b = _baseline_for(mdp, hp["baseline_fraction"], hp["baseline_kind"])
+    offline = None
+    if "offline" in needs and hp.get("offline_n", 0) > 0:
+        P = np.asarray(mdp.P, dtype=np.float64)
+        offline = OfflineSource(P=np.ascontiguousarray(P[None] if P.ndim == 3 else P),
+                                behaviour_pi=b.pi, n=int(hp["offline_n"]))
+    pi = b.pi if ("baseline" in needs and offline is None) else None
+    return SideInfo(baseline_pi=pi, baseline_value=float(b.value), offline=offline)
