@@ -189,11 +189,13 @@ class DaskExecutor(InlineExecutor):
             _probe_scheduler(scheduler, host, port, timeout)
             try:
                 self._client = distributed.Client(scheduler, timeout=f"{max(timeout, 1.0)}s")
-            except (OSError, TimeoutError) as exc:
-                raise ValueError(f"cannot reach the Dask scheduler at {scheduler} "
-                                 f"({type(exc).__name__}); start one (`dask scheduler` and "
-                                 f"`dask worker ADDR`) or leave out --scheduler for a local "
-                                 f"cluster") from None
+            except Exception as exc:  # noqa: BLE001 - whatever answered is not a scheduler
+                why = (type(exc).__name__ if isinstance(exc, (OSError, TimeoutError))
+                       else f"something answered that is not a Dask scheduler: "
+                            f"{type(exc).__name__}")
+                raise ValueError(f"cannot reach the Dask scheduler at {scheduler} ({why}); "
+                                 f"start one (`dask scheduler` and `dask worker ADDR`) or "
+                                 f"leave out --scheduler for a local cluster") from None
         else:
             import dask
             n = int(workers) if workers else cpu_count()
