@@ -101,14 +101,16 @@ def compile_all(tasks=None, *, workers: int | None = None, progress: bool = True
     the cores this process may use), printing one progress line per finished task; returns
     ``[(task, seconds)]`` in completion order. A task that fails raises (its kernels were not
     cached)."""
-    from .executors import cpu_count
+    from .executors import cpu_count, exit_with_parent
 
     tasks = list(tasks) if tasks is not None else warmup_tasks()
     stream = stream or sys.stderr
     n = max(1, min(int(workers) if workers else cpu_count(), len(tasks)))
     done = []
     t0 = time.perf_counter()
-    with cf.ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("spawn")) as pool:
+    with cf.ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("spawn"),
+                                initializer=exit_with_parent,
+                                initargs=(os.getpid(),)) as pool:   # no orphans if killed
         futs = {pool.submit(_warm_quiet, t): t for t in tasks}
         for fut in cf.as_completed(futs):
             task, sec = fut.result()
