@@ -3,7 +3,7 @@ started on loopback by the test (not a ``LocalCluster`` inside this process).
 
 * a sweep of 100 cells on the cluster stores exactly the table of the inline executor;
 * a worker killed with SIGKILL mid-sweep loses no cell and duplicates none: the sweep (an
-  ``mdpsim run`` process) completes on the remaining worker (slow);
+  ``mdpsim run`` process) completes on the remaining worker;
 * a bad ``--scheduler`` is one line: wrong scheme, nobody listening, a host that does not
   answer within ``$MDPSIM_DASK_CONNECT_TIMEOUT``.
 
@@ -68,7 +68,6 @@ def test_two_workers_give_the_inline_table(tmp_path):
                                   check_exact=True)
 
 
-@pytest.mark.slow
 def test_a_worker_killed_mid_sweep_loses_and_duplicates_nothing(tmp_path):
     spec = tmp_path / "cluster.py"
     spec.write_text(spec_text(episodes=3000))     # cells long enough to kill in flight
