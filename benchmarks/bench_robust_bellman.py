@@ -3,7 +3,7 @@
 Run: ``python benchmarks/bench_robust_bellman.py [S]`` (default S = 400, A = 10, b = 10
 successors, (s,a)- and s-rectangular L1 DRPG Garnets). Per sweep:
 
-* ``vi``: robust value iteration forced to ``N`` sweeps (``tol=0``, ``max_iter=N``) / ``N``;
+* ``vi``: robust value iteration forced to ``N`` sweeps (``tol=1e-300``, ``max_iter=N``) / ``N``;
 * ``bellman``: one ``robust_bellman(rm, V, kernel=False)`` call (TV and greedy policy only);
 * ``bellman+kernel``: the default ``robust_bellman(rm, V)``, which also builds the dense
   ``S*A*S`` worst-case kernel.
@@ -42,8 +42,8 @@ def measure(S=400, A=10, b=10, sweeps=20, repeats=7):
         tv1, pi1 = robust_bellman(rm, V, kernel=False)          # compile / load
         tv2, pi2, _ = robust_bellman(rm, V)
         assert np.array_equal(tv1, tv2) and np.array_equal(pi1, pi2)
-        robust_value_iteration(rm, tol=0.0, max_iter=2)
-        vi = _best(lambda: robust_value_iteration(rm, tol=0.0, max_iter=sweeps), repeats) / sweeps
+        robust_value_iteration(rm, tol=1e-300, max_iter=2)
+        vi = _best(lambda: robust_value_iteration(rm, tol=1e-300, max_iter=sweeps), repeats) / sweeps
         bo = _best(lambda: robust_bellman(rm, V, kernel=False), repeats * 3)
         bk = _best(lambda: robust_bellman(rm, V), repeats * 3)
         rows[rect] = {"vi_sweep_ms": 1e3 * vi, "bellman_ms": 1e3 * bo,
