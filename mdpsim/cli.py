@@ -1,5 +1,5 @@
 """Command line: ``mdpsim quickstart | run | status | verify | figs | report | check | list |
-cache``.
+cache | compile``.
 
 User errors print one line with what to do and exit with status 2; ``--debug`` shows the
 traceback instead. ``run`` exits with status 1 when some cells failed (the others are stored).
@@ -182,6 +182,26 @@ def _cmd_cache(args) -> int:
     return 0
 
 
+def _cmd_compile(args) -> int:
+    import mdpsim
+    from mdpsim import _jit
+    from mdpsim.experiment.compile import compile_all, warmup_tasks
+
+    if args.algorithms:
+        known = set(mdpsim.list_algorithms())
+        bad = [a for a in args.algorithms if a not in known]
+        if bad:
+            raise UserError(f"unknown algorithm {bad[0]!r}; known: {', '.join(sorted(known))}")
+    tasks = warmup_tasks(args.algorithms or None)
+    print(f"compiling {len(tasks)} warm-up tasks into {_jit.cache_dir()}", flush=True)
+    t0 = time.perf_counter()
+    done = compile_all(tasks, workers=args.workers, progress=not args.no_progress,
+                       stream=sys.stdout)
+    print(f"done: {len(done)} tasks in {time.perf_counter() - t0:.1f} s (later processes, "
+          f"pool and Dask workers on this machine load them)")
+    return 0
+
+
 def _cmd_figs(args) -> int:
     from mdpsim.experiment.figures import list_figures, find_figure, run_figure
 
@@ -315,6 +335,14 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--stale", action="store_true",
                    help="with --clear: keep the cache of the installed source, delete others")
 
+    q = sub.add_parser("compile", help="fill the compiled-code cache for every registered "
+                                       "algorithm, planner and planning kernel, in parallel")
+    q.add_argument("algorithms", nargs="*",
+                   help="only these algorithms' episode loops (default: everything)")
+    q.add_argument("--workers", type=int, default=None,
+                   help="processes compiling at once (default: all cores)")
+    q.add_argument("--no-progress", action="store_true", help="no line per finished task")
+
     q = sub.add_parser("check", help="run the numeric lemma checks in proofs_checks/")
     q.add_argument("names", nargs="*", help="check modules (default: all)")
     q.add_argument("--seed", type=int, default=0, help="root seed of the random instances")
@@ -328,7 +356,8 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     handlers = {"quickstart": _cmd_quickstart, "run": _cmd_run, "status": _cmd_status,
                 "verify": _cmd_verify, "figs": _cmd_figs, "check": _cmd_check,
-                "list": _cmd_list, "cache": _cmd_cache, "report": _cmd_report}
+                "list": _cmd_list, "cache": _cmd_cache, "report": _cmd_report,
+                "compile": _cmd_compile}
     try:
         return handlers[args.command](args)
     except (UserError, ValueError) as exc:

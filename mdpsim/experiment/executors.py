@@ -25,7 +25,8 @@ import signal
 
 from ._engine import compute_cell
 
-__all__ = ["exit_with_parent", "make_executor", "check_executor_args", "cpu_count",
+__all__ = ["exit_with_parent", "make_executor", "check_executor_args", "parse_scheduler",
+           "cpu_count",
            "InlineExecutor", "LocalExecutor", "DaskExecutor",
            "EXECUTORS"]
 
@@ -96,6 +97,11 @@ class InlineExecutor:
 
     def __exit__(self, *exc):
         self.shutdown()
+
+    def prepare(self, algorithms) -> None:
+        """Warm the kernels of ``algorithms`` before any cell (only the Dask executor does:
+        pool workers share this machine's cache, and the sweep's interleaving gives each
+        worker a different algorithm first)."""
 
     def submit(self, cell, runner=None):
         fut = cf.Future()
@@ -178,13 +184,18 @@ class DaskExecutor(InlineExecutor):
         self._distributed = distributed
         self._cluster = None
         if scheduler:
+            host, port = parse_scheduler(scheduler)
+            timeout = float(os.environ.get("MDPSIM_DASK_CONNECT_TIMEOUT", "5"))
+            _probe_scheduler(scheduler, host, port, timeout)
             try:
-                self._client = distributed.Client(scheduler, timeout="30s")
-            except (OSError, TimeoutError) as exc:
-                raise ValueError(f"cannot reach the Dask scheduler at {scheduler} "
-                                 f"({type(exc).__name__}); start one (`dask scheduler` and "
-                                 f"`dask worker ADDR`) or leave out --scheduler for a local "
-                                 f"cluster") from None
+                self._client = distributed.Client(scheduler, timeout=f"{max(timeout, 1.0)}s")
+            except Exception as exc:  # noqa: BLE001 - whatever answered is not a scheduler
+                why = (type(exc).__name__ if isinstance(exc, (OSError, TimeoutError))
+                       else f"something answered that is not a Dask scheduler: "
+                            f"{type(exc).__name__}")
+                raise ValueError(f"cannot reach the Dask scheduler at {scheduler} ({why}); "
+                                 f"start one (`dask scheduler` and `dask worker ADDR`) or "
+                                 f"leave out --scheduler for a local cluster") from None
         else:
             import dask
             n = int(workers) if workers else cpu_count()
@@ -211,6 +222,24 @@ class DaskExecutor(InlineExecutor):
         info = self._client.scheduler_info()
         self.workers = max(1, len(info.get("workers", {})))
         self.address = self._client.scheduler.address
+
+    def prepare(self, algorithms) -> None:
+        """Before any cell: every worker warms the kernels of ``algorithms`` (loads them from
+        its machine's cache, or compiles each once per machine under a file lock, workers
+        starting at different algorithms; :func:`mdpsim.experiment.compile.ensure_compiled`).
+        Workers that join later compile on their first cells as before."""
+        from .compile import ensure_compiled
+        algs = sorted(set(algorithms))
+        if not algs:
+            return
+        workers = sorted(self._client.scheduler_info().get("workers", {}))
+        # one task per worker, pinned loosely (a worker that dies passes its task on); a
+        # kernel that fails to compile is not raised here: its cells fail and are recorded
+        futs = [self._client.submit(ensure_compiled, algs, i, workers=[w], pure=False,
+                                    allow_other_workers=True,
+                                    key=f"mdpsim-warm-{i}-{os.urandom(4).hex()}")
+                for i, w in enumerate(workers)]
+        self._distributed.wait(futs)
 
     def submit(self, cell, runner=None):
         return self._client.submit(compute_cell, dict(cell.content), cell.id, runner,
@@ -256,6 +285,36 @@ class DaskExecutor(InlineExecutor):
             self._cluster.close()
 
 
+def parse_scheduler(address: str) -> tuple[str, int]:
+    """``tcp://host:port`` -> ``(host, port)``; a one-line ``ValueError`` otherwise."""
+    address = str(address)
+    scheme, sep, rest = address.partition("://")
+    if not sep or scheme != "tcp":
+        raise ValueError(f"--scheduler must look like tcp://HOST:PORT (the address `dask "
+                         f"scheduler` prints), got {address!r}")
+    host, sep, port = rest.rstrip("/").rpartition(":")
+    host = host.strip("[]")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"--scheduler must look like tcp://HOST:PORT with a port in "
+                         f"1..65535, got {address!r}")
+    return host, int(port)
+
+
+def _probe_scheduler(address: str, host: str, port: int, timeout: float) -> None:
+    """Open (and close) a TCP connection to the scheduler within ``timeout`` seconds
+    (``$MDPSIM_DASK_CONNECT_TIMEOUT``, default 5): a wrong host or port is one line in
+    seconds instead of Dask's 30 s of retries."""
+    import socket
+    try:
+        socket.create_connection((host, port), timeout=timeout).close()
+    except OSError as exc:
+        why = ("timed out after %g s" % timeout if isinstance(exc, TimeoutError)
+               else exc.strerror or type(exc).__name__)
+        raise ValueError(f"cannot reach the Dask scheduler at {address} ({why}); start one "
+                         f"(`dask scheduler`, then `dask worker {address}` on each machine) "
+                         f"or leave out --scheduler for a local cluster") from None
+
+
 def check_executor_args(kind: str, workers, scheduler) -> None:
     """One-line errors for bad executor options (before any work starts)."""
     if kind not in EXECUTORS:
@@ -265,6 +324,8 @@ def check_executor_args(kind: str, workers, scheduler) -> None:
         raise ValueError(f"workers must be a positive integer, got {workers!r}")
     if scheduler and kind != "dask":
         raise ValueError("--scheduler needs --executor dask")
+    if scheduler:
+        parse_scheduler(scheduler)
 
 
 def make_executor(kind: str = "local", *, workers: int | None = None,

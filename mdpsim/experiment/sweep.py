@@ -220,6 +220,9 @@ def _run(spec, sigs, t_start, *, profile, seeds, executor, workers, scheduler, o
                 rep.workers = ex.workers
                 rep.executor = ex.name
                 bar.warmup = ex.workers      # each worker's first cell compiles/loads
+                if runner is None:           # workers warm the sweep's learners' kernels
+                    ex.prepare({c.content["algorithm"]["name"] for c in queue
+                                if c.content.get("task", "learner") == "learner"})
                 _drive(ex, store, queue, inflight, rep, bar, runner, poll)
         status = "finished" if rep.ok else "finished with failures"
     except KeyboardInterrupt as exc:

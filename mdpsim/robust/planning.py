@@ -172,11 +172,17 @@ def robust_evaluate(rm: RobustMDP, policy, *, tol: float = 1e-10, max_iter: int 
                             r.converged, r.gap_bound, float(tol))
 
 
-def robust_bellman(rm: RobustMDP, V, *, policy=None, h: int = 0, backend: str | None = None):
-    """One robust backup: ``(TV: float64[S], pi: float64[S, A], P_worst: float64[S, A, S'])``.
+def robust_bellman(rm: RobustMDP, V, *, policy=None, h: int = 0, backend: str | None = None,
+                   kernel: bool = True):
+    """One robust backup: ``(TV: float64[S], pi: float64[S, A], P_worst: float64[S, A, S'])``,
+    or ``(TV, pi)`` with ``kernel=False``.
 
     ``policy`` None: the optimal operator ``T`` and its greedy (saddle-point) policy; else
-    ``T_pi``. ``c`` is gamma (discounted) or 1 (finite horizon, stage ``h``)."""
+    ``T_pi``. ``c`` is gamma (discounted) or 1 (finite horizon, stage ``h``).
+
+    ``kernel=False`` skips building the dense worst-case kernel (an ``S*A*S`` array, which
+    costs several times the backup itself on large models); ``TV`` and ``pi`` are the same
+    bits either way."""
     check_robust(rm)
     V = np.ascontiguousarray(V, dtype=np.float64)
     if V.shape != (rm.S,):
@@ -187,6 +193,8 @@ def robust_bellman(rm: RobustMDP, V, *, policy=None, h: int = 0, backend: str | 
         pi = pi3[h if pi3.shape[0] > 1 else 0]
     c = 1.0 if rm.finite_horizon else rm.gamma
     TVo, pig, pw = get_robust_backend(backend).robust_backup(robust_trans(rm), V, c, h, pi)
+    if not kernel:
+        return TVo, pig
     return TVo, pig, entries_to_dense(rm, pw, h)
 
 
