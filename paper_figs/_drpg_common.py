@@ -36,6 +36,8 @@ GARNET_VARIANTS = {
 #: planner labels of experiments/drpg_inventory.py -> method names of the committed table
 INVENTORY_METHODS = {"DRPG_alpha=0.1": "DRPG alpha=0.1", "DRPG_alpha=0.01": "DRPG alpha=0.01",
                      "non-robust-PG_alpha=0.1": "non-robust PG alpha=0.1"}
+#: the sizes in the committed tables' order (the spec's spawn-key order)
+SIZES = ["G(5,4,3)", "G(10,6,3)", "G(15,8,3)", "G(10,5,10)", "G(15,8,15)"]
 _SIZE = re.compile(r"^G(\d+)\.(\d+)\.(\d+)$")
 
 
@@ -77,13 +79,15 @@ def garnet_tables(results, profile=None):
     rect = {lab: json.loads(p).get("rect", "sa") if isinstance(p, str) else p.get("rect", "sa")
             for lab, p in df.groupby("env_label").env_params.first().items()}
     d = pd.DataFrame({
-        "rect": df.env_label.map(rect).astype(str),
-        "size": df.env_label.map(size_name), "instance": df.seed.astype(np.int64),
-        "variant": df.alg_label.map(variant_name), "t": df.iteration.astype(np.int64),
+        "rect": df.env_label.astype(str).map(rect),
+        "size": df.env_label.astype(str).map(size_name),
+        "instance": df.seed.astype(np.int64),
+        "variant": df.alg_label.astype(str).map(variant_name), "t": df.iteration.astype(np.int64),
         "rel_gap": df.rel_gap.to_numpy(),
         "J_rel_gap": ((df.J_inner - df.phi_star) / df.phi_star.abs()).to_numpy(),
         "inner_iters": df.inner_iters.to_numpy(), "phi_star": df.phi_star.to_numpy()})
-    d = d.sort_values(["size", "variant", "instance", "t"], kind="stable")
+    d = _ordered(d, {"size": SIZES, "variant": list(GARNET_VARIANTS.values())},
+                 ["size", "variant", "instance", "t"])
     keys = ["size", "variant", "instance"]
     last = d.groupby(keys, sort=False).tail(1)
     finals = last.rename(columns={"rel_gap": "rel_gap_T"})[
@@ -101,14 +105,25 @@ def inventory_table(results, profile=None):
     if df is None:
         src = _locate_committed(results, "inventory_curves.csv")
         return pd.read_csv(src / "inventory_curves.csv"), f"committed table {src} ({why})"
-    order = {k: i for i, k in enumerate(INVENTORY_METHODS)}
-    df = df.sort_values(["alg_label", "iteration"], key=lambda s: s.map(order).fillna(len(
-        order)) if s.name == "alg_label" else s, kind="stable")
-    out = pd.DataFrame({"method": df.alg_label.map(
+    out = pd.DataFrame({"method": df.alg_label.astype(str).map(
         lambda x: variant_name(x, INVENTORY_METHODS)), "t": df.iteration.to_numpy(),
         "worst_cost": df.worst_cost.to_numpy(), "nominal_cost": df.nominal_cost.to_numpy(),
         "inner_iters": df.inner_iters.to_numpy()})
-    return out.reset_index(drop=True), why
+    return _ordered(out, {"method": list(INVENTORY_METHODS.values())}, ["method", "t"]), why
+
+
+def _ordered(df, orders: dict, by: list):
+    """``df`` sorted by ``by``, the columns in ``orders`` in the committed tables' order
+    (names not listed after the listed ones, alphabetically)."""
+    keys = {}
+    for col, order in orders.items():
+        rank = {v: i for i, v in enumerate(order)}
+        extra = sorted(set(df[col]) - set(rank))
+        rank.update({v: len(order) + i for i, v in enumerate(extra)})
+        keys[col] = rank
+    df = df.sort_values(by, key=lambda s: s.map(keys[s.name]) if s.name in keys else s,
+                        kind="stable")
+    return df.reset_index(drop=True)
 
 
 def _locate_committed(results, fname) -> Path:
