@@ -279,3 +279,22 @@ def test_srect_stepsize_spec_quick_cell_reproduces_the_committed_rows():
             "inner_iters_total": int(d.inner_iters.sum()), "phi_star": d.phi_star.iloc[0]}
     for k, v in mine.items():
         assert float(f"{v:.12g}") == r[k], k
+
+
+def test_cli_run_with_the_dask_executor_gives_the_local_table(tmp_path):
+    """``mdpsim run <planner spec> --executor dask`` (a LocalCluster) stores the same table
+    as the local process pool."""
+    pytest.importorskip("distributed")
+    spec = tmp_path / "plancheck.py"
+    spec.write_text(f"SPEC = {small_spec(seeds=1)!r}\n")
+    outs = {}
+    for ex in ("local", "dask"):
+        outs[ex] = tmp_path / ex
+        r = subprocess.run([sys.executable, "-m", "mdpsim.cli", "run", str(spec), "--out",
+                            str(outs[ex]), "--executor", ex, "--workers", "2",
+                            "--no-progress"], capture_output=True, text=True, timeout=900)
+        assert r.returncode == 0, r.stderr[-2000:]
+        assert "computed 3" in r.stdout and ex in r.stdout, r.stdout
+    a, b = _table(outs["local"]), _table(outs["dask"])
+    assert len(a) == 3 * 16
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
