@@ -52,8 +52,12 @@ variant, t, rel_gap, J_rel_gap, inner_iters on the grid every step to 20, every 
 every 5th to 200) and ``garnet_final.csv`` were written by the hand-written sweep this spec
 replaces (same code path: ``drpg()`` loops over the planner's steps); the ``quick`` profile
 (2 sizes x 2 instances x defaults/paper-code) reproduces their rows bit for bit
-(``tests/test_experiment_planner.py``). Figure: ``paper_figs/drpg_garnet.py`` (reads a stored
-run through ``mdpsim.experiment.load`` when there is one, else the committed tables).
+(``tests/test_experiment_planner.py``: one cell; ``tests/test_paper_figs_drpg.py``: every
+quick row on the committed t grid). Figure: ``paper_figs/drpg_garnet.py`` (reads the stored
+run of this spec through ``mdpsim.experiment.load`` when there is one — labels mapped back,
+``G5.4.3`` -> ``G(5,4,3)``, ``rel_gap`` subsampled on the committed t grid — else the
+committed tables; its summary says which). ``mdpsim report drpg_garnet`` applies the
+``drpg`` planner's acceptance rule to every stored instance.
 
 Results (T = 200, 50 instances per size; pass = Phi(pi_200) - Phi* <= 1e-3 Phi*, last
 iterate; worst = largest final relative gap ``(Phi(pi_200) - Phi*)/Phi*``)::
@@ -90,7 +94,7 @@ t = 130 on), so it is not an anytime schedule.
 On the five new instances per size (``instance`` 50-54): ``defaults`` 5/5 on every size
 (worst 6.3e-13, 7.1e-06, 6.0e-05, 2.7e-04, 1.9e-04), ``paper-code`` 3/5, 2/5, 0/5, 0/5, 0/5.
 
-Usage: ``mdpsim run experiments/drpg_garnet.py --profile quick`` (about a minute),
+Usage: ``mdpsim run experiments/drpg_garnet.py --profile quick`` (under a minute),
 ``mdpsim run experiments/drpg_garnet.py`` (the full sweep: hours on two cores).
 """
 

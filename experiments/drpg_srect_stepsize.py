@@ -1,108 +1,73 @@
 """Exploratory outer step-size study for DRPG on the s-rectangular Garnets (issue #5).
 
 Chooses the outer step schedule of the warm-started DRPG for the s-rectangular sizes
-G(10,5,10) and G(15,8,15) of :mod:`experiments.drpg_garnet` on **separate exploratory
-instances**: ``SeedSequence(EXPLORE_ROOT, spawn_key=(size_index, i))``, ``i = 0..n-1``, with
-``EXPLORE_ROOT != drpg_garnet.ROOT_SEED``, so none of them is one of the 50 sweep instances
-(``SeedSequence(ROOT_SEED, spawn_key=(size_index, i))``). The instance generator, T = 200,
-the inner loop (warm start, paper-code beta 0.2 and inner tol 1e-4: ``preset="paper"`` plus
-the config) and the acceptance rule
-(last iterate, ``Phi(pi_200) - Phi* <= 1e-3 Phi*``, Phi* by robust VI to 1e-10) are those of
-the sweep; only the outer step schedule varies (``mdpsim.algorithms.drpg.step_sizes``).
+G(10,5,10) and G(15,8,15) of ``experiments/drpg_garnet.py`` on **separate exploratory
+instances**: seed ``i`` of size index ``k`` (3: G(10,5,10), 4: G(15,8,15), the spawn keys of
+the sweep) is the instance ``SeedSequence(EXPLORE_ROOT, spawn_key=(k, i))``, ``i = 0..15``,
+with ``EXPLORE_ROOT != drpg_garnet``'s root seed ``2212_10439``, so none of them is one of the
+sweep's instances. The instance generator, T = 200, the inner loop (warm start, paper-code
+beta 0.2 and inner tol 1e-4: ``preset="paper"`` plus ``warm_start``) and the acceptance rule
+(last iterate, ``Phi(pi_200) - Phi* <= 1e-3 Phi*``, Phi* by robust VI to 1e-10: the ``drpg``
+planner's) are those of the sweep; only the outer step schedule varies
+(``mdpsim.algorithms.drpg.step_sizes``), one planner entry per schedule.
 
-Output: ``experiments/results/drpg/srect_stepsize_explore.csv`` (one row per config x size x
-instance, appended as it goes so an interrupted run resumes) and a summary on stdout.
+Committed table: ``experiments/results/drpg/srect_stepsize_explore.csv`` (one row per config x
+size x instance: final, best, t = 100/150 and worst-over-[180, 200] relative gaps, total inner
+iterations, phi_star; 12 significant digits) and its summary ``srect_stepsize.md``, written by
+the hand-written script this spec replaced (config names there: ``sqrt c=0.1`` = label
+``sqrt_c=0.1``, ``geometric a0=0.5 q=0.97`` = ``geometric_a0=0.5_q=0.97``, ``constant
+0.1/sqrt(T+1)`` = ``constant_0.1_over_sqrt_T+1``, ...). The ``quick`` profile (G(10,5,10), two
+instances, the earlier choice ``sqrt c=0.1`` and the chosen ``geometric a0=0.5 q=0.97``)
+reproduces those rows to their printed precision (``tests/test_experiment_planner.py``).
 
-Usage: ``python experiments/drpg_srect_stepsize.py [--instances 16] [--configs a,b]``.
+Usage: ``mdpsim run experiments/drpg_srect_stepsize.py --profile quick`` (seconds);
+``mdpsim run experiments/drpg_srect_stepsize.py`` (the full study, 256 runs: about 20 minutes
+on one core).
 """
-from __future__ import annotations
 
-import argparse
-import sys
-import time
-from pathlib import Path
+EXPLORE_ROOT = 9_2212_10439          # not drpg_garnet's root seed: disjoint instances
+WARM = {"preset": "paper", "warm_start": True}
 
-import numpy as np
-import pandas as pd
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from drpg_garnet import ROOT_SEED, SIZES, ACCEPT  # noqa: E402
-
-EXPLORE_ROOT = 9_2212_10439          # not ROOT_SEED: disjoint from the sweep's instances
-S_SIZES = (3, 4)                      # G(10,5,10), G(15,8,15)
-CONFIGS = {
-    "sqrt c=0.1": {"step_schedule": "sqrt", "alpha": 0.1},
-    "sqrt c=0.2": {"step_schedule": "sqrt", "alpha": 0.2},
-    "sqrt c=0.3": {"step_schedule": "sqrt", "alpha": 0.3},
-    "sqrt c=0.5": {"step_schedule": "sqrt", "alpha": 0.5},
-    "harmonic c=1": {"step_schedule": "harmonic", "alpha": 1.0},
-    "geometric a0=0.3 q=0.98": {"step_schedule": "geometric", "alpha": 0.3, "step_rate": 0.98},
-    "geometric a0=0.5 q=0.97": {"step_schedule": "geometric", "alpha": 0.5, "step_rate": 0.97},
-    "constant 0.1/sqrt(T+1)": {"alpha": 0.1 / np.sqrt(201.0)},
+SPEC = {
+    "name": "drpg_srect_stepsize",
+    "description": "DRPG outer step-size schedules on exploratory s-rectangular Garnet "
+                   "instances (disjoint from the drpg_garnet sweep)",
+    "tags": ["robust", "drpg", "planner", "exploratory"],
+    "root_seed": EXPLORE_ROOT,
+    "envs": {
+        "G10.5.10": {"env": "drpg_garnet", "params": {"S": 10, "A": 5, "b": 10, "rect": "s"},
+                     "spawn_key": [3]},
+        "G15.8.15": {"env": "drpg_garnet", "params": {"S": 15, "A": 8, "b": 15, "rect": "s"},
+                     "spawn_key": [4]},
+    },
+    "planners": {
+        "sqrt_c=0.1": {"planner": "drpg", "params": {**WARM, "step_schedule": "sqrt",
+                                                     "alpha": 0.1}},
+        "sqrt_c=0.2": {"planner": "drpg", "params": {**WARM, "step_schedule": "sqrt",
+                                                     "alpha": 0.2}},
+        "sqrt_c=0.3": {"planner": "drpg", "params": {**WARM, "step_schedule": "sqrt",
+                                                     "alpha": 0.3}},
+        "sqrt_c=0.5": {"planner": "drpg", "params": {**WARM, "step_schedule": "sqrt",
+                                                     "alpha": 0.5}},
+        "harmonic_c=1": {"planner": "drpg", "params": {**WARM, "step_schedule": "harmonic",
+                                                       "alpha": 1.0}},
+        "geometric_a0=0.3_q=0.98": {"planner": "drpg", "params": {
+            **WARM, "step_schedule": "geometric", "alpha": 0.3, "step_rate": 0.98}},
+        "geometric_a0=0.5_q=0.97": {"planner": "drpg", "params": {
+            **WARM, "step_schedule": "geometric", "alpha": 0.5, "step_rate": 0.97}},
+        # the constant step 0.1/sqrt(T + 1) = 0.1/sqrt(201) (float64, correctly rounded)
+        "constant_0.1_over_sqrt_T+1": {"planner": "drpg",
+                                       "params": {**WARM, "alpha": 0.007053456158585983}},
+    },
+    "iterations": 200,
+    "seeds": 16,
+    "seed_batch": 4,
+    "profiles": {
+        "quick": {"description": "G(10,5,10), 2 instances, sqrt c=0.1 and geometric "
+                                 "a0=0.5 q=0.97",
+                  "envs": ["G10.5.10"],
+                  "planners": ["sqrt_c=0.1", "geometric_a0=0.5_q=0.97"],
+                  "seeds": 2, "seed_batch": 1},
+    },
+    "figures": [],
 }
-OUT = Path(__file__).resolve().parent / "results" / "drpg" / "srect_stepsize_explore.csv"
-assert EXPLORE_ROOT != ROOT_SEED
-
-
-def main(argv=None) -> int:
-    from mdpsim.robust import drpg_garnet, robust_value_iteration
-    from mdpsim.algorithms.drpg import drpg
-
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--instances", type=int, default=16)
-    ap.add_argument("--configs", type=str, default="", help="comma-separated config names")
-    ap.add_argument("--sizes", type=str, default="3,4")
-    ap.add_argument("--out", type=Path, default=OUT)
-    a = ap.parse_args(argv)
-    names = a.configs.split(",") if a.configs else list(CONFIGS)
-    done = set()
-    if a.out.exists():
-        old = pd.read_csv(a.out)
-        done = set(zip(old.config, old.size_index, old.instance))
-    a.out.parent.mkdir(parents=True, exist_ok=True)
-    t0 = time.perf_counter()
-    for k in [int(x) for x in a.sizes.split(",")]:
-        rect, S, A, b = SIZES[k]
-        assert rect == "s"
-        for i in range(a.instances):
-            todo = [n for n in names if (n, k, i) not in done]
-            if not todo:
-                continue
-            seed = np.random.SeedSequence(EXPLORE_ROOT, spawn_key=(k, i))
-            inst = drpg_garnet(S, A, b, rect=rect, rng=seed)
-            sol = robust_value_iteration(inst.rmdp, tol=1e-10)
-            if not sol.converged:
-                raise RuntimeError(f"robust VI did not converge on {inst.label} #{i}")
-            phi_star = -sol.value
-            rows = []
-            for name in todo:
-                t1 = time.perf_counter()
-                r = drpg(inst.rmdp, pi0=inst.pi0, T=200, warm_start=True, preset="paper",
-                         **CONFIGS[name])
-                rel = (r.phi - phi_star) / abs(phi_star)
-                rows.append({"config": name, "size": inst.label, "size_index": k,
-                             "instance": i, "rel_gap_T": rel[-1],
-                             "rel_gap_best_iterate": rel[r.t_best],
-                             "min_rel_gap": float(rel.min()), "rel_gap_100": rel[100],
-                             "rel_gap_150": rel[150],
-                             "max_rel_gap_180_200": float(rel[180:].max()),
-                             "passed": bool(rel[-1] <= ACCEPT),
-                             "inner_iters_total": int(r.inner_iters.sum()),
-                             "seconds": time.perf_counter() - t1, "phi_star": phi_star,
-                             "root_seed": EXPLORE_ROOT, "spawn_key": f"{k},{i}"})
-            df = pd.DataFrame(rows)
-            df.to_csv(a.out, mode="a", header=not a.out.exists(), index=False,
-                      float_format="%.12g")
-            print(f"[{time.perf_counter() - t0:7.1f}s] {inst.label} #{i}: " +
-                  ", ".join(f"{r['config']} {r['rel_gap_T']:.2e}" for r in rows), flush=True)
-    res = pd.read_csv(a.out)
-    summ = res.groupby(["size", "config"], sort=False).agg(
-        passed=("passed", "sum"), n=("passed", "size"), worst=("rel_gap_T", "max"),
-        median=("rel_gap_T", "median"), worst_best_iterate=("rel_gap_best_iterate", "max"),
-        worst_180_200=("max_rel_gap_180_200", "max"), sec=("seconds", "mean"))
-    print(summ.to_string())
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

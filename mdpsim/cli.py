@@ -243,16 +243,42 @@ def _cmd_check(args) -> int:
     return 0 if all(r["passed"] for r in results) else 1
 
 
+def _planner_experiments(names) -> dict:
+    """``{experiment: [planner names]}`` for the specs among ``names`` that run planners (a
+    spec that does not load is left out: ``mdpsim run`` reports its error)."""
+    from mdpsim.experiment import find_spec_file, load_spec
+
+    out = {}
+    for n in names:
+        try:
+            path = find_spec_file(n)
+            if '"planners"' not in path.read_text() and "'planners'" not in path.read_text():
+                continue                       # cheap test before loading the spec
+            d = load_spec(path).data
+        except Exception:  # noqa: BLE001 - listing never fails on one bad spec
+            continue
+        if d.get("task") == "planner":
+            out[n] = sorted({a["planner"] for a in d["planners"].values()})
+    return out
+
+
 def _cmd_list(args) -> int:
     import mdpsim
     from mdpsim.experiment import list_experiments
     from mdpsim.experiment.figures import list_figures
     from mdpsim.experiment.checks import list_checks
 
+    from mdpsim.algorithms import list_planners
+
     print("algorithms:", ", ".join(mdpsim.list_algorithms()))
+    print("planners:", ", ".join(list_planners()))
     print("environments:", ", ".join(mdpsim.list_envs()))
-    print("experiments:", ", ".join(list_experiments()) or "(none found: run from the "
-          "repository root)")
+    names = list_experiments()
+    print("experiments:", ", ".join(names) or "(none found: run from the repository root)")
+    planned = _planner_experiments(names)
+    if planned:
+        print("experiments with planners:", ", ".join(
+            f"{n} ({', '.join(p)})" for n, p in planned.items()))
     print("figures:", ", ".join(list_figures()) or "(none found)")
     print("checks:", ", ".join(list_checks()) or "(none found)")
     print("backends:", ", ".join(mdpsim.available_backends()))

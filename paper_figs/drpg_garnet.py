@@ -1,8 +1,13 @@
 """Figure: DRPG on Garnet robust MDPs — worst-case cost gap vs outer iteration
 (experiments/drpg_garnet.py; Wang, Ho & Petrik, ICML 2023, arXiv:2212.10439).
 
-Reads stored results only (``experiments/results/drpg/garnet_curves.parquet`` and
-``garnet_final.csv``). Two figures:
+Reads stored results only: the stored run of ``experiments/drpg_garnet.py`` through
+``mdpsim.experiment.load`` (``results/drpg_garnet/``; with ``profile`` only that profile's
+cells) when there is one — labels mapped back to the figure's names (``G5.4.3`` ->
+``G(5,4,3)``, ``warm-start_alpha=0.5`` -> ``warm-start alpha=0.5``) and ``rel_gap``
+subsampled on the committed t grid — else the committed tables
+(``experiments/results/drpg/garnet_curves.parquet`` and ``garnet_final.csv``); the summary
+says which, and a figure drawn from a stored run says so in its title. Two figures:
 
 * ``drpg_garnet.png/.pdf`` — relative gap ``(Phi(pi_t) - Phi*)/Phi*`` with ``Phi(pi_t)`` the
   exact worst-case cost of the iterate (robust policy evaluation) and ``Phi*`` from certified
@@ -28,11 +33,13 @@ The legends give the number of instances with ``Phi(pi_200) - Phi* <= 1e-3 Phi*`
 log-log slope of the 95 % envelope over t in [5, 200] with a bootstrap interval over instances)
 is written next to the figures.
 
-Usage: ``python paper_figs/drpg_garnet.py [--results DIR] [--figdir DIR]``.
+Usage: ``python paper_figs/drpg_garnet.py [--results DIR] [--figdir DIR] [--profile P]``
+(``mdpsim figs drpg_garnet``).
 """
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -41,7 +48,9 @@ import pandas as pd
 from mdpsim import plot
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_RESULTS = HERE.parent / "experiments" / "results" / "drpg"
+sys.path.insert(0, str(HERE))
+from _drpg_common import garnet_tables  # noqa: E402
+
 #: drawing floor for relative gaps: below 1e-8 an iterate has converged to the precision of
 #: the reference (certified robust VI) and of the robust evaluation; bands clipped there
 FLOOR = 1e-8
@@ -66,14 +75,6 @@ FINAL_PANEL = [("paper-code", "paper code"),
                ("warm-start alpha=0.1/sqrt(t+1)", "warm, 0.1/sqrt(t+1)"),
                ("exact-inner alpha=0.5*0.97^t", "exact, 0.5*0.97^t"),
                ("warm-start alpha=0.5*0.97^t", "warm, 0.5*0.97^t")]
-
-
-def _locate(results) -> Path:
-    for cand in (Path(results) / "drpg", Path(results), DEFAULT_RESULTS):
-        if (cand / "garnet_curves.parquet").is_file():
-            return cand
-    raise FileNotFoundError("no garnet_curves.parquet found; run "
-                            "`python experiments/drpg_garnet.py` first")
 
 
 def _band(df, col):
@@ -103,11 +104,8 @@ def make_figure(results="results", figdir="figures", profile=None, *, n_boot=200
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    src = _locate(results)
-    curves = pd.read_parquet(src / "garnet_curves.parquet")
-    finals = pd.read_csv(src / "garnet_final.csv")
-    for c in ("rect", "size", "variant"):
-        curves[c] = curves[c].astype(str)
+    curves, finals, source = garnet_tables(results, profile)
+    stored = source.startswith("stored run")
     # the paper's 50 instances per size (the sweep adds instances 50-54 for the defaults
     # check, experiments/results/drpg/defaults.md)
     curves = curves[curves.instance < PAPER_INSTANCES]
@@ -188,7 +186,8 @@ def make_figure(results="results", figdir="figures", profile=None, *, n_boot=200
     ax.legend(fontsize=8, loc="lower left")
     ax.grid(alpha=0.3, which="both", lw=0.4)
     fig.suptitle("DRPG on Garnet RMDPs (50 instances per size, gamma = 0.95, L1 sets): exact "
-                 "worst-case cost gap to robust VI", fontsize=11)
+                 "worst-case cost gap to robust VI" + (f"\n[{source}]" if stored else ""),
+                 fontsize=11)
     fig.tight_layout()
     paths = [str(p) for p in plot.save(fig, figdir / "drpg_garnet", dpi=130)]
     plt.close(fig)
@@ -213,20 +212,24 @@ def make_figure(results="results", figdir="figures", profile=None, *, n_boot=200
         ax.legend(fontsize=9)
         ax.grid(alpha=0.3, lw=0.4)
     fig.suptitle("DRPG, authors' constants, paper-style axes: J(pi_t, p_t) with the inner "
-                 "solver's kernel vs J_RVI (mean, 5-95 % band)", fontsize=10)
+                 "solver's kernel vs J_RVI (mean, 5-95 % band)"
+                 + (f"\n[{source}]" if stored else ""), fontsize=10)
     fig.tight_layout()
     paths += [str(p) for p in plot.save(fig, figdir / "drpg_garnet_paper_style", dpi=130)]
     plt.close(fig)
-    return {"paths": paths, "summary": summ.to_string(index=False)}
+    return {"paths": paths, "source": source,
+            "summary": f"source: {source}\n" + summ.to_string(index=False)}
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--results", default=str(DEFAULT_RESULTS))
+    ap.add_argument("--results", default="results",
+                    help="results root holding a stored run (else the committed tables)")
     ap.add_argument("--figdir", default="figures")
+    ap.add_argument("--profile", default=None)
     ap.add_argument("--boot", type=int, default=200)
     a = ap.parse_args(argv)
-    out = make_figure(a.results, a.figdir, n_boot=a.boot)
+    out = make_figure(a.results, a.figdir, a.profile, n_boot=a.boot)
     print(out["summary"])
     print("\n".join(out["paths"]))
 

@@ -1,7 +1,11 @@
 """Figure: DRPG with the parametric (exponentially tilted) kernel on the "inventory" instance
 (experiments/drpg_inventory.py; Wang, Ho & Petrik, ICML 2023, arXiv:2212.10439).
 
-Reads stored results only (``experiments/results/drpg/inventory_curves.csv``). Left: the
+Reads stored results only: the stored run of ``experiments/drpg_inventory.py`` through
+``mdpsim.experiment.load`` (``results/drpg_inventory/``; labels ``DRPG_alpha=0.1`` mapped back
+to ``DRPG alpha=0.1`` etc.) when there is one, else the committed table
+(``experiments/results/drpg/inventory_curves.csv``); the summary says which, and a figure
+drawn from a stored run says so in its title. Left: the
 iterate's worst-case cost ``J(pi_t, p(theta_t, lambda_t))`` as found by the inner solver
 (projected ascent on (theta, lambda); heuristic: the parametric set is not rectangular and the
 inner problem is not concave, so this is a lower estimate of the true worst case) for DRPG at
@@ -13,24 +17,17 @@ Usage: ``python paper_figs/drpg_inventory.py [--results DIR] [--figdir DIR]``.
 """
 from __future__ import annotations
 
+import sys
 from pathlib import Path
-
-import pandas as pd
 
 from mdpsim import plot
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_RESULTS = HERE.parent / "experiments" / "results" / "drpg"
+sys.path.insert(0, str(HERE))
+from _drpg_common import inventory_table  # noqa: E402
+
 STYLE = {"DRPG alpha=0.1": ("#0072B2", "-"), "DRPG alpha=0.01": ("#009E73", "-"),
          "non-robust PG alpha=0.1": ("#D55E00", "--")}
-
-
-def _locate(results) -> Path:
-    for cand in (Path(results) / "drpg", Path(results), DEFAULT_RESULTS):
-        if (cand / "inventory_curves.csv").is_file():
-            return cand
-    raise FileNotFoundError("no inventory_curves.csv found; run "
-                            "`python experiments/drpg_inventory.py` first")
 
 
 def make_figure(results="results", figdir="figures", profile=None) -> dict:
@@ -38,7 +35,8 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    df = pd.read_csv(_locate(results) / "inventory_curves.csv")
+    df, source = inventory_table(results, profile)
+    stored = source.startswith("stored run")
     figdir = Path(figdir)
     figdir.mkdir(parents=True, exist_ok=True)
     fig, axes = plt.subplots(1, 2, figsize=(12, 4.5))
@@ -58,11 +56,13 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
         ax.legend(fontsize=9)
         ax.grid(alpha=0.3, lw=0.4)
     fig.suptitle("DRPG with the parametric kernel, 'inventory' instance (S=8, A=3, "
-                 "gamma=0.95; instance partly reconstructed [R])", fontsize=10)
+                 "gamma=0.95; instance partly reconstructed [R])"
+                 + (f"\n[{source}]" if stored else ""), fontsize=10)
     fig.tight_layout()
     paths = [str(p) for p in plot.save(fig, figdir / "drpg_inventory", dpi=130)]
     plt.close(fig)
-    return {"paths": paths, "summary": "\n".join(rows)}
+    return {"paths": paths, "source": source,
+            "summary": "\n".join([f"source: {source}"] + rows)}
 
 
 def main(argv=None):

@@ -215,3 +215,14 @@ def test_quickstart_end_to_end(tmp_path, capsys):
     assert main(["figs", "regret_tabular", "--out", str(out), "--figdir",
                  str(tmp_path / "again")]) == 0
     assert (tmp_path / "again" / "regret_tabular.png").exists()
+
+
+def test_cli_list_shows_planners_and_planner_experiments(capsys):
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if x.startswith("planners:"))
+    for name in ("drpg", "drpg_exact", "drpg_parametric", "nonrobust_pg", "robust_vi"):
+        assert name in line.split(": ", 1)[1].split(", ")
+    planned = next(x for x in out.splitlines() if x.startswith("experiments with planners:"))
+    assert "drpg_garnet (drpg)" in planned and "drpg_inventory (drpg_parametric)" in planned
+    assert "regret_tabular" not in planned

@@ -235,3 +235,66 @@ def test_quick_cell_reproduces_the_committed_garnet_curves_bit_for_bit():
     np.testing.assert_array_equal(mine.inner_iters.to_numpy(), ref.inner_iters.to_numpy())
     np.testing.assert_array_equal(((mine.J_inner - mine.phi_star) / mine.phi_star.abs())
                                   .to_numpy(), ref.J_rel_gap.to_numpy())
+
+
+def _committed(name):
+    root = pathlib.Path(__file__).resolve().parents[1]
+    return root / "experiments" / name, root / "experiments" / "results" / "drpg"
+
+
+def test_inventory_spec_quick_reproduces_the_committed_curves_bit_for_bit():
+    """``experiments/drpg_inventory.py --profile quick`` (20 iterations) against the first
+    rows of the committed table written by the hand-written script the spec replaced (same
+    instance: ``rng=ROOT_SEED`` is ``SeedSequence(ROOT_SEED)``)."""
+    from mdpsim.experiment._engine import planner_task
+    spec_file, res = _committed("drpg_inventory.py")
+    spec = load_spec(spec_file, profile="quick")
+    ref = pd.read_csv(res / "inventory_curves.csv")
+    names = {"DRPG_alpha=0.1": "DRPG alpha=0.1", "DRPG_alpha=0.01": "DRPG alpha=0.01",
+             "non-robust-PG_alpha=0.1": "non-robust PG alpha=0.1"}
+    assert sorted(c.alg_label for c in spec.cells()) == sorted(names)
+    for c in spec.cells():
+        df = planner_task(dict(c.content))
+        r = ref[ref.method == names[c.alg_label]].set_index("t").loc[df.iteration]
+        for col in ("worst_cost", "nominal_cost", "inner_iters"):
+            np.testing.assert_array_equal(df[col].to_numpy(), r[col].to_numpy(), err_msg=col)
+
+
+def test_srect_stepsize_spec_quick_cell_reproduces_the_committed_rows():
+    """One quick cell of ``experiments/drpg_srect_stepsize.py`` against the committed rows
+    (stored with 12 significant digits)."""
+    from mdpsim.experiment._engine import planner_task
+    spec_file, res = _committed("drpg_srect_stepsize.py")
+    spec = load_spec(spec_file, profile="quick")
+    assert len(load_spec(spec_file).cells()) == 2 * 8 * 4
+    cell = next(c for c in spec.cells() if c.alg_label == "geometric_a0=0.5_q=0.97"
+                and c.seeds == (1, 2))
+    d = planner_task(dict(cell.content))
+    rel = d.rel_gap.to_numpy()
+    ref = pd.read_csv(res / "srect_stepsize_explore.csv")
+    r = ref[(ref.config == "geometric a0=0.5 q=0.97") & (ref.size_index == 3)
+            & (ref.instance == 1)].iloc[0]
+    mine = {"rel_gap_T": rel[-1], "min_rel_gap": rel.min(), "rel_gap_100": rel[100],
+            "rel_gap_150": rel[150], "max_rel_gap_180_200": rel[180:].max(),
+            "inner_iters_total": int(d.inner_iters.sum()), "phi_star": d.phi_star.iloc[0]}
+    for k, v in mine.items():
+        assert float(f"{v:.12g}") == r[k], k
+
+
+def test_cli_run_with_the_dask_executor_gives_the_local_table(tmp_path):
+    """``mdpsim run <planner spec> --executor dask`` (a LocalCluster) stores the same table
+    as the local process pool."""
+    pytest.importorskip("distributed")
+    spec = tmp_path / "plancheck.py"
+    spec.write_text(f"SPEC = {small_spec(seeds=1)!r}\n")
+    outs = {}
+    for ex in ("local", "dask"):
+        outs[ex] = tmp_path / ex
+        r = subprocess.run([sys.executable, "-m", "mdpsim.cli", "run", str(spec), "--out",
+                            str(outs[ex]), "--executor", ex, "--workers", "2",
+                            "--no-progress"], capture_output=True, text=True, timeout=900)
+        assert r.returncode == 0, r.stderr[-2000:]
+        assert "computed 3" in r.stdout and ex in r.stdout, r.stdout
+    a, b = _table(outs["local"]), _table(outs["dask"])
+    assert len(a) == 3 * 16
+    pd.testing.assert_frame_equal(a, b, check_exact=True)

@@ -7,9 +7,13 @@ The page holds, with nothing to fetch (figures are embedded as base64 PNG):
 * every figure its spec lists (``figures``; ``paper_figs/<name>.py``), drawn from the stored
   results only, with the figure's own summary;
 * the claims table: every ``*fits*.csv`` a figure wrote (fitted exponents with their
-  intervals, the theory's rate and bound, the acceptance rule and the verdict);
-* provenance: each algorithm's hyper-parameters with their source (``paper``,
-  ``paper-code``, ``proposed``) and the parts that are reconstructions;
+  intervals, the theory's rate and bound, the acceptance rule and the verdict); for a spec of
+  planners, one row per environment x planner entry from the planner's declared acceptance
+  rule (e.g. DRPG: final ``rel_gap <= 1e-3``), with the pass count over the stored instances
+  and the worst value (a claim holds when every instance passes and none is missing);
+* provenance: each algorithm's (planner's) hyper-parameters with their source (``paper``,
+  ``paper-code``, ``proposed``, ``user``: set by the spec) and the parts that are
+  reconstructions;
 * the spec itself (canonical JSON).
 
 It never runs an experiment; cells not stored are reported as missing.
@@ -22,6 +26,7 @@ import json
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["write_report"]
@@ -87,10 +92,14 @@ def write_report(experiment: str, *, out="results", profile: str | None = None,
              f"<h1>{html.escape(spec.name)} <small>[{html.escape(profile)} profile]</small>"
              f"</h1><p>{html.escape(d.get('description', ''))}</p>",
              "<table class='meta'>"]
-    meta = [("spec hash", spec.hash), ("spec file", spec.source),
-            ("episodes", d["episodes"]),
-            ("seeds", f"{d['seeds']} (root seed {d['root_seed']}; seed i uses "
-                      f"SeedSequence(root).spawn(n)[i])"),
+    planner = d.get("task") == "planner"
+    count = (("iterations", d["iterations"]) if planner else ("episodes", d["episodes"]))
+    seeds = (f"{d['seeds']} instances per environment (root seed {d['root_seed']}; seed i "
+             f"builds its instance with SeedSequence(root, spawn_key=(*spawn_key, i)) unless "
+             f"the environment's params fix rng)" if planner else
+             f"{d['seeds']} (root seed {d['root_seed']}; seed i uses "
+             f"SeedSequence(root).spawn(n)[i])")
+    meta = [("spec hash", spec.hash), ("spec file", spec.source), count, ("seeds", seeds),
             ("cells", f"{len(cells & stored)} of {len(cells)} stored"
                       + ("" if cells <= stored else " — the others are missing from this report")),
             ("last run", f"{man.get('run_id', '?')}: {man.get('status', '?')}, started "
@@ -123,20 +132,23 @@ def write_report(experiment: str, *, out="results", profile: str | None = None,
             if res.get("summary"):
                 figs_html.append(f"<pre>{html.escape(res['summary'])}</pre>")
     parts.append("<h2>Claims</h2>")
+    if planner:
+        parts += _planner_claims(spec, df)
     if claims:
         parts.append("<p>Fitted log–log exponents with their 95% bootstrap intervals over "
                      "seeds, the theory's rate and bound, the acceptance rule and the "
                      "verdict (a claim is accepted by an upper bound on the exponent).</p>")
         for stem, t in claims:
             parts += [f"<h3>{html.escape(stem)}</h3>", _table(t)]
-    else:
+    elif not planner:
         parts.append("<p>No figure of this experiment writes a fits table.</p>")
     parts.append("<h2>Figures</h2>")
     parts += figs_html
 
-    parts.append("<h2>Algorithms: provenance and reconstructions</h2>")
-    rows = []
-    for label, a in d["algorithms"].items():
+    parts.append("<h2>" + ("Planners" if planner else "Algorithms") +
+                 ": provenance and reconstructions</h2>")
+    rows = _planner_provenance(spec) if planner else []
+    for label, a in ({} if planner else d["algorithms"]).items():
         try:
             algo = get_algorithm(a["algorithm"])
         except (KeyError, ValueError):
@@ -158,3 +170,92 @@ def write_report(experiment: str, *, out="results", profile: str | None = None,
     dest.parent.mkdir(parents=True, exist_ok=True)
     dest.write_text("\n".join(parts), encoding="utf-8")
     return dest
+
+
+def _planner_claims(spec, df: pd.DataFrame) -> list:
+    """Claims table of a spec of planners: per environment x planner entry, the planner's
+    acceptance rule applied to every stored instance (seed)."""
+    from ..algorithms._planner import get_planner
+
+    expected: dict = {}
+    for c in spec.cells():
+        i0, i1 = c.content["seeds"]
+        key = (c.content["env"]["label"], c.content["algorithm"]["label"])
+        expected.setdefault(key, [c.content["algorithm"]["name"], 0])[1] += i1 - i0
+    rows = []
+    for (elabel, alabel), (pname, n) in expected.items():
+        acc = get_planner(pname).acceptance
+        d = df[(df.env_label == elabel) & (df.alg_label == alabel)] if len(df) else df
+        row = {"environment": elabel, "planner entry": alabel, "planner": pname,
+               "rule": ("(none)" if acc is None else
+                        f"{acc.column} {'of the last iterate' if acc.at == 'last' else 'best'}"
+                        f" <= {acc.max:g}"), "instances": f"{d.seed.nunique() if len(d) else 0}"
+                                                        f" of {n} stored"}
+        if acc is None or not len(d) or acc.column not in d.columns:
+            row.update({"passed": "-", "worst": float("nan"), "verdict": None})
+        else:
+            vals, ok = [], 0
+            for _, g in d.groupby("seed"):
+                col = g.sort_values("iteration")[acc.column].to_numpy()
+                vals.append(col[-1] if acc.at == "last" else np.nanmin(col))
+                ok += acc.passed(g)
+            m = d.seed.nunique()
+            row.update({"passed": f"{ok}/{m}", "worst": float(np.max(vals)),
+                        "verdict": ("pass" if ok == m == n else "FAIL") + f" ({ok}/{n})"})
+        rows.append(row)
+    out = ["<p>Each planner's declared acceptance rule (the claim) applied to every stored "
+           "instance; <i>worst</i> is the largest value of the rule's column. A claim holds "
+           "when every instance of the entry passes and none is missing.</p>"]
+    if rows:
+        t = pd.DataFrame(rows)
+        out.append(_table(t))
+        ruled = t.verdict.dropna()
+        out.append(f"<p>{sum(v.startswith('pass') for v in ruled)} of {len(ruled)} claims "
+                   f"hold; {t.verdict.isna().sum()} entries have no acceptance rule.</p>")
+    return out
+
+
+def _planner_provenance(spec) -> list:
+    """One row per planner entry: the planner, its paper, every hyper-parameter's value and
+    source on the entry's environments (model-dependent defaults, such as DRPG's per
+    rectangularity, are resolved on the first instance of each environment) and the
+    reconstructed parts."""
+    import mdpsim
+    from ..algorithms._planner import get_planner, resolve_hyperparameters
+    from .spec import planner_instance_rng
+
+    firsts: dict = {}
+    for c in spec.cells():
+        key = (c.content["algorithm"]["label"], c.content["env"]["label"])
+        firsts.setdefault(key, c.content)
+    by_label: dict = {}
+    for (alabel, elabel), content in firsts.items():
+        a = content["algorithm"]
+        pl = get_planner(a["name"])
+        hp = dict(a["params"])
+        preset = hp.pop("preset", "default")
+        if pl.iterations is not None:
+            hp[pl.iterations] = content["iterations"]
+        rng = planner_instance_rng(content, content["seeds"][0])
+        params = dict(content["env"]["params"]) if rng is None else \
+            {**content["env"]["params"], "rng": rng}
+        try:
+            model = mdpsim.make(content["env"]["name"], **params)
+            res = resolve_hyperparameters(pl, model, hp, preset)
+            if pl.iterations in res:       # set by the spec's 'iterations', not by a user
+                res[pl.iterations] = (res[pl.iterations][0], "spec iterations")
+        except Exception as exc:  # noqa: BLE001 - a report never fails on provenance
+            res = {"error": (str(exc).splitlines()[0], "")}
+        src = ", ".join(f"{k}={v} [{s}]" for k, (v, s) in res.items())
+        ent = by_label.setdefault(alabel, {"planner": pl, "preset": preset, "src": {}})
+        ent["src"].setdefault(src, []).append(elabel)
+    rows = []
+    for alabel, ent in by_label.items():
+        pl = ent["planner"]
+        srcs = ent["src"]
+        text = "; ".join((f"{', '.join(envs)}: " if len(srcs) > 1 else "") + s
+                         for s, envs in srcs.items())
+        rows.append({"label": alabel, "planner": pl.name, "preset": ent["preset"],
+                     "paper": pl.paper, "hyper-parameters [source]": text,
+                     "reconstructed parts": "; ".join(pl.reconstructed) or "none"})
+    return rows
