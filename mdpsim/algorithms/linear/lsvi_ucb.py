@@ -47,9 +47,15 @@ __all__ = ["LSVI_UCB", "State", "Params", "lsvi_ucb_regret", "check_features", "
 TIES = ("lowest", "unclipped")
 
 
-def lsvi_ucb_regret(K, d: int, H: int, delta: float = 0.05, c: float = 1.0, **_):
+def lsvi_ucb_regret(K, d: int | None = None, H: int = 1, delta: float = 0.05, c: float = 1.0,
+                    S: int | None = None, A: int | None = None, **_):
     r"""Order of Theorem 3.1: ``c sqrt(d^3 H^3 T ι^2)``, ``T = K H``,
-    ``ι = log(2 d T / δ)`` (the absolute constant is not given; ``c = 1`` a reference line)."""
+    ``ι = log(2 d T / δ)`` (the absolute constant is not given; ``c = 1`` a reference line).
+    Without ``d``, the one-hot embedding's ``d = S A``."""
+    if d is None:
+        if S is None or A is None:
+            raise ValueError("lsvi_ucb_regret needs d (or S and A: d = S A)")
+        d = S * A
     K = np.asarray(K, dtype=np.float64)
     T = K * H
     iota = np.log(2.0 * d * T / delta)
