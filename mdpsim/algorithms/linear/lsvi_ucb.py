@@ -207,7 +207,7 @@ class LSVI_UCB(Learner):
     hyperparameters = (
         HyperParameter("lam", 1.0, float, "paper", "ridge parameter λ of Λ_h = λI + Σ φφᵀ",
                        **_POS),
-        HyperParameter("c", 0.05, float, "proposed",
+        HyperParameter("c", 0.01, float, "proposed",
                        "multiplier of β = c·d·H·sqrt(log(2dT/δ)); c = 1 is the theorem's "
                        "nominal constant, the default a tuned value (docs/papers/lsvi_ucb.md)",
                        theory=1.0, valid=lambda v: v >= 0.0, expected="a number >= 0"),
