@@ -46,7 +46,8 @@ def main(argv):
     targets = [a for a in argv[1:] if not a.startswith("--")]
     models = envs()
     if history:
-        algs = mdpsim.list_algorithms()
+        algs = [a for a in mdpsim.list_algorithms()
+                if "features" not in mdpsim.algorithms.get_algorithm(a).needs]   # tabular models only
         for alg in (algs[::-1] if reverse else algs):
             for mdp in models.values():
                 mdpsim.run(alg, mdp, episodes=97, seeds=[1, 2], rng=5, **hps(alg))

@@ -30,7 +30,8 @@ from mdpsim import _jit
 from mdpsim.engine.driver import _identity
 
 PROBE = pathlib.Path(__file__).with_name("_jit_probe.py")
-ALGS = mdpsim.list_algorithms()
+#: the learners that run on the probe's tabular models (linear-setting ones need features)
+ALGS = [a for a in mdpsim.list_algorithms() if "features" not in mdpsim.algorithms.get_algorithm(a).needs]
 
 
 def _env(cache_dir=None, pythonpath=None):

@@ -27,7 +27,7 @@ A learner (online, compiled) is a subclass of :class:`Learner` made of
 **What a learner is told.** :class:`ModelInfo`: sizes, the episode budget, the known mean
 rewards and reward range, the initial distribution, and ``info.side``, a :class:`SideInfo`
 holding the side information the setting grants (a baseline policy and its value; offline
-data; features). The true transition kernel is never given. A learner declares the side
+data; the features of a linear MDP). The true transition kernel is never given. A learner declares the side
 information it needs (``needs = ("baseline",)``); the engine builds it from the true model
 (:func:`mdpsim.engine.side_info`) before ``init_state``/``params``; the learner never sees
 how.
@@ -144,7 +144,9 @@ class SideInfo(NamedTuple):
     ``baseline_value`` its exact value ``V^b_1`` from the initial distribution (NaN: none);
     ``offline``: an offline data source (``None``: none; today the behaviour simulator of
     the conservative learners' offline extension, :class:`mdpsim.engine.side.OfflineSource`);
-    ``features``: feature maps of the linear setting (``None`` until that setting exists).
+    ``features``: the feature map of the linear setting (:class:`mdpsim.settings.Linear`),
+    ``float64[n, S, A, d]`` with ``n`` in ``{1, H}`` (stage ``h`` uses row ``min(h, n - 1)``);
+    ``None``: none granted. Never the factors ``μ``, ``θ`` or the kernel.
     """
 
     baseline_pi: Any = None
@@ -157,7 +159,7 @@ class SideInfo(NamedTuple):
 NO_SIDE = SideInfo()
 
 #: The kinds of side information a learner may declare in ``needs``.
-SIDE_INFO = ("baseline", "offline")
+SIDE_INFO = ("baseline", "offline", "features")
 
 
 class ModelInfo(NamedTuple):

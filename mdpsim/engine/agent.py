@@ -31,7 +31,8 @@ _check_episodic = check_episodic   # the episodic setting's check (one-line erro
 
 class Agent:
     """An online algorithm for episodic ``mdp`` (its S, A, H, and its mean rewards when
-    rewards are known).
+    rewards are known). ``mdp`` may also be a finite-horizon ``LinearMDP`` or an online
+    setting; the learner then gets the setting's side information (the features).
 
     Parameters: ``algorithm`` a registered name (see :func:`mdpsim.list_algorithms`);
     ``rng`` a Generator, SeedSequence or int (a Generator is used as is, so it can be shared
@@ -47,6 +48,14 @@ class Agent:
     def __init__(self, algorithm, mdp: TabularMDP, *, rng=0, episodes: int | None = None,
                  **hyperparameters):
         self.algorithm = get_algorithm(algorithm)
+        features = None
+        from ..models.linear import LinearMDP
+        from ..settings import Setting, Linear
+        if isinstance(mdp, LinearMDP):
+            mdp = Linear(mdp)
+        if isinstance(mdp, Setting):
+            features = mdp.side_features()
+            mdp = mdp.learner_model()
         _check_episodic(mdp, "an online algorithm")
         if episodes is None:
             if self.algorithm.needs_episodes:
@@ -59,7 +68,8 @@ class Agent:
         self.hyperparameters = self.algorithm.resolve(hyperparameters)
         self.mdp = mdp
         self.info = model_info(mdp, int(episodes),
-                               side_info(self.algorithm, mdp, self.hyperparameters))
+                               side_info(self.algorithm, mdp, self.hyperparameters,
+                                         features=features))
         self._state = self.algorithm.init_state(self.info, self.hyperparameters)
         self._params = self.algorithm.params(self.info, self.hyperparameters)
         self.rng = as_generator(rng)

@@ -182,12 +182,14 @@ def run(algorithm, mdp, *, episodes: int, seeds=1, rng=0, eval_every="auto",
     ----------
     algorithm : str
         A registered name (:func:`mdpsim.list_algorithms`); unknown names list the others.
-    mdp : TabularMDP | RobustMDP | Setting
+    mdp : TabularMDP | RobustMDP | LinearMDP | Setting
         A finite-horizon ``TabularMDP`` (dense or successor lists; stationary or
         stage-dependent): the :class:`~mdpsim.settings.Episodic` setting. A finite-horizon
         ``RobustMDP``: the :class:`~mdpsim.settings.Robust` setting (the learner plays the
         nominal model; ``value`` / ``optimal_value`` / ``regret`` are the robust value, the
-        robust optimum and the robust regret). Or an online :class:`~mdpsim.settings.Setting`.
+        robust optimum and the robust regret). A finite-horizon ``LinearMDP``: the
+        :class:`~mdpsim.settings.Linear` setting (its exact tabular model, the features
+        given to learners that need them; ``df.attrs["d"]``). Or an online :class:`~mdpsim.settings.Setting`.
         ``df.attrs["setting"]`` names the setting, ``df.attrs["columns"]`` its columns.
     episodes : int
         K > 0.
@@ -257,7 +259,7 @@ def run(algorithm, mdp, *, episodes: int, seeds=1, rng=0, eval_every="auto",
         threads = min(len(idx), os.cpu_count() or 1)
     threads = _check_positive_int("threads", threads)
 
-    info = model_info(mdp, K, side_info(algo, mdp, hp))
+    info = model_info(mdp, K, side_info(algo, mdp, hp, features=setting.side_features()))
     vstar = float(setting.optimum())
     root = as_seed_sequence(rng)
     env = setting.simulator_env()
@@ -272,7 +274,8 @@ def run(algorithm, mdp, *, episodes: int, seeds=1, rng=0, eval_every="auto",
             params = algo.params(info, hp)
             return loop(state, params, env, ev, K, rec, vstar, gen, noise, always,
                         eps if eps.size else None)
-        agent = Agent(algo, mdp, rng=gen, episodes=K, **hp)
+        agent = Agent(algo, setting if setting.side_features() is not None else mdp,
+                      rng=gen, episodes=K, **hp)
         return reference_loop(agent, mdp, K, rec, vstar, gen, noise, eps,
                               value=setting.reference_value)
 
@@ -291,7 +294,7 @@ def run(algorithm, mdp, *, episodes: int, seeds=1, rng=0, eval_every="auto",
         "reconstructed": list(algo.reconstructed), "episodes": K, "seeds": idx,
         "engine": engine, "threads": threads, "elapsed": elapsed,
         "evaluations": [int(o[7]) for o in outs], "columns": {**COLUMNS, **setting.columns},
-        "setting": setting.describe(),
+        "setting": setting.describe(), **setting.attrs(),
     })
     if eps.size:
         df.attrs["eps_grid"] = eps.tolist()

@@ -250,18 +250,31 @@ def _baseline_for(mdp, fraction: float, kind: str) -> Baseline:
     return b
 
 
-def side_info(algo, mdp: TabularMDP, hp: dict) -> SideInfo:
+def side_info(algo, mdp: TabularMDP, hp: dict, *, features=None) -> SideInfo:
     """The :class:`~mdpsim.algorithms.SideInfo` that learner ``algo`` (a registered class)
     receives on ``mdp`` with the resolved hyper-parameters ``hp``, from what it declares in
     ``needs``: ``"baseline"`` — ``baseline_policy(mdp, hp["baseline_fraction"],
     kind=hp["baseline_kind"])`` and its exact value; ``"offline"`` — with ``hp["offline_n"] >
     0``, the :class:`OfflineSource` whose behaviour policy is that baseline (the baseline
     policy itself is then *not* given: ``baseline_pi = None``; its value is, as the level
-    the engine counts violations against). :data:`~mdpsim.algorithms.NO_SIDE` for a learner
-    that needs nothing."""
+    the engine counts violations against); ``"features"`` — ``features``, the feature map
+    ``float64[n, S, A, d]`` the setting grants (:meth:`mdpsim.settings.Setting.side_features`:
+    the linear setting's ``φ``, never ``μ`` or ``θ``); a learner that needs features on a
+    setting that grants none gets a one-line ``ValueError``.
+    :data:`~mdpsim.algorithms.NO_SIDE` for a learner that needs nothing."""
     needs = tuple(getattr(algo, "needs", ()))
     if not needs:
         return NO_SIDE
+    feats = None
+    if "features" in needs:
+        if features is None:
+            raise ValueError(f"{algo.name} needs features (side information of the linear "
+                             "setting): run it on a LinearMDP or mdpsim.settings.Linear(lmdp) "
+                             "(a TabularMDP grants none; mdpsim.envs.linear.one_hot(mdp) gives "
+                             "d = S A)")
+        feats = features
+    if "baseline" not in needs and "offline" not in needs:
+        return SideInfo(features=feats)
     b = _baseline_for(mdp, hp["baseline_fraction"], hp["baseline_kind"])
     offline = None
     if "offline" in needs and hp.get("offline_n", 0) > 0:
@@ -269,4 +282,5 @@ def side_info(algo, mdp: TabularMDP, hp: dict) -> SideInfo:
         offline = OfflineSource(P=np.ascontiguousarray(P[None] if P.ndim == 3 else P),
                                 behaviour_pi=b.pi, n=int(hp["offline_n"]))
     pi = b.pi if ("baseline" in needs and offline is None) else None
-    return SideInfo(baseline_pi=pi, baseline_value=float(b.value), offline=offline)
+    return SideInfo(baseline_pi=pi, baseline_value=float(b.value), offline=offline,
+                    features=feats)

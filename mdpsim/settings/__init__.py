@@ -8,28 +8,34 @@ the extension point for linear and two-player zero-sum settings.
   ``V^pi`` by a linear solve.
 * :class:`Robust` — play on the nominal model, robust value and regret against the robust
   optimum.
+* :class:`Linear` — a finite-horizon ``LinearMDP`` played as its exact tabular model, the
+  features ``φ`` given to the learner as side information.
 
 :func:`as_setting` turns a model into its setting (``TabularMDP`` with a horizon ->
-``Episodic``, ``RobustMDP`` -> ``Robust``) and passes settings through.
+``Episodic``, ``RobustMDP`` -> ``Robust``, ``LinearMDP`` -> ``Linear``) and passes settings through.
 """
 from .base import Setting
 from .episodic import Episodic
 from .discounted import Discounted
 from .robust import Robust
+from .linear import Linear
 
-__all__ = ["Setting", "Episodic", "Discounted", "Robust", "as_setting"]
+__all__ = ["Setting", "Episodic", "Discounted", "Robust", "Linear", "as_setting"]
 
 
 def as_setting(model) -> Setting:
     """``model`` as a :class:`Setting`: a setting as is; a finite-horizon ``TabularMDP`` ->
-    :class:`Episodic`; a ``RobustMDP`` -> :class:`Robust`; anything else: one-line error."""
+    :class:`Episodic`; a ``RobustMDP`` -> :class:`Robust`; a ``LinearMDP`` -> :class:`Linear`; anything else: one-line error."""
     from ..models import TabularMDP
     from ..models.robust import RobustMDP
+    from ..models.linear import LinearMDP
     if isinstance(model, Setting):
         return model
     if isinstance(model, RobustMDP):
         return Robust(model)
     if isinstance(model, TabularMDP):
         return Episodic(model)
-    raise ValueError(f"mdp must be a TabularMDP, a RobustMDP or a Setting, got "
+    if isinstance(model, LinearMDP):
+        return Linear(model)
+    raise ValueError(f"mdp must be a TabularMDP, a RobustMDP, a LinearMDP or a Setting, got "
                      f"{type(model).__name__}")

@@ -110,6 +110,16 @@ class Setting:
         loop's oracle, independent of :attr:`evaluator`)."""
         self._not_online("reference_value")
 
+    def side_features(self):
+        """Feature maps granted to a learner that declares ``needs = ("features",)``
+        (``None``: this setting grants none; :class:`~mdpsim.settings.Linear` does)."""
+        return None
+
+    def attrs(self) -> dict:
+        """Extra entries of ``df.attrs`` recorded with every table (e.g. the linear
+        setting's ``d``); empty by default."""
+        return {}
+
     def describe(self) -> str:
         """One line naming the setting and its model (stored in ``df.attrs["setting"]``)."""
         return self.name

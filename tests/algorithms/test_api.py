@@ -110,8 +110,14 @@ def test_learners_never_receive_the_true_model():
     mdp = mdpsim.make("garnet", S=6, A=3, b=3, horizon=5, rng=1)
     P = np.asarray(mdp.P)
     for name in list_algorithms():
-        hp = {"baseline_kind": "worst"} if get_algorithm(name).needs else {}
-        ag = mdpsim.agent(name, mdp, rng=0, episodes=50, **hp)
+        needs = get_algorithm(name).needs
+        model = mdp
+        if "features" in needs:           # linear setting: the one-hot embedding of the same
+            from mdpsim.envs.linear import one_hot     # model (features only, never mu/theta)
+            model, hp = one_hot(mdp), {}
+        else:
+            hp = {"baseline_kind": "worst"} if needs else {}
+        ag = mdpsim.agent(name, model, rng=0, episodes=50, **hp)
         for f, x in zip(ag._state._fields, ag._state):
             x = np.asarray(x)
             assert not (x.size >= P.size and np.isin(P[P > 0], x).all()), (name, f)

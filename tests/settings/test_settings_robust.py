@@ -192,7 +192,7 @@ def test_errors_are_one_line():
     mdp = mdpsim.make("garnet", S=4, A=2, b=2, horizon=3, rng=0)
     for fn, msg in [(lambda: Robust(mdp), "Robust setting needs a RobustMDP, got TabularMDP"),
                     (lambda: mdpsim.run("greedy", "garnet", episodes=2),
-                     "mdp must be a TabularMDP, a RobustMDP or a Setting, got str")]:
+                     "mdp must be a TabularMDP, a RobustMDP, a LinearMDP or a Setting, got str")]:
         with pytest.raises(ValueError) as e:
             fn()
         assert msg in str(e.value) and "\n" not in str(e.value)

@@ -1,8 +1,11 @@
 """Algorithms for linear MDPs (:class:`~mdpsim.models.LinearMDP`).
 
-For now the compiled LSVI-UCB kernels (:mod:`mdpsim.algorithms.linear.lsvi_ucb_kernels`),
-standalone functions over explicit arrays; nothing here is registered as an engine learner
-yet, and this package imports nothing from the algorithm registry.
+The compiled LSVI-UCB kernels (:mod:`mdpsim.algorithms.linear.lsvi_ucb_kernels`, standalone
+functions over explicit arrays) and the registered learners over them: ``lsvi_ucb``
+(:mod:`~mdpsim.algorithms.linear.lsvi_ucb`) and ``lsvi_greedy`` (β = 0,
+:mod:`~mdpsim.algorithms.linear.lsvi_greedy`), discovered with the rest of
+:mod:`mdpsim.algorithms`. They need the linear setting's features
+(``mdpsim.run("lsvi_ucb", linear_mdp, ...)``).
 """
 from .lsvi_ucb_kernels import (lsvi_ucb_beta, lsvi_ucb_state, sherman_morrison,
                                lsvi_ucb_observe, lsvi_ucb_plan, greedy_action, greedy_policy)
