@@ -26,6 +26,10 @@ GOLDEN = HERE / "data" / "golden.json"
 
 K = 300
 SEEDS = 2
+#: the learners that existed when the golden tables were written (later ones have their own
+#: tests; a learner registered by a test, e.g. a fixture, must not change this list)
+ALGORITHMS = ("baseline", "budget_ucbvi", "epsilon_greedy", "epsmix", "greedy", "optq", "psrl",
+              "stepmix", "ucbvi_bf", "ucbvi_ch")
 
 
 def _digest_frame(df: pd.DataFrame) -> str:
@@ -66,12 +70,9 @@ def _envs():
 
 def learner_cases():
     """``(case name, algorithm, env name, run keyword arguments)``."""
-    import mdpsim
     from mdpsim.algorithms import get_algorithm
     out = []
-    for algo in mdpsim.list_algorithms():
-        if "features" in get_algorithm(algo).needs:
-            continue          # linear-setting learners: tests/algorithms/test_lsvi_ucb.py
+    for algo in ALGORITHMS:
         names = {p.name for p in get_algorithm(algo).hyperparameters}
         for env in ("riverswim", "garnet", "garnet_stage"):
             # the uniform baseline is above half of V* on the Garnets: use the worst policy's
