@@ -1,5 +1,5 @@
 """Cells/s of a 100-cell sweep on a real Dask cluster on loopback (``dask scheduler`` and
-1 or 2 ``dask worker`` processes, as in ``tests/test_dask_cluster.py``), and of the inline
+1 or 2 ``dask worker`` processes, as in ``tests/experiment/test_dask_cluster.py``), and of the inline
 executor in the same run. ``python benchmarks/bench_dask_cluster.py [EPISODES]``.
 
 The cluster is started before the clock; the sweep's time includes the workers' warm-up

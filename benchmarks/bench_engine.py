@@ -45,7 +45,7 @@ from numba import njit
 
 import mdpsim
 from mdpsim.kernels import get_backend
-from mdpsim.planning import _trans
+from mdpsim.planning import transitions
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
@@ -277,7 +277,7 @@ def test_parallel_efficiency_over_seeds():
 def test_large_garnet_episode_vs_backward_induction():
     mdp = mdpsim.make("garnet", S=200, A=5, b=5, horizon=20, rng=0)
     kb = get_backend("numba")
-    T, R3, H = _trans(mdp), mdp._stage_R(), mdp.horizon
+    T, R3, H = transitions(mdp), mdp.stage_R(), mdp.horizon
     K = 1000
     out = {}
 

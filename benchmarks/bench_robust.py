@@ -12,7 +12,7 @@ Contenders, per robust Bellman sweep (every (s,a) worst case, then max over acti
 * ``numba`` — the compiled exact kernels (sort rule / s-rect level set), ``robust_numba``;
 * ``reference`` — the NumPy reference kernels (a Python loop over rows), ``robust_reference``;
 * ``LP`` — the DRPG reference code's approach: one LP per (s,a) (s-rect: one LP per state) per
-  sweep, here HiGHS through ``scipy.optimize.linprog`` (``mdpsim.robust.oracle``). A full LP
+  sweep, here HiGHS through ``scipy.optimize.linprog`` (``proofs_checks/_lp_oracles.py``). A full LP
   sweep takes about a second, so the LP time per sweep is the min over ``LP_SWEEPS`` timed
   sweeps (not extrapolated); the time to solve robust VI to 1e-6 with LPs is **projected** as
   (sweeps the sup-norm rule needs, counted with the compiled backup, which is the same
@@ -53,8 +53,8 @@ def _min_time(fn, repeats):
 def measure(seed: int = 0) -> list[dict]:
     from mdpsim.kernels import robust_numba as N, robust_reference as R
     from mdpsim.robust import drpg_garnet
-    from mdpsim.robust import oracle
-    from mdpsim.robust._view import robust_trans
+    import _lp_oracles as oracle
+    from mdpsim.robust.view import robust_trans
 
     rows = []
     for rect in ("sa", "s"):

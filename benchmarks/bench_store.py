@@ -9,7 +9,7 @@
   files (half in footers; with and without ``index/``; in the cell description a profile
   load selects by), kills during writes, a lock held by a reused PID, SIGTERM / SIGINT on
   each executor, a read-only store, and the table of bad inputs. The same probes, bounded,
-  are the tests in ``tests/test_store_faults.py``.
+  are the tests in ``tests/experiment/test_store_faults.py``.
 
 Run: ``python benchmarks/bench_store.py`` (writes ``benchmarks/results/store_faults.md``; a
 few minutes) or ``python -m pytest benchmarks/bench_store.py`` (load ratio only).

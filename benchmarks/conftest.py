@@ -58,3 +58,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         terminalreporter.write_sep("=", "planning speed ratios (benchmarks/results/"
                                         "planning_ratios.md)")
         terminalreporter.write_line(_ph.REPORT.markdown())
+
+# the LP / cvxpy oracles live with the checks, outside the package (proofs_checks/_lp_oracles.py)
+import sys as _sys  # noqa: E402
+from pathlib import Path as _Path  # noqa: E402
+_CHECKS = str(_Path(__file__).resolve().parents[1] / "proofs_checks")
+if _CHECKS not in _sys.path:
+    _sys.path.append(_CHECKS)

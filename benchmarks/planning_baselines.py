@@ -156,7 +156,7 @@ def quantecon_ddp(mdp, *, sparse: bool, beta: float | None = None):
 
     beta = (1.0 if mdp.finite_horizon else mdp.gamma) if beta is None else beta
     S, A = mdp.S, mdp.A
-    R = mdp._stage_R()[0]
+    R = mdp.stage_R()[0]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # beta = 1 warns that infinite-horizon methods are off
         if sparse:

@@ -1,7 +1,7 @@
 """Sphinx configuration of the mdpsim user guide and API reference.
 
 Build: ``python -m sphinx -W --keep-going -b html docs docs/_build/html``
-(``tests/test_docs.py`` runs exactly this; ``pip install -e '.[docs]'`` installs Sphinx).
+(``tests/project/test_docs.py`` runs exactly this; ``pip install -e '.[docs]'`` installs Sphinx).
 """
 import os
 import sys

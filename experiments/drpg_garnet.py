@@ -52,7 +52,7 @@ variant, t, rel_gap, J_rel_gap, inner_iters on the grid every step to 20, every 
 every 5th to 200) and ``garnet_final.csv`` were written by the hand-written sweep this spec
 replaces (same code path: ``drpg()`` loops over the planner's steps); the ``quick`` profile
 (2 sizes x 2 instances x defaults/paper-code) reproduces their rows bit for bit
-(``tests/test_experiment_planner.py``: one cell; ``tests/test_paper_figs_drpg.py``: every
+(``tests/experiment/test_experiment_planner.py``: one cell; ``tests/project/test_paper_figs_drpg.py``: every
 quick row on the committed t grid). Figure: ``paper_figs/drpg_garnet.py`` (reads the stored
 run of this spec through ``mdpsim.experiment.load`` when there is one — labels mapped back,
 ``G5.4.3`` -> ``G(5,4,3)``, ``rel_gap`` subsampled on the committed t grid — else the

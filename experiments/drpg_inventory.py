@@ -20,7 +20,7 @@ The instance is the released code's random generator (costs |N(2,2)|, integer we
 
 Committed table: ``experiments/results/drpg/inventory_curves.csv`` (method, t, worst_cost,
 nominal_cost, inner_iters) and ``inventory_meta.json``, written by that script; a run of this
-spec reproduces them bit for bit (``tests/test_experiment_planner.py`` checks the ``quick``
+spec reproduces them bit for bit (``tests/experiment/test_experiment_planner.py`` checks the ``quick``
 profile, 20 iterations). Figure: ``paper_figs/drpg_inventory.py`` (reads the stored run of
 this spec through ``mdpsim.experiment.load`` when there is one, else the committed table).
 

@@ -18,7 +18,7 @@ the hand-written script this spec replaced (config names there: ``sqrt c=0.1`` =
 ``sqrt_c=0.1``, ``geometric a0=0.5 q=0.97`` = ``geometric_a0=0.5_q=0.97``, ``constant
 0.1/sqrt(T+1)`` = ``constant_0.1_over_sqrt_T+1``, ...). The ``quick`` profile (G(10,5,10), two
 instances, the earlier choice ``sqrt c=0.1`` and the chosen ``geometric a0=0.5 q=0.97``)
-reproduces those rows to their printed precision (``tests/test_experiment_planner.py``).
+reproduces those rows to their printed precision (``tests/experiment/test_experiment_planner.py``).
 
 Usage: ``mdpsim run experiments/drpg_srect_stepsize.py --profile quick`` (seconds);
 ``mdpsim run experiments/drpg_srect_stepsize.py`` (the full study, 256 runs: about 20 minutes

@@ -30,9 +30,9 @@ from typing import NamedTuple
 import numpy as np
 
 from .kernels import batched_reference as _ref
-from .kernels._robust_common import RobustTrans
+from .kernels.robust_common import RobustTrans
 from .models import TabularMDP
-from .planning import _trans
+from .planning import transitions
 
 __all__ = ["stack", "BatchSolution", "backward_induction_batch", "evaluate_batch",
            "stack_robust", "robust_backup_batch"]
@@ -53,9 +53,9 @@ def _models(mdps) -> list:
             if getattr(m, f) != getattr(m0, f):
                 raise ValueError(f"models[{i}].{f} = {getattr(m, f)!r} differs from "
                                  f"models[0].{f} = {getattr(m0, f)!r}: a batch needs one shape")
-        if m._stage_R().shape != m0._stage_R().shape:
-            raise ValueError(f"models[{i}] has {m._stage_R().shape[0]} reward stages, "
-                             f"models[0] has {m0._stage_R().shape[0]}")
+        if m.stage_R().shape != m0.stage_R().shape:
+            raise ValueError(f"models[{i}] has {m.stage_R().shape[0]} reward stages, "
+                             f"models[0] has {m0.stage_R().shape[0]}")
     return mdps
 
 
@@ -69,13 +69,13 @@ def stack(mdps) -> _ref.Batch:
     mdps = _models(mdps)
     m0 = mdps[0]
     S, A, n_p = m0.S, m0.A, m0.n_p_stages
-    R = np.ascontiguousarray(np.stack([m._stage_R() for m in mdps]), dtype=np.float64)
+    R = np.ascontiguousarray(np.stack([m.stage_R() for m in mdps]), dtype=np.float64)
     shape = dict(init=_inits(mdps), H=int(m0.horizon) if m0.finite_horizon else 0,
                  gamma=1.0 if m0.finite_horizon else float(m0.gamma))
     if all(m.storage == "dense" for m in mdps):
-        P = np.ascontiguousarray(np.stack([m._stage_P() for m in mdps]), dtype=np.float64)
+        P = np.ascontiguousarray(np.stack([m.stage_P() for m in mdps]), dtype=np.float64)
         return _ref.Batch(S, A, n_p, True, P, None, None, R, **shape)
-    Ts = [_trans(m, "successors") for m in mdps]
+    Ts = [transitions(m, "successors") for m in mdps]
     w = max(int(np.diff(T.indptr).max()) for T in Ts)
     rows = n_p * S * A
     dims = (len(mdps), n_p, S, A, w)
@@ -211,7 +211,7 @@ def evaluate_batch(models, policies, *, backend: str | None = None,
 
 
 class RobustBatch(NamedTuple):
-    """B :class:`~mdpsim.kernels._robust_common.RobustTrans` with one ``indptr``: per-model
+    """B :class:`~mdpsim.kernels.robust_common.RobustTrans` with one ``indptr``: per-model
     ``idx, q, rn: [B, nnz]``, ``Rb: [B, n_r, S, A]``, ``budget: [B, m]``."""
 
     kind: int
@@ -230,7 +230,7 @@ class RobustBatch(NamedTuple):
 def stack_robust(rms) -> RobustBatch:
     """B robust models of the same set kind, rectangularity, shape and candidate pattern per
     row (``indptr``), e.g. DRPG Garnets of one size and branching factor."""
-    from .robust._view import check_robust, robust_trans
+    from .robust.view import check_robust, robust_trans
     rms = list(rms)
     if not rms:
         raise ValueError("robust models must be a non-empty sequence of RobustMDP")

@@ -53,21 +53,20 @@ def _check_mdp(mdp) -> TabularMDP:
     return mdp
 
 
-def _trans(mdp: TabularMDP, storage: str | None = None) -> Trans:
-    """Kernel view of P in ``storage`` (default: the model's own storage)."""
+def transitions(mdp: TabularMDP, storage: str | None = None) -> Trans:
+    """The kernels' view of ``P`` (:class:`~mdpsim.kernels.Trans`) in ``storage`` (default:
+    the model's own storage), built once per model and storage."""
     storage = storage or mdp.storage
-    key = ("trans", storage)
-    if key not in mdp._cache:
+    if storage not in ("dense", "successors"):
+        raise ValueError(f"storage must be 'dense' or 'successors', got {storage!r}")
+
+    def build():
         if storage == "dense":
-            T = Trans("dense", mdp.S, mdp.A, mdp.n_p_stages, P=mdp._stage_P())
-        elif storage == "successors":
-            L = mdp.successors
-            T = Trans("csr", mdp.S, mdp.A, L.n_stages, indptr=L.indptr, indices=L.indices,
-                      probs=L.probs)
-        else:
-            raise ValueError(f"storage must be 'dense' or 'successors', got {storage!r}")
-        mdp._cache[key] = T
-    return mdp._cache[key]
+            return Trans("dense", mdp.S, mdp.A, mdp.n_p_stages, P=mdp.stage_P())
+        L = mdp.successors
+        return Trans("csr", mdp.S, mdp.A, L.n_stages, indptr=L.indptr, indices=L.indices,
+                     probs=L.probs)
+    return mdp.memo(("trans", storage), build)
 
 
 def _require(mdp: TabularMDP, finite: bool, what: str) -> None:
@@ -156,7 +155,7 @@ def backward_induction(mdp: TabularMDP, *, backend: str | None = None,
     """Optimal ``Q[H,S,A]``, ``V[H,S]`` and greedy ``policy[H,S]`` of a finite-horizon MDP."""
     _require(_check_mdp(mdp), True, "backward_induction")
     kb = get_backend(backend)
-    Q, V, pol = kb.backward_induction(_trans(mdp, storage), mdp._stage_R(), mdp.horizon)
+    Q, V, pol = kb.backward_induction(transitions(mdp, storage), mdp.stage_R(), mdp.horizon)
     V = V[:-1]
     return Solution(V, Q, pol, float(mdp.init @ V[0]), "backward_induction")
 
@@ -168,13 +167,13 @@ def bellman_operator(mdp: TabularMDP, V, *, h: int = 0, backend: str | None = No
     V = np.ascontiguousarray(V, dtype=np.float64)
     if V.shape != (mdp.S,):
         raise ValueError(f"V must have shape [S] = [{mdp.S}], got {V.shape}")
-    R3 = mdp._stage_R()
+    R3 = mdp.stage_R()
     c = 1.0 if mdp.finite_horizon else mdp.gamma
-    return get_backend(backend).bellman_q(_trans(mdp), R3[h if R3.shape[0] > 1 else 0], V, c,
+    return get_backend(backend).bellman_q(transitions(mdp), R3[h if R3.shape[0] > 1 else 0], V, c,
                                           h)
 
 
-def _check_tol(tol, max_iter):
+def check_tol(tol, max_iter):
     """Validate an iterative planner's ``tol`` (a positive finite number, not a bool) and
     ``max_iter`` (a positive integer); shared with :mod:`mdpsim.robust.planning`."""
     if isinstance(tol, bool) or not isinstance(tol, (int, float, np.floating)) \
@@ -197,7 +196,7 @@ def value_iteration(mdp: TabularMDP, *, tol: float = 1e-8, rule: str = "span",
     :func:`modified_policy_iteration`); ``n_iter`` counts Bellman (improvement) sweeps only.
     """
     _require(_check_mdp(mdp), False, "value_iteration")
-    _check_tol(tol, max_iter)
+    check_tol(tol, max_iter)
     if rule not in STOP_RULES:
         raise ValueError(f"rule must be one of {STOP_RULES}, got {rule!r}")
     if isinstance(partial_sweeps, bool) or not isinstance(partial_sweeps, (int, np.integer)) \
@@ -208,8 +207,8 @@ def value_iteration(mdp: TabularMDP, *, tol: float = 1e-8, rule: str = "span",
     if V0.shape != (mdp.S,):
         raise ValueError(f"V0 must have shape [S] = [{mdp.S}], got {V0.shape}")
     kb = get_backend(backend)
-    T = _trans(mdp, storage)
-    R = mdp._stage_R()[0]
+    T = transitions(mdp, storage)
+    R = mdp.stage_R()[0]
     r = kb.value_iteration(T, R, mdp.gamma, float(tol), int(max_iter), V0, rule,
                            int(partial_sweeps))
     Q = kb.bellman_q(T, R, r.V, mdp.gamma)
@@ -250,10 +249,10 @@ def policy_iteration(mdp: TabularMDP, *, max_iter: int = 10_000, policy0=None,
     cannot cycle between tied policies.
     """
     _require(_check_mdp(mdp), False, "policy_iteration")
-    _check_tol(1.0, max_iter)
+    check_tol(1.0, max_iter)
     kb = get_backend(backend)
-    T = _trans(mdp, storage)
-    R = mdp._stage_R()[0]
+    T = transitions(mdp, storage)
+    R = mdp.stage_R()[0]
     S, A = mdp.S, mdp.A
     pol = np.zeros(S, dtype=np.int64) if policy0 is None else \
         as_stochastic_policy(mdp, np.asarray(policy0, dtype=np.int64))[0].argmax(1)
@@ -346,11 +345,11 @@ def q_values(mdp: TabularMDP, policy, *, backend: str | None = None):
     _check_mdp(mdp)
     pi = as_stochastic_policy(mdp, policy)
     kb = get_backend(backend)
-    T = _trans(mdp)
+    T = transitions(mdp)
     if mdp.finite_horizon:
-        Q, V = kb.evaluate_finite(T, mdp._stage_R(), mdp.horizon, pi)
+        Q, V = kb.evaluate_finite(T, mdp.stage_R(), mdp.horizon, pi)
         return Q, V[:-1]
-    R = mdp._stage_R()[0]
+    R = mdp.stage_R()[0]
     V = kb.evaluate_discounted(T, R, mdp.gamma, pi[0])
     return kb.bellman_q(T, R, V, mdp.gamma), V
 
@@ -374,8 +373,8 @@ def occupancy(mdp: TabularMDP, policy, *, backend: str | None = None) -> np.ndar
     pi = as_stochastic_policy(mdp, policy)
     kb = get_backend(backend)
     if mdp.finite_horizon:
-        return kb.occupancy_finite(_trans(mdp), mdp.horizon, pi, mdp.init)
-    return kb.occupancy_discounted(_trans(mdp), mdp.gamma, pi[0], mdp.init)
+        return kb.occupancy_finite(transitions(mdp), mdp.horizon, pi, mdp.init)
+    return kb.occupancy_discounted(transitions(mdp), mdp.gamma, pi[0], mdp.init)
 
 
 def sample_trajectory(mdp: TabularMDP, policy, *, rng=None, uniforms=None,
@@ -408,4 +407,4 @@ def sample_trajectory(mdp: TabularMDP, policy, *, rng=None, uniforms=None,
     if np.any((u < 0) | (u >= 1)):
         raise ValueError("uniforms must lie in [0, 1)")
     kb = get_backend(backend)
-    return kb.sample_trajectory(_trans(mdp), mdp._stage_R(), pi, mdp.init, u)
+    return kb.sample_trajectory(transitions(mdp), mdp.stage_R(), pi, mdp.init, u)

@@ -100,7 +100,7 @@ def certificates(mdp, counts, beta, pio, pib, lam, mode, vb, known=True):
     ``B = vb`` (known) or ``V̲^b``; and ``Ū^b``."""
     N, Nsas, succ, nsucc = counts
     H, S, A = pib.shape
-    R3 = np.ascontiguousarray(mdp._stage_R(), dtype=np.float64)
+    R3 = np.ascontiguousarray(mdp.stage_R(), dtype=np.float64)
     init = np.ascontiguousarray(mdp.init, dtype=np.float64)
     r_lo = float(min(0.0, R3.min()))
     r_hi = float(max(1.0, R3.max()))

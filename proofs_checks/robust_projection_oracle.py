@@ -20,7 +20,7 @@ STATEMENT = "Euclidean projections (simplex, sa- and s-rect L1 sets, L1 ball >= 
 
 def check(rng=0, n: int = 12, tol: float = 1e-8) -> dict:
     import cvxpy as cp
-    from mdpsim.robust import oracle
+    import _lp_oracles as oracle
 
     gen = np.random.default_rng(rng)
     e_row = e_state = e_simplex = e_ball = 0.0

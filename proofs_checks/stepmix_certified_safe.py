@@ -40,7 +40,7 @@ def _episodes(mdp, name, kw, frac, alpha, cert_scale, K, seed):
     gen = np.random.default_rng(seed + 1)
     P = np.asarray(mdp.P)
     P4 = P[None] if P.ndim == 3 else P
-    R3 = mdp._stage_R()
+    R3 = mdp.stage_R()
     cert_gap, floor_gap, certified = np.inf, np.inf, 0
     for k in range(K):
         pi = ag.policy()

@@ -1,4 +1,4 @@
-"""Subprocess probe for ``tests/test_jit_identity.py``: runs registered algorithms and writes
+"""Subprocess probe for ``tests/jit/test_jit_identity.py``: runs registered algorithms and writes
 their tables, so a test can compare runs made in processes with different histories.
 
 ``python tests/_jit_probe.py OUT_DIR [--history] [--reverse] ALG [ALG ...]``

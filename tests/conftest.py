@@ -44,3 +44,10 @@ def random_mdp(seed, S=6, A=3, *, horizon=None, gamma=None, stage=False, storage
     init = rng.dirichlet(np.ones(S)) if random_init else None
     mdp = mdpsim.TabularMDP(P, R, horizon=horizon, gamma=gamma, init=init)
     return mdp.to_successors() if storage == "successors" else mdp
+
+# the LP / cvxpy oracles live with the checks, outside the package (proofs_checks/_lp_oracles.py)
+import sys as _sys  # noqa: E402
+from pathlib import Path as _Path  # noqa: E402
+_CHECKS = str(_Path(__file__).resolve().parents[1] / "proofs_checks")
+if _CHECKS not in _sys.path:
+    _sys.path.append(_CHECKS)

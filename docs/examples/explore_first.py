@@ -5,7 +5,7 @@ greedy policy of the empirical model (counts of observed transitions, known mean
 It is the textbook "explore-then-commit" idea: its regret grows linearly during the first
 ``m`` episodes and stops growing once the committed policy is optimal (it need not be).
 
-Used by ``docs/own_algorithm.md`` and tested by ``tests/test_docs_examples.py``.
+Used by ``docs/own_algorithm.md`` and tested by ``tests/project/test_docs_examples.py``.
 """
 from typing import NamedTuple
 

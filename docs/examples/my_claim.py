@@ -3,7 +3,7 @@
 Claim: on RiverSwim (S = 6, H = 20), PSRL's exact regret is sublinear in the number of
 episodes K (fitted log-log slope at most 0.6 over the last decade) while greedy certainty
 equivalence pays linear regret (slope at least 0.9). An example experiment for
-``docs/own_experiment.md``; ``tests/test_docs_examples.py`` runs its ``quick`` profile.
+``docs/own_experiment.md``; ``tests/project/test_docs_examples.py`` runs its ``quick`` profile.
 """
 
 SPEC = {

@@ -21,7 +21,7 @@ from . import _api as _api_module
 
 discover(__name__)   # imports every module of the package: each registers its learners
 from ._planner import (Planner, Acceptance, register_planner, get_planner,  # noqa: E402
-                       list_planners, run_planner)
+                       list_planners, run_planner, resolve_hyperparameters)
 
 _learners = sorted({c.__name__: c for c in _api_module._REGISTRY.values()
                     if c.__module__.startswith(__name__ + ".")}.items())
@@ -30,5 +30,5 @@ globals().update(_learners)
 __all__ = ["HyperParameter", "Learner", "Algorithm", "ModelInfo", "SideInfo", "NO_SIDE",
            "register_learner", "register_algorithm", "get_algorithm", "list_algorithms",
            "discover", "model_info", "SOURCES", "Planner", "Acceptance", "register_planner",
-           "get_planner", "list_planners", "run_planner"] + [n for n, _ in _learners]
+           "get_planner", "list_planners", "run_planner", "resolve_hyperparameters"] + [n for n, _ in _learners]
 del _learners

@@ -33,7 +33,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ..kernels._common import TIE_RTOL
+from ..kernels import TIE_RTOL
 from ..models import TabularMDP
 from ._api import ModelInfo, NO_SIDE, SideInfo
 
@@ -45,7 +45,7 @@ def model_info(mdp: TabularMDP, episodes: int = 0, side: SideInfo = NO_SIDE) -> 
     """The :class:`ModelInfo` a learner receives for ``mdp``, a budget of episodes and the
     side information ``side`` (:func:`mdpsim.engine.side_info`): sizes, known rewards and
     initial distribution — not the transition kernel."""
-    R3 = np.array(mdp._stage_R(), dtype=np.float64, copy=True)
+    R3 = np.array(mdp.stage_R(), dtype=np.float64, copy=True)
     H = int(mdp.horizon)
     return ModelInfo(S=mdp.S, A=mdp.A, H=H, K=int(episodes),
                      n_ps=1 if mdp.n_p_stages == 1 else H, n_rs=R3.shape[0],

@@ -85,7 +85,7 @@ import numpy as np
 from ._registry import HyperParameter
 from ..models.robust import RobustMDP
 from ..planning import as_stochastic_policy
-from ..robust._view import robust_trans, check_robust
+from ..robust.view import robust_trans, check_robust
 from ..robust.planning import get_robust_backend
 from ..envs.robust_instances import ParametricInstance
 

@@ -53,7 +53,7 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
-from ..kernels._common import TIE_RTOL
+from ..kernels import TIE_RTOL
 from ._common import empirical_state, count_transition, count_reward
 from ..theory.acceptance import RULES
 from ..theory.bounds import Bound, ucbvi_ch_regret, ucbvi_bf_regret
@@ -220,7 +220,7 @@ def _backup(state, params, L, pi, bf, nw):
 # The planning kernels. Each bonus is its own module-level function with its own name, so a
 # compiled function's identity (its cache entry, its symbol) never depends on a value captured
 # by a closure: which variant a process compiles or loads first cannot change what the other
-# one runs (tests/test_jit_identity.py). The bonus is a literal at each call of the inlined
+# one runs (tests/jit/test_jit_identity.py). The bonus is a literal at each call of the inlined
 # helpers, so each kernel carries no code for the other bonus. The width dispatch is written
 # out in both kernels on purpose: routing it through one more inlined helper (or one shared
 # body with the bonus as an argument) costs 4-5 s more of cold compilation for the two

@@ -71,7 +71,7 @@ import numpy as np
 from numba import njit
 
 from .._jit import PACKAGE_DIR
-from ..kernels.numba_backend import _inv_cdf
+from ..kernels.numba_backend import inv_cdf
 from ..settings.episodic import policy_value, tabular_env as env_tuple
 from ._clock import clock_ns
 
@@ -163,11 +163,11 @@ def _episode_loop(state, params, env, ev, K, rec, vstar, rng, noise, always_eval
         regret += vstar - value
         if eps is not None:
             _count_mistakes(eps, vstar - value, k, mist, settle)
-        s = _inv_cdf(init, rng.random())
+        s = inv_cdf(init, rng.random())
         ret = 0.0
         for h in range(H):
             # inverse-CDF draws written out (as helpers taking arrays they cost ~2x per step:
-            # see the speed notes in mdpsim.algorithms._common); semantics of _inv_cdf
+            # see the speed notes in mdpsim.algorithms._common); semantics of inv_cdf
             u = rng.random()
             c = 0.0
             a = -1

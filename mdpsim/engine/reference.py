@@ -23,7 +23,7 @@ __all__ = ["inv_cdf", "reference_loop"]
 
 def inv_cdf(p, u: float) -> int:
     """First index ``j`` with ``u < p[0] + ... + p[j]`` (sequential float sum, entries <= 0
-    skipped; the last positive index if ``u`` exceeds the total) — ``_inv_cdf`` of the
+    skipped; the last positive index if ``u`` exceeds the total) — ``inv_cdf`` of the
     kernels, in Python."""
     c = 0.0
     last = -1
@@ -53,10 +53,10 @@ def reference_loop(agent, mdp, K: int, rec: np.ndarray, vstar: float, rng, noise
     the increasing grid ``eps`` as in :mod:`mdpsim.engine.driver`). ``mdp`` is the model
     played on; ``value(pi) -> float`` scores a policy table (default: exact episodic value on
     ``mdp``; :func:`mdpsim.run` passes its setting's ``reference_value``)."""
-    from ..planning import _trans
+    from ..planning import transitions
     ref = get_backend("reference")
-    T = _trans(mdp)
-    R3 = mdp._stage_R()
+    T = transitions(mdp)
+    R3 = mdp.stage_R()
     init = np.asarray(mdp.init)
     init_list = init.tolist()
     H = mdp.horizon

@@ -111,7 +111,7 @@ def planner_task(content: dict, runner=None) -> pd.DataFrame:
     ``run_planner(name, model, iterations=..., **params)``; the seeds' tables stacked, with
     ``seed`` and ``spawn_key`` columns in front. ``runner`` replaces ``run_planner``."""
     import mdpsim
-    from ..algorithms._planner import run_planner
+    from ..algorithms import run_planner
     from .spec import planner_instance_rng
 
     run = runner if runner is not None else run_planner

@@ -175,7 +175,7 @@ def write_report(experiment: str, *, out="results", profile: str | None = None,
 def _planner_claims(spec, df: pd.DataFrame) -> list:
     """Claims table of a spec of planners: per environment x planner entry, the planner's
     acceptance rule applied to every stored instance (seed)."""
-    from ..algorithms._planner import get_planner
+    from ..algorithms import get_planner
 
     expected: dict = {}
     for c in spec.cells():
@@ -221,7 +221,7 @@ def _planner_provenance(spec) -> list:
     rectangularity, are resolved on the first instance of each environment) and the
     reconstructed parts."""
     import mdpsim
-    from ..algorithms._planner import get_planner, resolve_hyperparameters
+    from ..algorithms import get_planner, resolve_hyperparameters
     from .spec import planner_instance_rng
 
     firsts: dict = {}

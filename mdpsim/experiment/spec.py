@@ -480,7 +480,7 @@ def _evaluations(eval_every, K: int) -> int:
 def _check_cell_table(seeds_per_cell: int, K: int, eval_every, err) -> None:
     """One-line error when one cell's table (``seeds_per_cell`` x recorded episodes rows)
     cannot fit in memory (:func:`mdpsim.envs._registry.memory_limit`), before any cell runs."""
-    from ..envs._registry import memory_limit
+    from ..envs import memory_limit
     rows = seeds_per_cell * _evaluations(eval_every, K)
     need, limit = rows * _ROW_BYTES, memory_limit()
     if need > limit:
@@ -548,7 +548,7 @@ def _entries(table, field, key, err, extra: tuple = ()) -> dict:
 
 def _check_env(label, e, err, task: str = "learner"):
     from ..envs import env_factory, list_envs
-    from ..envs._registry import check_size
+    from ..envs import check_size
     f = f"envs.{label}"
     name = e["env"]
     if name not in list_envs():
@@ -777,7 +777,7 @@ def _parse_planner_spec(rawp, merged, over, profiles, profile, name, desc, tags,
 
 
 def _check_planner(label, a, envs, err):
-    from ..algorithms._planner import get_planner, list_planners
+    from ..algorithms import get_planner, list_planners
     f = f"planners.{label}"
     name = a["planner"]
     if name not in list_planners():

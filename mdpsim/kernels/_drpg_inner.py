@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ._robust_common import SA
+from .robust_common import SA
 from ._projections import _proj_l1_state
 from ._robust_sweeps import _backup, _kernel_occupancy, _kernel_value
 

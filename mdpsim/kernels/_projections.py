@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ._robust_common import BISECT_MAX
+from .robust_common import BISECT_MAX
 
 
 @njit(cache=True)

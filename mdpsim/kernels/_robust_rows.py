@@ -1,13 +1,13 @@
 r"""Worst case of one row of an (s,a)-rectangular set (compiled): the sort-based primal for
 L1 / TV / L-infinity balls and the one-dimensional path solvers for L2, chi-square and KL
-(maths in :mod:`mdpsim.kernels._robust_common`). Used by :mod:`mdpsim.kernels.robust_numba`.
+(maths in :mod:`mdpsim.kernels.robust_common`). Used by :mod:`mdpsim.kernels.robust_numba`.
 """
 from __future__ import annotations
 
 import numpy as np
 from numba import njit
 
-from ._robust_common import BISECT_MAX, BRACKET_MAX, CHI2, KL, L1, L2, LINF, TV
+from .robust_common import BISECT_MAX, BRACKET_MAX, CHI2, KL, L1, L2, LINF, TV
 
 
 @njit(cache=True)

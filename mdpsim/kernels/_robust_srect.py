@@ -9,7 +9,7 @@ import numpy as np
 from numba import njit
 
 from ._common import TIE_RTOL
-from ._robust_common import BISECT_MAX, BRACKET_MAX, L1, TV
+from .robust_common import BISECT_MAX, BRACKET_MAX, L1, TV
 from ._robust_rows import _argmin, _path, _path_limit, _solve_path_g, _sort_row, _weights
 
 

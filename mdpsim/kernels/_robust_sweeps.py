@@ -9,7 +9,7 @@ import numpy as np
 from numba import njit
 
 from .numba_backend import _stop_rule
-from ._robust_common import SA
+from .robust_common import SA
 from ._robust_rows import _row_worst
 from ._robust_srect import _greedy_idx, _state_fixed, _state_opt
 

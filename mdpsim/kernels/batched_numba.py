@@ -119,7 +119,7 @@ def evaluate_finite(M, H: int, pi, parallel: bool = False):
 
 def robust_backup(RB, V, c: float, h: int = 0, pi=None, parallel: bool = False):
     """One robust Bellman backup of each of B robust models sharing one sparsity pattern
-    (``RB``: stacked :class:`~mdpsim.kernels._robust_common.RobustTrans` fields, see
+    (``RB``: stacked :class:`~mdpsim.kernels.robust_common.RobustTrans` fields, see
     :func:`mdpsim.batch.stack_robust`): ``-> (TV[B, S], pi_greedy[B, S, A], p_worst[B, nnz])``,
     each equal to :func:`mdpsim.kernels.robust_numba.robust_backup` of model ``b``."""
     B, S, A = RB.q.shape[0], RB.S, RB.A

@@ -353,7 +353,7 @@ def _occupancy_finite(dense, P, indptr, indices, probs, S, A, n_p, H, pi3, init,
 
 
 @njit(cache=True)
-def _inv_cdf(p, u):
+def inv_cdf(p, u):
     c = 0.0
     last = -1
     for j in range(p.shape[0]):
@@ -371,18 +371,18 @@ def _sample(dense, P, indptr, indices, probs, S, A, n_p, R3, pi3, init, u):
     states = np.empty(n + 1, dtype=np.int64)
     actions = np.empty(n, dtype=np.int64)
     rewards = np.empty(n)
-    s = _inv_cdf(init, u[0])
+    s = inv_cdf(init, u[0])
     states[0] = s
     for t in range(n):
-        a = _inv_cdf(pi3[t if pi3.shape[0] > 1 else 0, s], u[1 + 2 * t])
+        a = inv_cdf(pi3[t if pi3.shape[0] > 1 else 0, s], u[1 + 2 * t])
         rewards[t] = R3[t if R3.shape[0] > 1 else 0, s, a]
         hp = t if n_p > 1 else 0
         if dense:
-            s = _inv_cdf(P[hp, s, a], u[2 + 2 * t])
+            s = inv_cdf(P[hp, s, a], u[2 + 2 * t])
         else:
             r = (hp * S + s) * A + a
             lo = indptr[r]
-            s = indices[lo + _inv_cdf(probs[lo:indptr[r + 1]], u[2 + 2 * t])]
+            s = indices[lo + inv_cdf(probs[lo:indptr[r + 1]], u[2 + 2 * t])]
         actions[t] = a
         states[t + 1] = s
     return states, actions, rewards

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._robust_common import L1, TV, LINF
+from .robust_common import L1, TV, LINF
 
 __all__ = ["available", "pad_rows", "rows_worst", "robust_q"]
 

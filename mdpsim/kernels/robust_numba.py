@@ -1,6 +1,6 @@
 r"""Robust kernels, compiled (Numba): the same algorithms as :mod:`.robust_reference`.
 
-The maths of every set is in :mod:`mdpsim.kernels._robust_common`; the public functions have
+The maths of every set is in :mod:`mdpsim.kernels.robust_common`; the public functions have
 the signatures of the reference module and agree with it to 1e-10 (tests). Row and state
 solvers work on flat arrays (a state's rows are contiguous in the CSR layout, with local
 offsets ``off[A+1]``); sweeps are serial loops (the per-row work is a sort of a few entries;
@@ -28,9 +28,14 @@ from ._projections import _proj_l1_state, _proj_simplex
 from ._robust_rows import _row_worst
 from ._robust_srect import _state_fixed, _state_opt
 from ._robust_sweeps import _EMPTY2, _backup, _kernel_occupancy, _kernel_value, _reval, _rvi
-from ._robust_common import LINF, RobustTrans, RVIResult, REvalResult
+from .robust_common import LINF, RobustTrans, RVIResult, REvalResult
 
-__all__ = ["row_worst", "state_worst_fixed", "state_worst_opt", "robust_backup",
+#: the compiled robust backup sweep (one stage, all states), for compiled callers such as the
+#: robust setting's evaluator: ``backup_sweep(kind, rect, S, A, hp, indptr, idx, q, rn, Rb,
+#: hr, budget, V, c, pi, fixed, TV, pi_greedy, p_worst)`` (see :mod:`._robust_sweeps`)
+backup_sweep = _backup
+
+__all__ = ["backup_sweep", "row_worst", "state_worst_fixed", "state_worst_opt", "robust_backup",
            "robust_value_iteration", "robust_evaluate", "robust_backward_induction",
            "robust_evaluate_finite", "kernel_value", "kernel_occupancy", "proj_simplex",
            "proj_l1_row", "proj_l1_state", "drpg_inner"]

@@ -1,6 +1,6 @@
 r"""Robust kernels, NumPy reference: plain per-row code, the oracle for the compiled kernels.
 
-Shapes and the maths of every set are in :mod:`mdpsim.kernels._robust_common`. All functions
+Shapes and the maths of every set are in :mod:`mdpsim.kernels.robust_common`. All functions
 take a :class:`RobustTrans` and plain arrays, never write their inputs, and return new arrays.
 Nature minimises (reward semantics); ``z_k = Rb[s,a] + rn_k + c V[idx_k]``.
 
@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._common import TIE_RTOL, stop_rule
-from ._robust_common import (L1, TV, LINF, L2, KL, SA, BISECT_MAX, BRACKET_MAX,
+from .robust_common import (L1, TV, LINF, L2, KL, SA, BISECT_MAX, BRACKET_MAX,
                              RobustTrans, RVIResult, REvalResult)
 
 __all__ = ["row_worst", "state_worst_fixed", "state_worst_opt", "robust_backup",

@@ -486,7 +486,7 @@ def fit_linear(mdp: TabularMDP, phi, *, tol: float = 1e-9) -> LinearFit:
     if not (isinstance(tol, (int, float)) and tol >= 0):
         raise ValueError(f"tol must be a non-negative number, got {tol!r}")
     S, A, d = mdp.S, mdp.A, phi.shape[-1]
-    P4, R3 = mdp._stage_P(), mdp._stage_R()
+    P4, R3 = mdp.stage_P(), mdp.stage_R()
     n = max(n_phi, P4.shape[0], R3.shape[0])
     mu = np.empty((n, d, S))
     theta = np.empty((n, d))

@@ -198,6 +198,13 @@ class RobustMDP:
 
     # ---------------------------------------------------------------- constructors
     @classmethod
+    def memo(self, key, build):
+        """A derived, read-only view of this (frozen) model, built once by ``build()`` and
+        kept under ``key`` (the robust kernels' CSR layout, for instance)."""
+        if key not in self._cache:
+            self._cache[key] = build()
+        return self._cache[key]
+
     def from_transition_rewards(cls, P, R_next, kind: str, radius, *, gamma=None,
                                 horizon=None, init=None, rect: str = "sa",
                                 name: str | None = None) -> "RobustMDP":

@@ -421,14 +421,21 @@ class TabularMDP:
         return TabularMDP(kw.pop("P"), kw.pop("R"), **kw)
 
     # ---------------------------------------------------------------- kernel views
-    def _stage_R(self) -> np.ndarray:
+    def memo(self, key, build):
+        """A derived, read-only view of this (frozen) model, built once by ``build()`` and
+        kept under ``key`` (the kernel layouts of the planners, for instance)."""
+        if key not in self._cache:
+            self._cache[key] = build()
+        return self._cache[key]
+
+    def stage_R(self) -> np.ndarray:
         """Rewards as ``float64[n_r, S, A]`` with ``n_r`` in {1, H} (C-contiguous)."""
         if "R3" not in self._cache:
             self._cache["R3"] = np.ascontiguousarray(self._R[None] if self._R.ndim == 2
                                                      else self._R)
         return self._cache["R3"]
 
-    def _stage_P(self) -> np.ndarray:
+    def stage_P(self) -> np.ndarray:
         """Dense transitions as ``float64[n_p, S, A, S']`` (C-contiguous)."""
         if "P4" not in self._cache:
             P = self.P

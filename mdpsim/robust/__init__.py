@@ -7,7 +7,8 @@
 * DRPG instances (:mod:`mdpsim.envs.robust_instances`, registered environments): the Garnet RMDPs and the parametric
   "inventory" instance of Wang, Ho & Petrik (ICML 2023).
 * The DRPG algorithm itself lives in :mod:`mdpsim.algorithms.drpg`.
-* :mod:`mdpsim.robust.oracle` — LP / cvxpy oracles, for tests and proofs_checks only.
+* LP / cvxpy oracles for the tests and checks: ``proofs_checks/_lp_oracles.py`` (outside the
+  package).
 """
 from ..models.robust import RobustMDP, SET_KINDS, RECTANGULARITIES
 from .planning import (RobustSolution, RobustEvaluation, robust_value_iteration, robust_solve,

@@ -8,7 +8,7 @@ Reward semantics: the agent maximises, nature minimises over the rectangular set
 
 (for (s,a)-rectangular sets the max is attained by a deterministic action; for s-rectangular
 sets it may need a stochastic one, computed exactly from the saddle point, see
-:mod:`mdpsim.kernels._robust_common`). Both are monotone, translation-equivariant
+:mod:`mdpsim.kernels.robust_common`). Both are monotone, translation-equivariant
 (``T(v + c1) = Tv + gamma c 1``, because kernels sum to 1) and gamma-contractions in the sup
 norm, so the certificates of :func:`mdpsim.value_iteration` carry over verbatim.
 
@@ -37,8 +37,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..models.robust import RobustMDP
-from ..planning import _check_tol, as_stochastic_policy
-from ._view import robust_trans, check_robust
+from ..planning import check_tol, as_stochastic_policy
+from .view import robust_trans, check_robust
 
 __all__ = ["RobustSolution", "RobustEvaluation", "robust_value_iteration", "robust_solve",
            "robust_evaluate", "robust_bellman", "worst_case_kernel", "get_robust_backend",
@@ -126,7 +126,7 @@ def robust_value_iteration(rm: RobustMDP, *, tol: float = 1e-8, rule: str = "spa
     ``tol``-optimal for the robust criterion."""
     check_robust(rm)
     _discounted(rm, "robust_value_iteration")
-    _check_tol(tol, max_iter)
+    check_tol(tol, max_iter)
     if rule not in ("span", "sup"):
         raise ValueError(f"rule must be 'span' or 'sup', got {rule!r}")
     V0 = np.zeros(rm.S) if V0 is None else np.asarray(V0, dtype=np.float64)
@@ -166,7 +166,7 @@ def robust_evaluate(rm: RobustMDP, policy, *, tol: float = 1e-10, max_iter: int 
     if rm.finite_horizon:
         V = kb.robust_evaluate_finite(RT, rm.horizon, pi)[:-1]
         return RobustEvaluation(V, float(rm.init @ V[0]), None, 1, True, 0.0)
-    _check_tol(tol, max_iter)
+    check_tol(tol, max_iter)
     r = kb.robust_evaluate(RT, rm.gamma, pi[0], float(tol), int(max_iter))
     return RobustEvaluation(r.V, float(rm.init @ r.V), entries_to_dense(rm, r.pw), r.n_iter,
                             r.converged, r.gap_bound, float(tol))

@@ -170,9 +170,9 @@ def discounted_value(ev, pi, V):
 def discounted_env(mdp: TabularMDP) -> tuple:
     """``(dense, P[1, S, A, S'], indptr, indices, probs, R[S, A], init, gamma)`` of a
     discounted model (writable C-contiguous copies)."""
-    from ..planning import _trans
-    T = _trans(mdp)
-    R = np.array(mdp._stage_R()[0], dtype=np.float64, order="C", copy=True)
+    from ..planning import transitions
+    T = transitions(mdp)
+    R = np.array(mdp.stage_R()[0], dtype=np.float64, order="C", copy=True)
     init = np.array(mdp.init, dtype=np.float64, order="C", copy=True)
     g = float(mdp.gamma)
     if T.kind == "dense":

@@ -68,10 +68,10 @@ def policy_value(ev, pi, V):
 def tabular_env(mdp: TabularMDP) -> tuple:
     """A finite-horizon model as the loop's ``env`` tuple (dense or successor-list layout):
     ``(dense, P[n_p, S, A, S'], indptr, indices, probs, n_p, R3[n_r, S, A], init, H, S, A)``."""
-    from ..planning import _trans
-    T = _trans(mdp)
+    from ..planning import transitions
+    T = transitions(mdp)
     # writable C-contiguous copies: one array type per field, hence one compiled signature
-    R3 = np.array(mdp._stage_R(), dtype=np.float64, order="C", copy=True)
+    R3 = np.array(mdp.stage_R(), dtype=np.float64, order="C", copy=True)
     init = np.array(mdp.init, dtype=np.float64, order="C", copy=True)
     if T.kind == "dense":
         return (True, np.array(T.P, dtype=np.float64, order="C", copy=True),
@@ -128,9 +128,9 @@ class Episodic(Setting):
 
     def reference_value(self, pi) -> float:
         from ..kernels import get_backend
-        from ..planning import _trans
+        from ..planning import transitions
         ref = get_backend("reference")
-        V = ref.evaluate_finite(_trans(self.mdp), self.mdp._stage_R(), self.mdp.horizon, pi)[1]
+        V = ref.evaluate_finite(transitions(self.mdp), self.mdp.stage_R(), self.mdp.horizon, pi)[1]
         return float(np.asarray(self.mdp.init) @ V[0])
 
     def describe(self) -> str:

@@ -18,7 +18,7 @@ Finite horizon (the online setting). Rectangularity makes the inner minimum stag
 (``(s,a)``-rectangular sets: one independent minimum per action; ``s``-rectangular: one per
 state over a budget shared by the actions). Each backup is an exact convex row/state problem
 (sort for L1/TV, knapsack for L-inf, monotone bisection to float resolution for L2/chi2/KL;
-:mod:`mdpsim.kernels._robust_common`), so the value is exact up to rounding for the polyhedral
+:mod:`mdpsim.kernels.robust_common`), so the value is exact up to rounding for the polyhedral
 sets and to bisection resolution (~1e-15 relative) for the smooth ones. The compiled
 evaluator (:func:`robust_policy_value`) runs the robust kernels' backup
 (:mod:`mdpsim.kernels.robust_numba`) stage by stage; the reference loop uses the independent
@@ -41,7 +41,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ..kernels.robust_numba import _backup
+from ..kernels.robust_numba import backup_sweep as _backup
 from ..models.robust import RobustMDP
 from .base import Setting
 from .episodic import tabular_env
@@ -66,7 +66,7 @@ def robust_policy_value(ev, pi, V):
     """Robust value ``init @ V_0`` of ``pi: float64[H, S, A]`` by robust backward evaluation
     (module docstring); ``ev = (kind, rect, S, A, n_p, indptr, idx, q, rn, Rb, budget, init)``
     (:meth:`Robust.eval_env`, the fields of a
-    :class:`~mdpsim.kernels._robust_common.RobustTrans`); ``V: float64[H + 1, S]`` a work
+    :class:`~mdpsim.kernels.robust_common.RobustTrans`); ``V: float64[H + 1, S]`` a work
     buffer (``V[h]`` holds the robust ``V_h`` on return)."""
     kind, rect, S, A, n_p, indptr, idx, q, rn, Rb, budget, init = ev
     H = pi.shape[0]
@@ -119,7 +119,7 @@ class Robust(Setting):
         return self._env
 
     def eval_env(self) -> tuple:
-        from ..robust._view import robust_trans
+        from ..robust.view import robust_trans
         if not self.online:
             self._not_online("eval_env")
         RT = robust_trans(self.rmdp)
@@ -141,7 +141,7 @@ class Robust(Setting):
 
     def reference_value(self, pi) -> float:
         from ..kernels import robust_reference
-        from ..robust._view import robust_trans
+        from ..robust.view import robust_trans
         V = robust_reference.robust_evaluate_finite(robust_trans(self.rmdp), self.rmdp.horizon,
                                                     np.asarray(pi, dtype=np.float64))
         return float(np.asarray(self.rmdp.init) @ V[0])

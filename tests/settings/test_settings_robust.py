@@ -1,7 +1,7 @@
 """The robust setting's exact evaluator (worst case over the set, stage by stage) against
 independent computations: brute-force vertex enumeration of the L1 sets (no solver), the
 NumPy robust kernels, ``robust_evaluate``, and the LP / cvxpy oracles of
-``mdpsim.robust.oracle`` (skipped cleanly without cvxpy)."""
+``proofs_checks/_lp_oracles.py`` (skipped cleanly without cvxpy)."""
 from __future__ import annotations
 
 import itertools
@@ -130,8 +130,8 @@ def test_value_matches_robust_evaluate_and_numpy_kernels(kind, rect, stage):
 
 def _oracle_value(rm, pi):
     """Robust backward evaluation with one solver call per row (sa) or state (s)."""
-    from mdpsim.kernels._robust_common import KIND_NAMES
-    from mdpsim.robust import oracle
+    from mdpsim.kernels.robust_common import KIND_NAMES
+    import _lp_oracles as oracle
     kind = KIND_NAMES.index(rm.kind)
     V = np.zeros((rm.horizon + 1, rm.S))
     for h in range(rm.horizon - 1, -1, -1):

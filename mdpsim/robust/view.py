@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..kernels._robust_common import RobustTrans, KIND_NAMES, SA, S_RECT, LINF
+from ..kernels.robust_common import RobustTrans, KIND_NAMES, SA, S_RECT, LINF
 from ..models.robust import RobustMDP
 
 __all__ = ["robust_trans", "check_robust"]
@@ -18,9 +18,11 @@ def check_robust(rm) -> RobustMDP:
 def robust_trans(rm: RobustMDP) -> RobustTrans:
     """CSR over the candidate entries of each row (nominal support, or all states for tv),
     transition rewards per entry, pair rewards, and budgets (see
-    :mod:`mdpsim.kernels._robust_common`)."""
-    if "rtrans" in rm._cache:
-        return rm._cache["rtrans"]
+    :mod:`mdpsim.kernels.robust_common`)."""
+    return rm.memo("rtrans", lambda: _build(rm))
+
+
+def _build(rm: RobustMDP) -> RobustTrans:
     nom = rm.nominal
     S, A = nom.S, nom.A
     kind = KIND_NAMES.index(rm.kind)
@@ -29,7 +31,7 @@ def robust_trans(rm: RobustMDP) -> RobustTrans:
         rows = n_p * S * A
         indptr = np.arange(rows + 1, dtype=np.int64) * S
         idx = np.tile(np.arange(S, dtype=np.int64), rows)
-        q = np.ascontiguousarray(nom._stage_P().reshape(-1))
+        q = np.ascontiguousarray(nom.stage_P().reshape(-1))
     else:
         L = nom.successors
         keep = L.probs > 0
@@ -46,7 +48,7 @@ def robust_trans(rm: RobustMDP) -> RobustTrans:
         Rb = np.zeros((1, S, A))
     else:
         rn = np.zeros(q.shape[0])
-        Rb = np.ascontiguousarray(nom._stage_R())
+        Rb = np.ascontiguousarray(nom.stage_R())
     rect = SA if rm.rect == "sa" else S_RECT
     budget = np.array(rm.budget, dtype=np.float64)
     if rect == S_RECT and kind == LINF:  # stacked max-norm == (s,a)-rect, same radius
@@ -55,6 +57,4 @@ def robust_trans(rm: RobustMDP) -> RobustTrans:
     budget = np.ascontiguousarray(budget.reshape(-1))
     for a in (indptr, idx, q, rn, Rb, budget):
         a.setflags(write=False)
-    RT = RobustTrans(kind, rect, S, A, n_p, indptr, idx, q, rn, Rb, budget)
-    rm._cache["rtrans"] = RT
-    return RT
+    return RobustTrans(kind, rect, S, A, n_p, indptr, idx, q, rn, Rb, budget)

@@ -74,7 +74,7 @@ def test_finite_occupancy_sums_to_H_and_gives_value(size, H, stage, storage):
     d = mdpsim.occupancy(mdp, pi)
     assert abs(d.sum() - H) < 1e-10 and np.all(d >= 0)
     assert np.max(np.abs(d.sum(axis=(1, 2)) - 1)) < 1e-12
-    R3 = np.broadcast_to(mdp._stage_R(), (H, S, A))
+    R3 = np.broadcast_to(mdp.stage_R(), (H, S, A))
     assert abs((d * R3).sum() - mdp.init @ mdpsim.evaluate(mdp, pi)[0]) < 1e-10
 
 

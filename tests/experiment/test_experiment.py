@@ -25,7 +25,7 @@ from mdpsim.cli import main
 from mdpsim.experiment import (SpecError, expand, experiment_status, load, load_spec,
                                run_experiment)
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1]
 NOISY = ["wall_time", "cell_id"]   # wall time is measured; cell ids depend on the batching
 
 

@@ -44,7 +44,7 @@ def test_report_of_a_planner_experiment(tmp_path):
     """A spec of planners: claims from each planner's acceptance rule (pass counts over the
     instances), hyper-parameter provenance and reconstructions, the figure embedded."""
     import pathlib
-    root = pathlib.Path(__file__).resolve().parents[1]
+    root = pathlib.Path(__file__).resolve().parents[2]
     out = tmp_path / "results"
     rep = run_experiment(root / "experiments" / "drpg_inventory.py", profile="quick", out=out,
                          executor="inline", progress=False)

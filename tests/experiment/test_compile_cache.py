@@ -23,7 +23,7 @@ def test_robust_bellman_without_kernel_is_the_same_backup():
 
 def test_compile_fills_an_empty_cache(tmp_path):
     env = {**os.environ, "MDPSIM_CACHE_DIR": str(tmp_path), "PYTHONPATH": str(
-        Path(__file__).resolve().parents[1])}
+        Path(__file__).resolve().parents[2])}
     env.pop("NUMBA_CACHE_DIR", None)
     r = subprocess.run([sys.executable, "-m", "mdpsim.cli", "compile", "greedy", "--workers", "1",
                         "--no-progress"], env=env, capture_output=True, text=True, timeout=600)

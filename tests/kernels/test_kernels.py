@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import mdpsim
-from mdpsim.planning import _trans, as_stochastic_policy
+from mdpsim.planning import transitions, as_stochastic_policy
 from mdpsim.kernels import get_backend
 
 from conftest import random_mdp
@@ -97,7 +97,7 @@ def test_trajectories_identical_across_backends_and_storages(seed, stage):
         for x, y in zip(o, outs[0]):
             assert np.array_equal(x, y)
     states, actions, rewards = outs[0]
-    R3 = base._stage_R()
+    R3 = base.stage_R()
     for t in range(12):  # reward is the table entry of the visited pair
         assert rewards[t] == R3[t if R3.shape[0] > 1 else 0, states[t], actions[t]]
 
@@ -105,11 +105,11 @@ def test_trajectories_identical_across_backends_and_storages(seed, stage):
 def test_inverse_cdf_edges():
     """u just below a cumulative boundary, zero-probability entries, and rounding above the
     total all pick the same index in both implementations."""
-    from mdpsim.kernels.numba_backend import _inv_cdf
+    from mdpsim.kernels.numba_backend import inv_cdf
     from mdpsim.kernels.reference import _inverse_cdf
     p = np.array([0.0, 0.3, 0.0, 0.7 - 1e-16, 0.0])
     for u in (0.0, 0.29999999999999999, 0.3, 0.3 + 1e-17, 0.5, 0.9999999999999999):
-        assert _inv_cdf(p, u) == _inverse_cdf(p, u)
+        assert inv_cdf(p, u) == _inverse_cdf(p, u)
         assert p[_inverse_cdf(p, u)] > 0
 
 

@@ -12,7 +12,7 @@ from mdpsim.algorithms import drpg as D
 from mdpsim.kernels import robust_reference as R, robust_numba as N
 from mdpsim.robust import (RobustMDP, robust_value_iteration, drpg_garnet, drpg_inventory,
                            entries_to_dense)
-from mdpsim.robust._view import robust_trans
+from mdpsim.robust.view import robust_trans
 
 FD_RTOL = 1e-6   # central differences with h = 1e-6 on values ~ 50 are good to ~1e-9
 

@@ -29,7 +29,7 @@ import mdpsim
 from mdpsim import _jit
 from mdpsim.engine.driver import _identity
 
-PROBE = pathlib.Path(__file__).with_name("_jit_probe.py")
+PROBE = pathlib.Path(__file__).resolve().parents[1] / "_jit_probe.py"
 #: the learners that run on the probe's tabular models (linear-setting ones need features)
 ALGS = [a for a in mdpsim.list_algorithms() if "features" not in mdpsim.algorithms.get_algorithm(a).needs]
 

@@ -31,7 +31,7 @@ from mdpsim.experiment.spec import SpecError
 import _fake_engine
 from test_experiment import fake_spec, run_fake, table
 
-HERE = pathlib.Path(__file__).resolve().parent
+HERE = pathlib.Path(__file__).resolve().parents[1]
 
 
 def _table(out):

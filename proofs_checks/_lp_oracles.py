@@ -7,13 +7,15 @@ cvxpy with Clarabel (open source, interior point, tolerances tightened to 1e-12)
 This is also the "one LP per (s,a) per sweep" robust VI of the DRPG reference code, used as
 the baseline in ``benchmarks/bench_robust.py``.
 
-Needs the ``[test]`` extra (cvxpy); nothing in the library imports this module.
+Needs the ``[test]`` extra (cvxpy). It lives with the checks, outside the package: nothing in the
+library imports it; ``tests/`` and ``benchmarks/`` import it from here (their conftest puts
+``proofs_checks/`` on the path).
 """
 from __future__ import annotations
 
 import numpy as np
 
-from ..kernels._robust_common import L1, TV, LINF, L2, CHI2, KL, SA, RobustTrans
+from mdpsim.kernels.robust_common import L1, TV, LINF, L2, CHI2, KL, SA, RobustTrans
 
 __all__ = ["row_lp", "row_worst", "state_worst_fixed", "state_worst_opt", "proj_l1_row",
            "proj_l1_state", "robust_backup", "robust_value_iteration_lp", "kl_dual"]

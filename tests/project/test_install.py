@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.slow
 
@@ -55,4 +55,4 @@ def test_readme_commands_in_order_on_a_fresh_venv(tmp_path):
     assert "20 done" in _run([cli, "status", "regret_tabular", "--profile", "quick"], src)
     assert "figure:" in _run([cli, "figs", "regret_tabular", "--profile", "quick"], src)
     assert "passed" in _run([py, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                             "tests/test_models.py"], src)
+                             "tests/models/test_models.py"], src)

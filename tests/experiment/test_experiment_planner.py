@@ -162,7 +162,7 @@ def test_planner_spec_errors_are_one_line():
 def test_learner_spec_cell_ids_unchanged():
     """A learner spec's cells carry no 'task' key: their ids are those of before planners."""
     spec = load_spec("experiments/regret_tabular.py", profile="quick",
-                     search=[pathlib.Path(__file__).resolve().parents[1] / "experiments"])
+                     search=[pathlib.Path(__file__).resolve().parents[2] / "experiments"])
     assert all("task" not in c.content for c in spec.cells())
     assert "task" not in spec.data
 
@@ -222,7 +222,7 @@ def test_quick_cell_reproduces_the_committed_garnet_curves_bit_for_bit():
     """One cell of ``experiments/drpg_garnet.py --profile quick`` against the rows of the
     committed full sweep (written by the hand-written sweep this spec replaced)."""
     from mdpsim.experiment._engine import planner_task
-    root = pathlib.Path(__file__).resolve().parents[1]
+    root = pathlib.Path(__file__).resolve().parents[2]
     spec = load_spec(root / "experiments" / "drpg_garnet.py", profile="quick")
     cell = next(c for c in spec.cells() if c.env_label == "G5.4.3"
                 and c.alg_label == "paper-code" and c.seeds == (1, 2))
@@ -238,7 +238,7 @@ def test_quick_cell_reproduces_the_committed_garnet_curves_bit_for_bit():
 
 
 def _committed(name):
-    root = pathlib.Path(__file__).resolve().parents[1]
+    root = pathlib.Path(__file__).resolve().parents[2]
     return root / "experiments" / name, root / "experiments" / "results" / "drpg"
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pathlib
 import re
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 PAPERS = ROOT / "docs" / "papers"
 SCANNED = ["mdpsim", "experiments", "paper_figs", "proofs_checks", "benchmarks", "tests",
            "notebooks", "docs", "README.md"]

@@ -14,7 +14,7 @@ from mdpsim.algorithms import get_algorithm, list_algorithms, SOURCES
 from mdpsim.theory import fit_slope
 
 OURS = ["ucbvi_ch", "ucbvi_bf", "psrl", "optq", "greedy", "epsilon_greedy"]
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _load_check(name):

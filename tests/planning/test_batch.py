@@ -9,7 +9,7 @@ import mdpsim
 from mdpsim import batch
 from mdpsim.kernels import available_backends
 from mdpsim.robust import drpg_garnet, robust_bellman
-from mdpsim.robust._view import robust_trans
+from mdpsim.robust.view import robust_trans
 
 TOL = {"numba": 0.0, "reference": 1e-12, "cupy": 1e-10}
 

@@ -12,7 +12,7 @@ import pytest
 from mdpsim.experiment import run_experiment
 from mdpsim.experiment.figures import find_figure, run_figure
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 COMMITTED = ROOT / "experiments" / "results" / "drpg"
 
 

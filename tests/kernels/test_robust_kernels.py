@@ -9,14 +9,14 @@ import pytest
 
 import mdpsim
 from mdpsim.kernels import robust_reference as R, robust_numba as N, robust_cupy as RC
-from mdpsim.kernels._robust_common import L1, TV, LINF, L2, CHI2, KL, KIND_NAMES
+from mdpsim.kernels.robust_common import L1, TV, LINF, L2, CHI2, KL, KIND_NAMES
 from mdpsim.robust import (RobustMDP, robust_value_iteration, robust_evaluate, robust_bellman,
                            robust_solve)
-from mdpsim.robust._view import robust_trans
+from mdpsim.robust.view import robust_trans
 
 from conftest import random_mdp
 
-oracle = pytest.importorskip("mdpsim.robust.oracle")
+oracle = pytest.importorskip("_lp_oracles")
 pytest.importorskip("cvxpy")
 
 ORACLE_TOL = 1e-8
