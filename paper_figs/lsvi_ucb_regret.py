@@ -1,12 +1,13 @@
-"""Figure: exact cumulative regret of LSVI-UCB (tuned c = 0.01 and the theory constant c = 1),
-greedy LSVI (β = 0) and tabular UCBVI-CH on linear MDPs — experiments/lsvi_ucb_regret.py.
+"""Figure: exact cumulative regret of LSVI-UCB (frozen c = 0.03, c = 0.01 and the theory constant
+c = 1), greedy LSVI (β = 0), OPPO (reconstruction) and tabular UCBVI-CH on linear MDPs — experiments/lsvi_ucb_regret.py.
 
 Reads stored results only (``mdpsim.load``); never runs an algorithm. One panel per instance,
 log–log axes, seed mean with its 95% band, the fitted slope over the last decade of episodes
 with its 95% bootstrap interval over seeds in the legend, each bound's rate in K (dashed).
 The summary adds the verdicts: LSVI-UCB slope <= 0.6 (upper limit), and on the instances
-where exploration matters (RiverSwim) greedy's slope at least 0.3 above LSVI-UCB's (its
-lower CI end above LSVI-UCB's upper end + 0.3 for a "visible" margin). Writes
+where exploration matters (RiverSwim, fail-state) greedy's slope at least 0.3 above
+LSVI-UCB's with disjoint intervals (greedy.lo > LSVI.hi). Instances with several seeds
+(Simplex) are fitted pooled and per instance. Writes
 ``<figdir>/lsvi_ucb_regret.png`` / ``.pdf`` and ``lsvi_ucb_regret_fits.csv``.
 
 Usage: ``mdpsim figs lsvi_ucb_regret`` or ``python paper_figs/lsvi_ucb_regret.py [--profile
