@@ -1,12 +1,13 @@
-"""Figure: exact cumulative regret of LSVI-UCB (tuned c = 0.01 and the theory constant c = 1),
-greedy LSVI (β = 0) and tabular UCBVI-CH on linear MDPs — experiments/lsvi_ucb_regret.py.
+"""Figure: exact cumulative regret of LSVI-UCB (frozen c = 0.03, c = 0.01 and the theory constant
+c = 1), greedy LSVI (β = 0), OPPO (reconstruction) and tabular UCBVI-CH on linear MDPs — experiments/lsvi_ucb_regret.py.
 
 Reads stored results only (``mdpsim.load``); never runs an algorithm. One panel per instance,
 log–log axes, seed mean with its 95% band, the fitted slope over the last decade of episodes
 with its 95% bootstrap interval over seeds in the legend, each bound's rate in K (dashed).
 The summary adds the verdicts: LSVI-UCB slope <= 0.6 (upper limit), and on the instances
-where exploration matters (RiverSwim) greedy's slope at least 0.3 above LSVI-UCB's (its
-lower CI end above LSVI-UCB's upper end + 0.3 for a "visible" margin). Writes
+where exploration matters (RiverSwim, fail-state) greedy's slope at least 0.3 above
+LSVI-UCB's with disjoint intervals (greedy.lo > LSVI.hi). Instances with several seeds
+(Simplex) are fitted pooled and per instance. Writes
 ``<figdir>/lsvi_ucb_regret.png`` / ``.pdf`` and ``lsvi_ucb_regret_fits.csv``.
 
 Usage: ``mdpsim figs lsvi_ucb_regret`` or ``python paper_figs/lsvi_ucb_regret.py [--profile
@@ -23,10 +24,10 @@ from mdpsim import plot
 
 EXPERIMENT = "lsvi_ucb_regret"
 ENVS = ["RiverSwim-kernel", "RiverSwim-onehot", "Simplex", "FailState"]
-ALGS = ["LSVI-UCB", "LSVI-UCB-theory", "LSVI-greedy", "UCBVI-CH"]
+ALGS = ["LSVI-UCB", "LSVI-UCB-c0.01", "LSVI-UCB-theory", "LSVI-greedy", "OPPO", "UCBVI-CH"]
 #: instances where exploration matters (greedy judged "linear", margin required)
 HARD_EXPLORATION = {"RiverSwim-kernel": True, "RiverSwim-onehot": True, "Simplex": False,
-                    "FailState": False}
+                    "FailState": True}
 MARGIN = 0.3
 
 
@@ -55,10 +56,11 @@ def margins(fits: pd.DataFrame) -> pd.DataFrame:
         if u.empty or r.empty:
             continue
         u, r = u.iloc[0], r.iloc[0]
-        rows.append({"env_label": env, "hard": HARD_EXPLORATION.get(env, True),
+        hard = HARD_EXPLORATION.get(str(env).split("[")[0], True)
+        rows.append({"env_label": env, "hard": hard,
                      "diff": r.slope - u.slope, "ci_gap": r.lo - u.hi,
-                     "passed": bool(r.slope - u.slope >= MARGIN)
-                     if HARD_EXPLORATION.get(env, True) else None})
+                     "passed": bool(r.slope - u.slope >= MARGIN and r.lo - u.hi > 0.0)
+                     if hard else None})
     return pd.DataFrame(rows)
 
 
@@ -72,8 +74,8 @@ def summary_table(fits: pd.DataFrame, marg: pd.DataFrame, profile: str) -> str:
         verdict = "-" if r.passed is None else ("consistent" if r.passed else "inconsistent")
         lines.append(f"  {r.env_label:<17} {r.alg_label:<16} {r.slope:>6.2f}  "
                      f"[{r.lo:.2f}, {r.hi:.2f}]  {r.rule or '-':<10} {verdict}")
-    lines.append(f"greedy LSVI minus LSVI-UCB (tuned) slope; required >= {MARGIN} where "
-                 "exploration matters:")
+    lines.append(f"greedy LSVI minus LSVI-UCB (tuned) slope; required >= {MARGIN} with "
+                 "disjoint intervals (greedy.lo > lsvi.hi) where exploration matters:")
     for _, m in marg.iterrows():
         v = "-" if m.passed is None else ("passed" if m.passed else "FAILED")
         lines.append(f"  {m.env_label:<17} diff {m['diff']:+.2f}  (greedy.lo - lsvi.hi = "
@@ -81,8 +83,26 @@ def summary_table(fits: pd.DataFrame, marg: pd.DataFrame, profile: str) -> str:
     return "\n".join(lines)
 
 
+def instances(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(pooled, per_instance)``: an env with several instances (``rng`` in its params, the
+    Simplex grid) pooled under its label with one bootstrap unit per (instance, seed), and the
+    same rows relabelled ``<env>[rng=i]`` for per-instance fits."""
+    df = df.copy()
+    rng = df.env_params.astype(str).str.extract(r'"rng": (\d+)')[0]
+    multi = rng.notna() & df.groupby("env_label", observed=True).env_params.transform(
+        "nunique").gt(1).to_numpy()
+    df["env_label"] = df.env_label.astype(str)
+    per = df[multi].copy()
+    per["env_label"] = per.env_label + "[rng=" + rng[multi] + "]"
+    pooled = df.copy()
+    pooled.loc[multi, "seed"] = (rng[multi].astype(int) * 1000
+                                 + pooled.loc[multi, "seed"].astype(int)).to_numpy()
+    return pooled, per
+
+
 def make_figure(results="results", figdir="figures", profile=None) -> dict:
     df, profile = _load(results, profile)
+    df, per_instance = instances(df)
     if df.empty:
         raise ValueError(f"no stored results of {EXPERIMENT} ({profile} profile) under "
                          f"{results}/; run `mdpsim run {EXPERIMENT} --profile quick` first")
@@ -104,6 +124,9 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
                  fontsize=8)
     stem = Path(figdir) / EXPERIMENT
     paths = plot.save(fig, stem)
+    if not per_instance.empty:
+        fits.append(plot.slopes(per_instance, by=("env_label", "alg_label"),
+                                hard_exploration=HARD_EXPLORATION))
     fits = pd.concat(fits, ignore_index=True)
     marg = margins(fits)
     csv = stem.with_name(f"{EXPERIMENT}_fits.csv")

@@ -3,9 +3,9 @@ tabular models — experiments/lsvi_ucb_scaling.py.
 
 Reads stored results only. Left: final regret vs d on log–log axes (seed mean, 95% band), the
 fitted exponent of regret in d (least squares on log–log, 95% bootstrap interval over seeds)
-next to the theorem's d^{3/2}. Right: final regret vs S for LSVI-UCB and UCBVI-CH, with each
-one's fitted exponent in S (LSVI-UCB: expected ~0, flat; UCBVI: grows). Each point is one
-random instance, so instance-to-instance variation is part of the fit. Writes
+next to the theorem's d^{3/2} (interval: two-level bootstrap, instances then seeds). Right: final regret vs S for LSVI-UCB and UCBVI-CH, with each
+one's fitted exponent in S (LSVI-UCB: expected ~0, flat; UCBVI: grows). Each point is the
+mean over five random instances and the seeds. Writes
 ``<figdir>/lsvi_ucb_scaling.png`` / ``.pdf`` and ``lsvi_ucb_scaling_fits.csv``.
 
 Usage: ``python paper_figs/lsvi_ucb_scaling.py [--profile quick|full] [--results DIR]
@@ -39,19 +39,29 @@ def _load(results, profile):
 
 def final_table(df: pd.DataFrame, key: str) -> pd.DataFrame:
     last = df[df.episode == df.episode.max()].copy()
-    last[key] = [json.loads(str(p))[key] for p in last.env_params]
-    return last[[key, "alg_label", "seed", "regret"]]
+    pars = [json.loads(str(p)) for p in last.env_params]
+    last[key] = [p[key] for p in pars]
+    last["instance"] = [p.get("rng", 0) for p in pars]
+    return last[[key, "instance", "alg_label", "seed", "regret"]]
 
 
 def fit_exponent(t: pd.DataFrame, key: str, n_boot: int = 2000, rng=0) -> tuple:
-    """Slope of log(mean regret over seeds) vs log(key), 95% bootstrap CI over seeds."""
-    piv = t.pivot_table(index="seed", columns=key, values="regret")
-    x = np.log(piv.columns.to_numpy(dtype=float))
-    Y = piv.to_numpy()
-    slope = np.polyfit(x, np.log(Y.mean(0)), 1)[0]
+    """Slope of log(mean regret over instances and seeds) vs log(key), with a 95% two-level
+    bootstrap interval: at each ``key`` value resample the instances, then the seeds within
+    each resampled instance."""
+    vals = sorted(t[key].unique())
+    x = np.log(np.asarray(vals, dtype=float))
+    mats = [t[t[key] == v].pivot_table(index="instance", columns="seed",
+                                       values="regret").to_numpy() for v in vals]
+    slope = np.polyfit(x, np.log([m.mean() for m in mats]), 1)[0]
     g = np.random.default_rng(rng)
-    bs = [np.polyfit(x, np.log(Y[g.integers(0, len(Y), len(Y))].mean(0)), 1)[0]
-          for _ in range(n_boot)]
+
+    def draw(m):
+        inst = m[g.integers(0, m.shape[0], m.shape[0])]
+        cols = g.integers(0, m.shape[1], inst.shape)
+        return np.take_along_axis(inst, cols, axis=1).mean()
+
+    bs = [np.polyfit(x, np.log([draw(m) for m in mats]), 1)[0] for _ in range(n_boot)]
     return float(slope), float(np.quantile(bs, 0.025)), float(np.quantile(bs, 0.975))
 
 
@@ -68,6 +78,7 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
                 continue
             s, lo, hi = fit_exponent(ta, key)
             rows.append({"sweep": env, "algorithm": alg, "exponent": s, "lo": lo, "hi": hi,
+                         "n_instances": int(ta.instance.nunique()),
                          "n_seeds": int(ta.seed.nunique()),
                          "values": sorted(int(v) for v in ta[key].unique())})
             m = ta.groupby(key).regret.agg(["mean", "std", "count"])

@@ -12,8 +12,8 @@ the check is not optimism by clipping: with ``c = 1`` most entries sit at the ca
 hundreds of episodes). For contrast (not part of ``passed``) the same numbers for the tuned
 default ``c = 0.01``, for which the theorem makes no claim.
 
-The confidence event itself (``|φᵀ(w - w*)| <= β‖φ‖_{Λ^{-1}}``) is not checked separately
-here (left for a later pass; see ``docs/papers/lsvi_ucb.md`` §8).
+The confidence event itself (``|φᵀ(w - w*)| <= β‖φ‖_{Λ^{-1}}``) is checked by
+``lsvi_confidence_event``.
 """
 from __future__ import annotations
 

@@ -3,7 +3,8 @@
 The compiled LSVI-UCB kernels (:mod:`mdpsim.algorithms.linear.lsvi_ucb_kernels`, standalone
 functions over explicit arrays) and the registered learners over them: ``lsvi_ucb``
 (:mod:`~mdpsim.algorithms.linear.lsvi_ucb`) and ``lsvi_greedy`` (β = 0,
-:mod:`~mdpsim.algorithms.linear.lsvi_greedy`), discovered with the rest of
+:mod:`~mdpsim.algorithms.linear.lsvi_greedy`) and ``oppo_linear`` (OPPO-style policy optimisation, a
+reconstruction, :mod:`~mdpsim.algorithms.linear.oppo`), discovered with the rest of
 :mod:`mdpsim.algorithms`. They need the linear setting's features
 (``mdpsim.run("lsvi_ucb", linear_mdp, ...)``).
 """

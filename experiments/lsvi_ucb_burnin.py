@@ -1,0 +1,29 @@
+"""LSVI-UCB with the theorem's nominal constant c = 1 past its burn-in: the fail-state MDP
+(d = 4, H = 3) at K = 2 10^5, both tie rules (lowest index; largest unclipped value), with
+the frozen tuned c = 0.03 and greedy LSVI as references.
+
+Claim (Jin et al. 2020, Thm 3.1): sublinear regret with the theory constant; at c = 1 every
+Q sits at its cap for thousands of episodes, so the slope is judged over the last decade
+[2 10^4, 2 10^5] (paper_figs/lsvi_ucb_regret.py's fitter, reused by the note).
+"""
+
+SPEC = {
+    "name": "lsvi_ucb_burnin",
+    "description": "LSVI-UCB with c = 1 on the fail-state MDP to K = 2e5 (past the burn-in)",
+    "tags": ["regret", "linear", "lsvi_ucb", "issue-12"],
+    "root_seed": 19_070_541,
+    "envs": {"FailState": {"env": "linear_fail_state", "params": {"horizon": 3}}},
+    "algorithms": {
+        "LSVI-UCB-theory": {"algorithm": "lsvi_ucb", "params": {"c": 1.0}},
+        "LSVI-UCB-theory-unclipped": {"algorithm": "lsvi_ucb",
+                                      "params": {"c": 1.0, "ties": "unclipped"}},
+        "LSVI-UCB": "lsvi_ucb",
+        "LSVI-greedy": "lsvi_greedy",
+    },
+    "episodes": 200_000,
+    "seeds": 20,
+    "seed_batch": 10,
+    "eval_every": ["log", 60],
+    "profiles": {"quick": {"episodes": 200_000, "seeds": 10}},
+    "figures": [],
+}
