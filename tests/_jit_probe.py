@@ -47,7 +47,8 @@ def main(argv):
     models = envs()
     if history:
         algs = [a for a in mdpsim.list_algorithms()
-                if "features" not in mdpsim.algorithms.get_algorithm(a).needs]   # tabular models only
+                if not {"features", "model_class"}
+                & set(mdpsim.algorithms.get_algorithm(a).needs)]   # tabular models only
         for alg in (algs[::-1] if reverse else algs):
             for mdp in models.values():
                 mdpsim.run(alg, mdp, episodes=97, seeds=[1, 2], rng=5, **hps(alg))

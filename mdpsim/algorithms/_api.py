@@ -147,19 +147,23 @@ class SideInfo(NamedTuple):
     ``features``: the feature map of the linear setting (:class:`mdpsim.settings.Linear`),
     ``float64[n, S, A, d]`` with ``n`` in ``{1, H}`` (stage ``h`` uses row ``min(h, n - 1)``);
     ``None``: none granted. Never the factors ``μ``, ``θ`` or the kernel.
+    ``model_class``: a finite class of candidate models that contains the truth (a
+    :func:`mdpsim.batch.stack` of ``M`` dense models; :class:`mdpsim.settings.FiniteClass`),
+    never which member is the truth; ``None``: none granted.
     """
 
     baseline_pi: Any = None
     baseline_value: float = float("nan")
     offline: Any = None
     features: Any = None
+    model_class: Any = None
 
 
 #: No side information.
 NO_SIDE = SideInfo()
 
 #: The kinds of side information a learner may declare in ``needs``.
-SIDE_INFO = ("baseline", "offline", "features")
+SIDE_INFO = ("baseline", "offline", "features", "model_class")
 
 
 class ModelInfo(NamedTuple):

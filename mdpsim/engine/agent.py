@@ -49,12 +49,14 @@ class Agent:
                  **hyperparameters):
         self.algorithm = get_algorithm(algorithm)
         features = None
+        model_class = None
         from ..models.linear import LinearMDP
         from ..settings import Setting, Linear
         if isinstance(mdp, LinearMDP):
             mdp = Linear(mdp)
         if isinstance(mdp, Setting):
             features = mdp.side_features()
+            model_class = mdp.side_model_class()
             mdp = mdp.learner_model()
         _check_episodic(mdp, "an online algorithm")
         if episodes is None:
@@ -69,7 +71,7 @@ class Agent:
         self.mdp = mdp
         self.info = model_info(mdp, int(episodes),
                                side_info(self.algorithm, mdp, self.hyperparameters,
-                                         features=features))
+                                         features=features, model_class=model_class))
         self._state = self.algorithm.init_state(self.info, self.hyperparameters)
         self._params = self.algorithm.params(self.info, self.hyperparameters)
         self.rng = as_generator(rng)

@@ -259,7 +259,8 @@ def run(algorithm, mdp, *, episodes: int, seeds=1, rng=0, eval_every="auto",
         threads = min(len(idx), os.cpu_count() or 1)
     threads = _check_positive_int("threads", threads)
 
-    info = model_info(mdp, K, side_info(algo, mdp, hp, features=setting.side_features()))
+    info = model_info(mdp, K, side_info(algo, mdp, hp, features=setting.side_features(),
+                                        model_class=setting.side_model_class()))
     vstar = float(setting.optimum())
     root = as_seed_sequence(rng)
     env = setting.simulator_env()
@@ -274,7 +275,8 @@ def run(algorithm, mdp, *, episodes: int, seeds=1, rng=0, eval_every="auto",
             params = algo.params(info, hp)
             return loop(state, params, env, ev, K, rec, vstar, gen, noise, always,
                         eps if eps.size else None)
-        agent = Agent(algo, setting if setting.side_features() is not None else mdp,
+        side = setting.side_features() is not None or setting.side_model_class() is not None
+        agent = Agent(algo, setting if side else mdp,
                       rng=gen, episodes=K, **hp)
         return reference_loop(agent, mdp, K, rec, vstar, gen, noise, eps,
                               value=setting.reference_value)

@@ -250,7 +250,8 @@ def _baseline_for(mdp, fraction: float, kind: str) -> Baseline:
     return b
 
 
-def side_info(algo, mdp: TabularMDP, hp: dict, *, features=None) -> SideInfo:
+def side_info(algo, mdp: TabularMDP, hp: dict, *, features=None,
+              model_class=None) -> SideInfo:
     """The :class:`~mdpsim.algorithms.SideInfo` that learner ``algo`` (a registered class)
     receives on ``mdp`` with the resolved hyper-parameters ``hp``, from what it declares in
     ``needs``: ``"baseline"`` — ``baseline_policy(mdp, hp["baseline_fraction"],
@@ -260,7 +261,9 @@ def side_info(algo, mdp: TabularMDP, hp: dict, *, features=None) -> SideInfo:
     the engine counts violations against); ``"features"`` — ``features``, the feature map
     ``float64[n, S, A, d]`` the setting grants (:meth:`mdpsim.settings.Setting.side_features`:
     the linear setting's ``φ``, never ``μ`` or ``θ``); a learner that needs features on a
-    setting that grants none gets a one-line ``ValueError``.
+    setting that grants none gets a one-line ``ValueError``; ``"model_class"`` —
+    ``model_class``, the finite class the setting grants
+    (:meth:`mdpsim.settings.Setting.side_model_class`), likewise.
     :data:`~mdpsim.algorithms.NO_SIDE` for a learner that needs nothing."""
     needs = tuple(getattr(algo, "needs", ()))
     if not needs:
@@ -273,8 +276,16 @@ def side_info(algo, mdp: TabularMDP, hp: dict, *, features=None) -> SideInfo:
                              "(a TabularMDP grants none; mdpsim.envs.linear.one_hot(mdp) gives "
                              "d = S A)")
         feats = features
+    mc = None
+    if "model_class" in needs:
+        if model_class is None:
+            raise ValueError(f"{algo.name} needs a model class (side information of the "
+                             "finite-class setting): run it on mdpsim.settings.FiniteClass("
+                             "mdp, models) or a *_class environment (e.g. "
+                             "make('riverswim_class'))")
+        mc = model_class
     if "baseline" not in needs and "offline" not in needs:
-        return SideInfo(features=feats)
+        return SideInfo(features=feats, model_class=mc)
     b = _baseline_for(mdp, hp["baseline_fraction"], hp["baseline_kind"])
     offline = None
     if "offline" in needs and hp.get("offline_n", 0) > 0:
@@ -283,4 +294,4 @@ def side_info(algo, mdp: TabularMDP, hp: dict, *, features=None) -> SideInfo:
                                 behaviour_pi=b.pi, n=int(hp["offline_n"]))
     pi = b.pi if ("baseline" in needs and offline is None) else None
     return SideInfo(baseline_pi=pi, baseline_value=float(b.value), offline=offline,
-                    features=feats)
+                    features=feats, model_class=mc)

@@ -10,7 +10,9 @@ from .machine_replacement import machine_replacement
 from .inventory import inventory
 from .linear import (linear_simplex, linear_one_hot, linear_aggregated, linear_fail_state,
                      linear_riverswim)
+from .model_class import riverswim_class, garnet_class
 
 __all__ = ["garnet", "riverswim", "chain_lock", "deepsea", "gridworld", "dirichlet", "forest",
            "machine_replacement", "inventory", "linear_simplex", "linear_one_hot",
-           "linear_aggregated", "linear_fail_state", "linear_riverswim"]
+           "linear_aggregated", "linear_fail_state", "linear_riverswim", "riverswim_class",
+           "garnet_class"]

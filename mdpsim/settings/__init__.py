@@ -10,6 +10,8 @@ the extension point for linear and two-player zero-sum settings.
   optimum.
 * :class:`Linear` — a finite-horizon ``LinearMDP`` played as its exact tabular model, the
   features ``φ`` given to the learner as side information.
+* :class:`FiniteClass` — episodic learning with a finite class of candidate models (containing
+  the truth) given to the learner as side information (MEX and its baselines).
 
 :func:`as_setting` turns a model into its setting (``TabularMDP`` with a horizon ->
 ``Episodic``, ``RobustMDP`` -> ``Robust``, ``LinearMDP`` -> ``Linear``) and passes settings through.
@@ -19,8 +21,9 @@ from .episodic import Episodic
 from .discounted import Discounted
 from .robust import Robust
 from .linear import Linear
+from .finite_class import FiniteClass
 
-__all__ = ["Setting", "Episodic", "Discounted", "Robust", "Linear", "as_setting"]
+__all__ = ["Setting", "Episodic", "Discounted", "Robust", "Linear", "FiniteClass", "as_setting"]
 
 
 def as_setting(model) -> Setting:

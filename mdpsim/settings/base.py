@@ -115,6 +115,12 @@ class Setting:
         (``None``: this setting grants none; :class:`~mdpsim.settings.Linear` does)."""
         return None
 
+    def side_model_class(self):
+        """The finite model class granted to a learner that declares
+        ``needs = ("model_class",)`` (a :func:`mdpsim.batch.stack` of the candidate models;
+        ``None``: this setting grants none; :class:`~mdpsim.settings.FiniteClass` does)."""
+        return None
+
     def attrs(self) -> dict:
         """Extra entries of ``df.attrs`` recorded with every table (e.g. the linear
         setting's ``d``); empty by default."""

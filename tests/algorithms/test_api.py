@@ -115,6 +115,10 @@ def test_learners_never_receive_the_true_model():
         if "features" in needs:           # linear setting: the one-hot embedding of the same
             from mdpsim.envs.linear import one_hot     # model (features only, never mu/theta)
             model, hp = one_hot(mdp), {}
+        elif "model_class" in needs:      # finite-class setting: perturbations + the truth
+            from mdpsim.settings import FiniteClass
+            W = P * np.exp(np.random.default_rng(0).standard_normal((3,) + P.shape))
+            model, hp = FiniteClass(mdp, list(W / W.sum(-1, keepdims=True)) + [P]), {}
         else:
             hp = {"baseline_kind": "worst"} if needs else {}
         ag = mdpsim.agent(name, model, rng=0, episodes=50, **hp)

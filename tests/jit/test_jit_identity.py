@@ -30,8 +30,10 @@ from mdpsim import _jit
 from mdpsim.engine.driver import _identity
 
 PROBE = pathlib.Path(__file__).resolve().parents[1] / "_jit_probe.py"
-#: the learners that run on the probe's tabular models (linear-setting ones need features)
-ALGS = [a for a in mdpsim.list_algorithms() if "features" not in mdpsim.algorithms.get_algorithm(a).needs]
+#: the learners that run on the probe's tabular models (linear-setting ones need features,
+#: finite-class ones a model class)
+ALGS = [a for a in mdpsim.list_algorithms()
+        if not {"features", "model_class"} & set(mdpsim.algorithms.get_algorithm(a).needs)]
 
 
 def _env(cache_dir=None, pythonpath=None):
