@@ -351,7 +351,7 @@ class TabularMDP:
             tr[~term] = 0.0
             if not tr.any():
                 tr = None
-        elif terminal_reward is not None:
+        elif terminal_reward is not None and terminal is None:
             raise ValueError("terminal_reward needs terminal=bool[S] (the terminal states)")
         if R_next is not None or tr is not None:
             Rn = self._next_rewards(R_next, Rarr, tr, override, horizon)
