@@ -197,7 +197,6 @@ class RobustMDP:
         object.__setattr__(self, "_frozen", True)
 
     # ---------------------------------------------------------------- constructors
-    @classmethod
     def memo(self, key, build):
         """A derived, read-only view of this (frozen) model, built once by ``build()`` and
         kept under ``key`` (the robust kernels' CSR layout, for instance)."""
@@ -205,6 +204,7 @@ class RobustMDP:
             self._cache[key] = build()
         return self._cache[key]
 
+    @classmethod
     def from_transition_rewards(cls, P, R_next, kind: str, radius, *, gamma=None,
                                 horizon=None, init=None, rect: str = "sa",
                                 name: str | None = None) -> "RobustMDP":
