@@ -13,6 +13,7 @@ from . import _jit
 _jit.install()   # before any module defines a cache=True kernel (see mdpsim._jit)
 
 from .models import TabularMDP, SuccessorLists, LinearMDP, fit_linear
+from .models import from_quantecon, to_quantecon, from_mdptoolbox, to_mdptoolbox
 from .planning import (Solution, solve, evaluate, q_values, backward_induction,
                        value_iteration, modified_policy_iteration, policy_iteration,
                        linear_programming, bellman_operator,
@@ -31,4 +32,5 @@ __all__ = ["__version__", "TabularMDP", "SuccessorLists", "LinearMDP", "fit_line
            "modified_policy_iteration", "policy_iteration",
            "linear_programming", "bellman_operator", "occupancy", "sample_trajectory", "make",
            "list_envs", "register", "available_backends", "run", "list_algorithms", "agent",
-           "Agent", "load", "to_gymnasium", "from_gymnasium"]
+           "Agent", "load", "to_gymnasium", "from_gymnasium", "from_quantecon", "to_quantecon",
+           "from_mdptoolbox", "to_mdptoolbox"]

@@ -30,6 +30,20 @@ Both rules give the same two guarantees: ``\|V - V^*\|_\infty < \varepsilon/2`` 
 ``\|V^* - V^{\pi}\|_\infty < \varepsilon`` (``result.gap_bound`` is the certified bound on the
 latter). :func:`policy_iteration` is exact (a linear solve per step; ties keep the current
 action, so it cannot cycle), and :func:`linear_programming` solves the primal LP with HiGHS.
+
+One canonical policy. Every method returns the greedy policy of its final values with the
+lowest-index rule (the lowest action within ``TIE_RTOL * (1 + |max|)`` of ``max_a Q(s, a)``,
+``TIE_RTOL = 1e-12``), so ``vi``, ``pi`` and ``lp`` return the same policy on a model with
+exact ties (policy iteration keeps its incumbent while iterating, then reports the
+lowest-index greedy action of its final, exact ``Q``).
+
+Models as users write them (:class:`~mdpsim.models.TabularMDP`). Infeasible actions
+(``feasible``) have ``Q = -inf``: the maximisations, the greedy policies and the LP's
+constraints range over feasible actions only, and a policy with mass on an infeasible action
+is rejected by evaluation. Next-state rewards enter through their expectation ``R`` (the
+model stores it). Terminal states are absorbing with reward 0 (in the model itself). A model
+with both ``horizon`` and ``gamma`` is solved by discounted backward induction,
+``Q_h = R_h + gamma P_h V_{h+1}``, exactly.
 """
 from __future__ import annotations
 
@@ -69,6 +83,50 @@ def transitions(mdp: TabularMDP, storage: str | None = None) -> Trans:
     return mdp.memo(("trans", storage), build)
 
 
+def _opt_R(mdp: TabularMDP) -> np.ndarray:
+    """``stage_R()`` with ``-inf`` at infeasible pairs (the rewards the planners maximise);
+    ``stage_R()`` itself for an unmasked model."""
+    if not mdp.masked:
+        return mdp.stage_R()
+
+    def build():
+        R3 = np.array(mdp.stage_R(), copy=True)
+        R3[:, ~mdp.feasible] = -np.inf
+        R3.setflags(write=False)
+        return R3
+    return mdp.memo("R3_opt", build)
+
+
+def _mask_q(mdp: TabularMDP, Q: np.ndarray) -> np.ndarray:
+    if mdp.masked:
+        Q = np.array(Q, copy=True)
+        Q[..., ~mdp.feasible] = -np.inf
+    return Q
+
+
+def _discounted_backward(mdp: TabularMDP, pi=None):
+    """Discounted finite horizon: ``Q_h = R_h + gamma P_h V_{h+1}``, ``V_H = 0``; optimal
+    (``pi`` None: greedy, lowest index on ties) or of ``pi: float64[n, S, A]``.
+    Returns ``(Q[H, S, A], V[H + 1, S], policy[H, S] or None)`` (exact; NumPy)."""
+    from .kernels import get_backend as _gb
+    H, S, A, g = mdp.horizon, mdp.S, mdp.A, mdp.gamma
+    P4 = mdp.stage_P()
+    R3 = mdp.stage_R() if pi is not None else _opt_R(mdp)
+    Q = np.empty((H, S, A))
+    V = np.zeros((H + 1, S))
+    pol = None if pi is not None else np.empty((H, S), dtype=np.int64)
+    greedy = _gb("reference").greedy
+    for h in range(H - 1, -1, -1):
+        PV = P4[min(h, P4.shape[0] - 1)].reshape(S * A, S) @ V[h + 1]
+        Q[h] = R3[min(h, R3.shape[0] - 1)] + g * PV.reshape(S, A)
+        if pi is None:
+            pol[h] = greedy(Q[h])
+            V[h] = Q[h].max(1)
+        else:
+            V[h] = (pi[min(h, pi.shape[0] - 1)] * Q[h]).sum(1)
+    return Q, V, pol
+
+
 def _require(mdp: TabularMDP, finite: bool, what: str) -> None:
     if finite and not mdp.finite_horizon:
         raise ValueError(f"{what} needs a finite-horizon MDP (horizon=H); this one is "
@@ -99,6 +157,7 @@ def as_stochastic_policy(mdp: TabularMDP, policy) -> np.ndarray:
         a2 = arr.reshape(-1, S)
         pi = np.zeros((a2.shape[0], S, A))
         np.put_along_axis(pi, a2[..., None].astype(np.int64), 1.0, axis=-1)
+        _check_feasible(mdp, pi, arr.ndim == 1)
         return pi
     if arr.dtype.kind != "f":
         raise ValueError("policy must be integer actions ([S] or [H, S]) or float action "
@@ -124,7 +183,20 @@ def as_stochastic_policy(mdp: TabularMDP, policy) -> np.ndarray:
         idx = ", ".join(map(str, i[1:] if arr.ndim == 2 else i))
         raise ValueError(f"policy[{idx}, :] sums to {float(sums[i])!r}; action probabilities must sum "
                          f"to 1 (tolerance {ROW_SUM_TOL:g})")
+    _check_feasible(mdp, pi, arr.ndim == 2)
     return np.ascontiguousarray(pi)
+
+
+def _check_feasible(mdp: TabularMDP, pi: np.ndarray, stationary: bool) -> None:
+    """One line when ``pi: float64[n, S, A]`` puts mass on an infeasible action."""
+    if not mdp.masked:
+        return
+    bad = np.argwhere((pi > 0) & ~mdp.feasible[None])
+    if bad.size:
+        h, s_, a = (int(x) for x in bad[0])
+        where = f"state {s_}" if stationary else f"stage {h}, state {s_}"
+        raise ValueError(f"policy puts probability {float(pi[h, s_, a])!r} on action {a} in "
+                         f"{where}, which is infeasible there (feasible[{s_}, {a}] is False)")
 
 
 @dataclass(frozen=True)
@@ -154,8 +226,12 @@ def backward_induction(mdp: TabularMDP, *, backend: str | None = None,
                        storage: str | None = None) -> Solution:
     """Optimal ``Q[H,S,A]``, ``V[H,S]`` and greedy ``policy[H,S]`` of a finite-horizon MDP."""
     _require(_check_mdp(mdp), True, "backward_induction")
+    if mdp.discounted_finite:
+        Q, V, pol = _discounted_backward(mdp)
+        V = V[:-1]
+        return Solution(V, Q, pol, float(mdp.init @ V[0]), "backward_induction")
     kb = get_backend(backend)
-    Q, V, pol = kb.backward_induction(transitions(mdp, storage), mdp.stage_R(), mdp.horizon)
+    Q, V, pol = kb.backward_induction(transitions(mdp, storage), _opt_R(mdp), mdp.horizon)
     V = V[:-1]
     return Solution(V, Q, pol, float(mdp.init @ V[0]), "backward_induction")
 
@@ -167,8 +243,8 @@ def bellman_operator(mdp: TabularMDP, V, *, h: int = 0, backend: str | None = No
     V = np.ascontiguousarray(V, dtype=np.float64)
     if V.shape != (mdp.S,):
         raise ValueError(f"V must have shape [S] = [{mdp.S}], got {V.shape}")
-    R3 = mdp.stage_R()
-    c = 1.0 if mdp.finite_horizon else mdp.gamma
+    R3 = _opt_R(mdp)
+    c = 1.0 if mdp.gamma is None else mdp.gamma
     return get_backend(backend).bellman_q(transitions(mdp), R3[h if R3.shape[0] > 1 else 0], V, c,
                                           h)
 
@@ -208,7 +284,7 @@ def value_iteration(mdp: TabularMDP, *, tol: float = 1e-8, rule: str = "span",
         raise ValueError(f"V0 must have shape [S] = [{mdp.S}], got {V0.shape}")
     kb = get_backend(backend)
     T = transitions(mdp, storage)
-    R = mdp.stage_R()[0]
+    R = _opt_R(mdp)[0]
     r = kb.value_iteration(T, R, mdp.gamma, float(tol), int(max_iter), V0, rule,
                            int(partial_sweeps))
     Q = kb.bellman_q(T, R, r.V, mdp.gamma)
@@ -235,7 +311,7 @@ def modified_policy_iteration(mdp: TabularMDP, *, tol: float = 1e-8, m: int = 5,
     _require(_check_mdp(mdp), False, "modified_policy_iteration")
     if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or m < 1:
         raise ValueError(f"m must be a positive integer (partial evaluation sweeps), got {m!r}")
-    V0 = np.full(mdp.S, float(mdp.R.min()) / (1.0 - mdp.gamma))
+    V0 = np.full(mdp.S, float(mdp.R[mdp.feasible].min()) / (1.0 - mdp.gamma))
     return value_iteration(mdp, tol=tol, rule=rule, max_iter=max_iter, V0=V0,
                            partial_sweeps=int(m), backend=backend, storage=storage)
 
@@ -253,18 +329,20 @@ def policy_iteration(mdp: TabularMDP, *, max_iter: int = 10_000, policy0=None,
     kb = get_backend(backend)
     T = transitions(mdp, storage)
     R = mdp.stage_R()[0]
+    Ropt = _opt_R(mdp)[0]
     S, A = mdp.S, mdp.A
-    pol = np.zeros(S, dtype=np.int64) if policy0 is None else \
+    pol = np.argmax(mdp.feasible, axis=1).astype(np.int64) if policy0 is None else \
         as_stochastic_policy(mdp, np.asarray(policy0, dtype=np.int64))[0].argmax(1)
     eye = np.eye(A)
     for it in range(1, max_iter + 1):
         V = kb.evaluate_discounted(T, R, mdp.gamma, eye[pol])
-        Q = kb.bellman_q(T, R, V, mdp.gamma)
+        Q = kb.bellman_q(T, Ropt, V, mdp.gamma)
         new = kb.greedy(Q)
         keep = Q[np.arange(S), pol] >= Q[np.arange(S), new] - 1e-12 * (1 + np.abs(Q.max(1)))
         new = np.where(keep, pol, new)
         if np.array_equal(new, pol):
-            return Solution(V, Q, pol, float(mdp.init @ V), "policy_iteration", it)
+            # the canonical policy: lowest-index greedy action of the final (exact) Q
+            return Solution(V, Q, kb.greedy(Q), float(mdp.init @ V), "policy_iteration", it)
         pol = new
     return Solution(V, Q, pol, float(mdp.init @ V), "policy_iteration", max_iter, False,
                     float("nan"))
@@ -285,7 +363,8 @@ def linear_programming(mdp: TabularMDP) -> Solution:
     M = sp.csr_matrix((L.probs, L.indices, L.indptr), shape=(S * A, S))
     E = sp.csr_matrix((np.ones(S * A), (np.arange(S * A), np.repeat(np.arange(S), A))),
                       shape=(S * A, S))
-    res = linprog(np.ones(S), A_ub=(g * M - E).tocsr(), b_ub=-mdp.R.reshape(-1),
+    keep = np.flatnonzero(mdp.feasible.reshape(-1))   # one constraint per feasible pair
+    res = linprog(np.ones(S), A_ub=(g * M - E).tocsr()[keep], b_ub=-mdp.R.reshape(-1)[keep],
                   bounds=[(None, None)] * S, method="highs",
                   options={"primal_feasibility_tolerance": 1e-10,
                            "dual_feasibility_tolerance": 1e-10})
@@ -307,7 +386,13 @@ def solve(mdp: TabularMDP, *, tol: float | None = None, method: str = "auto",
     Returns a :class:`Solution` with ``.V``, ``.Q``, ``.policy``.
 
     A finite-horizon solve is exact (one backward induction), so ``tol`` has no meaning there
-    and passing one is an error rather than silently ignored.
+    and passing one is an error rather than silently ignored. A model with both ``horizon``
+    and ``gamma`` is finite-horizon: discounted backward induction.
+
+    Ties: every method returns the same, canonical policy — in each state the lowest action
+    index whose ``Q`` (from the method's final values) is within ``TIE_RTOL * (1 + |max|)``
+    (``TIE_RTOL = 1e-12``) of the maximum over feasible actions. Exact ties therefore give
+    identical policies from ``vi``, ``pi`` and ``lp``.
     """
     _check_mdp(mdp)
     if mdp.finite_horizon:
@@ -346,12 +431,15 @@ def q_values(mdp: TabularMDP, policy, *, backend: str | None = None):
     pi = as_stochastic_policy(mdp, policy)
     kb = get_backend(backend)
     T = transitions(mdp)
+    if mdp.discounted_finite:
+        Q, V, _ = _discounted_backward(mdp, pi)
+        return _mask_q(mdp, Q), V[:-1]
     if mdp.finite_horizon:
         Q, V = kb.evaluate_finite(T, mdp.stage_R(), mdp.horizon, pi)
-        return Q, V[:-1]
+        return _mask_q(mdp, Q), V[:-1]
     R = mdp.stage_R()[0]
     V = kb.evaluate_discounted(T, R, mdp.gamma, pi[0])
-    return kb.bellman_q(T, R, V, mdp.gamma), V
+    return _mask_q(mdp, kb.bellman_q(T, R, V, mdp.gamma)), V
 
 
 def evaluate(mdp: TabularMDP, policy, *, backend: str | None = None) -> np.ndarray:
@@ -407,4 +495,10 @@ def sample_trajectory(mdp: TabularMDP, policy, *, rng=None, uniforms=None,
     if np.any((u < 0) | (u >= 1)):
         raise ValueError("uniforms must lie in [0, 1)")
     kb = get_backend(backend)
-    return kb.sample_trajectory(transitions(mdp), mdp.stage_R(), pi, mdp.init, u)
+    states, actions, rewards = kb.sample_trajectory(transitions(mdp), mdp.stage_R(), pi,
+                                                    mdp.init, u)
+    Rn = mdp.R_next
+    if Rn is not None:   # the realised next-state rewards of the sampled transitions
+        h = np.minimum(np.arange(steps), Rn.shape[0] - 1)
+        rewards = Rn[h, states[:-1], actions, states[1:]]
+    return states, actions, rewards

@@ -54,6 +54,10 @@ class Agent:
         from ..settings import Setting, Linear
         if isinstance(mdp, LinearMDP):
             mdp = Linear(mdp)
+        if isinstance(mdp, TabularMDP) and mdp.finite_horizon and (mdp.masked
+                                                                   or mdp.discounted_finite):
+            from ..settings import Episodic   # actions are the learner's: Episodic.action_map
+            mdp = Episodic(mdp)
         if isinstance(mdp, Setting):
             features = mdp.side_features()
             model_class = mdp.side_model_class()

@@ -35,7 +35,8 @@ Per episode ``k = 1..K`` the loop
    schedule;
 3. plays one episode: ``s_0 = F^{-1}_init(u)``, then per step ``a_h = F^{-1}_{pi_h(s_h)}(u)``,
    ``s_{h+1} = F^{-1}_{P_h(s_h, a_h)}(u)``, and, with Bernoulli reward noise,
-   ``r_h = 1[u < R_h(s_h, a_h)]`` (else ``r_h = R_h(s_h, a_h)``); each ``u = rng.random()``
+   ``r_h = 1[u < R_h(s_h, a_h)]`` (else ``r_h = R_h(s_h, a_h)``; with next-state rewards
+   ``R_h(s_h, a_h, s_{h+1})``, the realised reward of the sampled transition); each ``u = rng.random()``
    drawn in exactly this order; ``F^{-1}_p(u)`` is the first index ``j`` with
    ``u < p_0 + ... + p_j`` (sequential sum, zero entries skipped), the semantics of
    :mod:`mdpsim.kernels`; each step calls ``observe(state, params, h, s, a, r, s_next)``;
@@ -69,6 +70,7 @@ import types as _pytypes
 
 import numpy as np
 from numba import njit
+from numba.extending import overload
 
 from .._jit import PACKAGE_DIR
 from ..kernels.numba_backend import inv_cdf
@@ -108,6 +110,26 @@ def _count_mistakes(eps, gap, k, mist, settle):
             settle[i] = k + 2
         else:
             break
+
+
+def _reward_at(R, h, s, a, s2):
+    """The reward the simulator pays: ``R[h', s, a]`` (``R: float64[n_r, S, A]``) or the
+    realised next-state reward ``R[h', s, a, s2]`` (``R: float64[n_r, S, A, S']``), with
+    ``h' = min(h, n_r - 1)``. Chosen at compile time from ``R.ndim`` (an overload), so a
+    model without next-state rewards compiles to the plain lookup."""
+    hr = min(h, R.shape[0] - 1)
+    return R[hr, s, a] if R.ndim == 3 else R[hr, s, a, s2]
+
+
+@overload(_reward_at, inline="always")
+def _reward_at_impl(R, h, s, a, s2):
+    if R.ndim == 3:
+        def impl(R, h, s, a, s2):
+            return R[min(h, R.shape[0] - 1), s, a]
+    else:
+        def impl(R, h, s, a, s2):
+            return R[min(h, R.shape[0] - 1), s, a, s2]
+    return impl
 
 
 def _episode_loop(state, params, env, ev, K, rec, vstar, rng, noise, always_eval, eps):
@@ -201,7 +223,7 @@ def _episode_loop(state, params, env, ev, K, rec, vstar, rng, noise, always_eval
                         if u < c:
                             break
                 s2 = indices[kk]
-            r = R3[min(h, R3.shape[0] - 1), s, a]
+            r = _reward_at(R3, h, s, a, s2)
             if noise:
                 r = 1.0 if rng.random() < r else 0.0
             observe(state, params, h, s, a, r, s2)  # noqa: F821  (bound by compiled_loop)

@@ -57,6 +57,7 @@ def reference_loop(agent, mdp, K: int, rec: np.ndarray, vstar: float, rng, noise
     ref = get_backend("reference")
     T = transitions(mdp)
     R3 = mdp.stage_R()
+    Rn = mdp.R_next                           # realised next-state rewards, if any
     init = np.asarray(mdp.init)
     init_list = init.tolist()
     H = mdp.horizon
@@ -93,7 +94,8 @@ def reference_loop(agent, mdp, K: int, rec: np.ndarray, vstar: float, rng, noise
         for h in range(H):
             a = agent.act(h, s)                   # draws rng.random()
             s_next = _next_state(T, h if T.n_p > 1 else 0, s, a, rng.random())
-            r = float(R3[h if R3.shape[0] > 1 else 0, s, a])
+            r = float(R3[h if R3.shape[0] > 1 else 0, s, a]) if Rn is None else \
+                float(Rn[h if Rn.shape[0] > 1 else 0, s, a, s_next])
             if noise:
                 r = 1.0 if rng.random() < r else 0.0
             agent.observe(h, s, a, r, s_next)     # the compiled observe kernel

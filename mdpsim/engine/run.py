@@ -241,7 +241,7 @@ def run(algorithm, mdp, *, episodes: int, seeds=1, rng=0, eval_every="auto",
         noise = False
     elif reward_noise == "bernoulli":
         noise = True
-        R = mdp.R
+        R = mdp.R if mdp.R_next is None else mdp.R_next
         bad = np.argwhere((R < 0) | (R > 1))
         if bad.size:
             i = tuple(int(x) for x in bad[0])

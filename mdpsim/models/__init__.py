@@ -3,6 +3,7 @@ and :class:`RobustMDP`."""
 from .tabular import TabularMDP, SuccessorLists, ROW_SUM_TOL
 from .linear import LinearMDP, LinearFit, fit_linear
 from .robust import RobustMDP  # nominal model + rectangular uncertainty set
+from .formats import from_quantecon, to_quantecon, from_mdptoolbox, to_mdptoolbox
 
 __all__ = ["TabularMDP", "SuccessorLists", "LinearMDP", "LinearFit", "fit_linear",
-           "ROW_SUM_TOL"]
+           "ROW_SUM_TOL", "from_quantecon", "to_quantecon", "from_mdptoolbox", "to_mdptoolbox"]

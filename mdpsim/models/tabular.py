@@ -6,9 +6,22 @@ A :class:`TabularMDP` is frozen data. It holds
   ``float64[H, S, A, S']`` (stage-dependent), or as :class:`SuccessorLists`
   (CSR: for each row ``(h, s, a)`` the reachable ``s'`` and their probabilities);
 * mean rewards ``R`` — ``float64[S, A]`` (stationary) or ``float64[H, S, A]``;
-* exactly one of ``horizon`` (episodic, H steps, undiscounted) or ``gamma``
-  (discounted, ``0 <= gamma < 1``);
-* ``init`` — the initial distribution over states (default: all mass on state 0).
+* ``horizon`` (episodic, H steps, undiscounted), ``gamma`` (discounted, ``0 <= gamma < 1``),
+  or both (discounted finite horizon: ``sum_{t<H} gamma^t r_t``, ``0 <= gamma <= 1``);
+* ``init`` — the initial distribution over states (default: all mass on state 0);
+* optionally (models as users write them, see ``docs/own_environment.md``): an action mask
+  ``feasible: bool[S, A]``, next-state rewards ``R_next[s, a, s']``, and terminal states
+  ``terminal: bool[S]`` with ``terminal_reward: float64[S]``.
+
+Canonical storage of the optional parts. An infeasible pair ``(s, a)`` and every action of a
+terminal state are stored as a self-loop ``P[s, a, s] = 1`` with reward 0 (whatever was given
+there: QuantEcon's ``-inf``, an all-zero row of the state-action-pair form); a terminal state
+is absorbing with reward 0, and ``terminal_reward[t]`` is paid on the transition *into* ``t``
+(a next-state reward), so an episode that reaches ``t`` collects nothing more — planners,
+evaluators and the simulator share this one model. ``R`` is always the expected reward
+``sum_s' P(s'|s,a) r(s,a,s')``; ``R_next`` (when any next-state part was given) keeps the
+realised rewards for the simulator. A model given none of the optional parts stores exactly
+what it stored before.
 
 Validation happens once, on construction, and raises :class:`ValueError` naming the field,
 the offending index and value, and what was expected. Inputs are copied and the stored arrays
@@ -17,6 +30,8 @@ are read-only, so neither the caller's arrays nor the model can be changed after
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+import warnings
 
 import numpy as np
 
@@ -125,6 +140,25 @@ class SuccessorLists:
         return cls(indptr, cols, flat[rows, cols], S, A, n_stages)
 
 
+def _self_loop_rows(L: SuccessorLists, over: np.ndarray) -> SuccessorLists:
+    """``L`` with every row ``r`` where ``over[r]`` replaced by the self-loop ``s -> s`` (prob 1)."""
+    S, A = L.S, L.A
+    cnt = np.diff(L.indptr)
+    keep = np.repeat(~over, cnt)
+    new_cnt = np.where(over, 1, cnt)
+    indptr = np.zeros(over.shape[0] + 1, dtype=np.int64)
+    np.cumsum(new_cnt, out=indptr[1:])
+    indices = np.empty(int(indptr[-1]), dtype=np.int64)
+    probs = np.empty(int(indptr[-1]), dtype=np.float64)
+    row_of_new = np.repeat(np.arange(over.shape[0]), new_cnt)
+    is_over = over[row_of_new]
+    indices[~is_over] = L.indices[keep]
+    probs[~is_over] = L.probs[keep]
+    indices[is_over] = (np.flatnonzero(over) // A) % S
+    probs[is_over] = 1.0
+    return SuccessorLists(indptr, indices, probs, S, A, L.n_stages)
+
+
 class TabularMDP:
     """A finite MDP with exact transition and reward tables.
 
@@ -142,13 +176,27 @@ class TabularMDP:
         Discount factor in ``[0, 1)`` (criterion ``V(s) = E[sum_t gamma^t R(s_t, a_t)]``).
     init : float64[S], optional
         Initial distribution; default: state 0 with probability 1.
+    feasible : bool[S, A], optional
+        Action mask: ``feasible[s, a]`` is False when ``a`` cannot be taken in ``s``. Entries
+        of ``P`` and ``R`` at infeasible pairs are ignored (``R`` may hold ``-inf`` there, as
+        in QuantEcon). Every planner, evaluator and learner of the engine respects it; a
+        policy with mass on an infeasible action is rejected by evaluation.
+    R_next : float64[S, A, S'] | float64[H, S, A, S'], optional
+        Reward ``r(s, a, s')`` that depends on the next state (instead of ``R``). Planners use
+        its expectation; the simulator pays the realised value. Entries where ``P`` is 0 are
+        ignored (with a warning when non-zero).
+    terminal : bool[S], optional
+        Terminal states: absorbing with reward 0 (an episode that reaches one ends).
+    terminal_reward : float64[S], optional
+        Reward paid on the transition into a terminal state (default 0).
     copy : bool, default True
         Copy a dense ``P`` (checked in the same pass). ``copy=False`` lets the model take a
         float64 C-contiguous ``P`` as it is: it is checked in place and made read-only (the
         caller's array too), which saves one pass over memory and an allocation of the
         table's size (at S = 2 000, A = 10: 320 MB). Other inputs are always copied.
 
-    Exactly one of ``horizon`` and ``gamma`` must be given.
+    At least one of ``horizon`` and ``gamma`` must be given; both together give the discounted
+    finite-horizon criterion ``V_h(s) = E[sum_{t=h}^{H-1} gamma^(t-h) r_t | s_h = s]``.
 
     Examples
     --------
@@ -161,27 +209,38 @@ class TabularMDP:
     """
 
     __slots__ = ("_P", "_succ", "_R", "_init", "horizon", "gamma", "S", "A", "name",
-                 "_frozen", "_cache")
+                 "_frozen", "_cache", "_feas", "_Rn", "_term", "_term_r")
 
-    def __init__(self, P, R, *, horizon=None, gamma=None, init=None, name: str | None = None,
-                 copy: bool = True):
+    def __init__(self, P, R=None, *, horizon=None, gamma=None, init=None,
+                 name: str | None = None, copy: bool = True, feasible=None, R_next=None,
+                 terminal=None, terminal_reward=None):
         object.__setattr__(self, "_frozen", False)
         object.__setattr__(self, "_cache", {})
+        for k in ("_feas", "_Rn", "_term", "_term_r"):
+            object.__setattr__(self, k, None)
         # --- criterion -------------------------------------------------------------------
-        if (horizon is None) == (gamma is None):
-            raise ValueError("exactly one of horizon (finite-horizon) or gamma (discounted) "
-                             f"must be given, got horizon={horizon!r}, gamma={gamma!r}")
+        if horizon is None and gamma is None:
+            raise ValueError("give horizon (finite-horizon), gamma (discounted) or both "
+                             "(discounted finite horizon); got neither")
+        if gamma is not None and horizon is not None and (
+                isinstance(gamma, bool) or not isinstance(gamma, (int, float, np.floating,
+                                                                  np.integer))):
+            raise ValueError(f"gamma must be a number in [0, 1], got {gamma!r}")
         if horizon is not None:
             if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) \
                     or horizon <= 0:
                 raise ValueError(f"horizon must be a positive integer, got {horizon!r}")
             horizon = int(horizon)
-        else:
+        if gamma is not None:
             if isinstance(gamma, bool) or not isinstance(gamma, (int, float, np.floating,
                                                                  np.integer)):
                 raise ValueError(f"gamma must be a number in [0, 1), got {gamma!r}")
             gamma = float(gamma)
-            if not (0.0 <= gamma < 1.0):
+            if horizon is not None:
+                if not (0.0 <= gamma <= 1.0):
+                    raise ValueError(f"gamma must be in [0, 1] with a finite horizon, got "
+                                     f"{gamma!r}")
+            elif not (0.0 <= gamma < 1.0):
                 raise ValueError(f"gamma must be in [0, 1), got {gamma!r}")
         self.horizon = horizon
         self.gamma = gamma
@@ -221,6 +280,23 @@ class TabularMDP:
                 raise ValueError(f"stage-dependent P has {n_stages} stages but horizon = "
                                  f"{horizon}")
         self.S, self.A = int(S), int(A)
+        feas, term = self._parse_masks(feasible, terminal, S, A)
+        override = None                       # bool[S, A]: rows stored as self-loops
+        if feas is not None or term is not None:
+            override = np.zeros((S, A), dtype=bool)
+            if feas is not None:
+                override |= ~feas
+            if term is not None:
+                override |= term[:, None]
+        if override is not None and override.any():
+            if dense is not None:
+                dense = np.array(dense, dtype=np.float64, copy=True)
+                ss, aa = np.nonzero(override)
+                dense[..., ss, aa, :] = 0.0
+                dense[..., ss, aa, ss] = 1.0
+                copy = False
+            else:
+                succ = _self_loop_rows(succ, np.tile(override.reshape(-1), n_stages))
         if dense is not None:
             dense = self._copy_check_dense(dense, copy)
             dense.setflags(write=False)
@@ -229,28 +305,73 @@ class TabularMDP:
         self._P, self._succ = dense, succ
 
         # --- rewards ---------------------------------------------------------------------
-        try:
-            Rarr = np.array(R, dtype=np.float64, copy=True)
-        except (TypeError, ValueError) as exc:
-            raise ValueError(f"R must be a numeric array: {exc}") from None
-        if Rarr.ndim == 2:
-            if Rarr.shape != (S, A):
-                raise ValueError(f"R must have shape [S, A] = [{S}, {A}] to match P, got "
-                                 f"{Rarr.shape}")
-        elif Rarr.ndim == 3:
-            if horizon is None:
-                raise ValueError("stage-dependent R (3 dimensions) needs horizon=H; "
-                                 "discounted models take R of shape [S, A]")
-            if Rarr.shape != (horizon, S, A):
-                raise ValueError(f"R must have shape [H, S, A] = [{horizon}, {S}, {A}], got "
-                                 f"{Rarr.shape}")
+        if R is None and R_next is None:
+            raise ValueError("give the rewards: R[s, a] (or [H, s, a]) or R_next[s, a, s']")
+        if R is not None and R_next is not None:
+            raise ValueError("give one of R (state-action rewards) and R_next (next-state "
+                             "rewards), not both")
+        if R_next is not None:
+            Rarr = None
         else:
-            raise ValueError(f"R must have shape [S, A] or [H, S, A], got shape {Rarr.shape}")
-        bad = np.argwhere(~np.isfinite(Rarr))
-        if bad.size:
-            i = tuple(bad[0])
-            raise ValueError(f"R[{_fmt_index(i)}] = {float(Rarr[i])!r} is not finite; rewards must be "
-                             "finite numbers")
+            try:
+                Rarr = np.array(R, dtype=np.float64, copy=True)
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"R must be a numeric array: {exc}") from None
+            if Rarr.ndim == 2:
+                if Rarr.shape != (S, A):
+                    raise ValueError(f"R must have shape [S, A] = [{S}, {A}] to match P, got "
+                                     f"{Rarr.shape}")
+            elif Rarr.ndim == 3:
+                if horizon is None:
+                    raise ValueError("stage-dependent R (3 dimensions) needs horizon=H; "
+                                     "discounted models take R of shape [S, A]")
+                if Rarr.shape != (horizon, S, A):
+                    raise ValueError(f"R must have shape [H, S, A] = [{horizon}, {S}, {A}], "
+                                     f"got {Rarr.shape}")
+            else:
+                raise ValueError(f"R must have shape [S, A] or [H, S, A], got shape "
+                                 f"{Rarr.shape}")
+            if override is not None:
+                Rarr[..., override] = 0.0   # -inf (QuantEcon) or anything: ignored there
+            bad = np.argwhere(~np.isfinite(Rarr))
+            if bad.size:
+                i = tuple(bad[0])
+                hint = ("; mark an infeasible action with feasible=... (or build the model with "
+                        "mdpsim.from_quantecon)" if np.isneginf(Rarr[i]) else "")
+                raise ValueError(f"R[{_fmt_index(i)}] = {float(Rarr[i])!r} is not finite; "
+                                 f"rewards must be finite numbers{hint}")
+        tr = None
+        if term is not None and terminal_reward is not None:
+            tr = np.array(terminal_reward, dtype=np.float64, copy=True)
+            if tr.shape != (S,):
+                raise ValueError(f"terminal_reward must have shape [S] = [{S}], got {tr.shape}")
+            bad = np.flatnonzero(~np.isfinite(tr))
+            if bad.size:
+                raise ValueError(f"terminal_reward[{bad[0]}] = {tr[bad[0]]!r} is not finite")
+            tr[~term] = 0.0
+            if not tr.any():
+                tr = None
+        elif terminal_reward is not None and terminal is None:
+            raise ValueError("terminal_reward needs terminal=bool[S] (the terminal states)")
+        if R_next is not None or tr is not None:
+            Rn = self._next_rewards(R_next, Rarr, tr, override, horizon)
+            Pn = self.stage_P()
+            n = max(Rn.shape[0], Pn.shape[0])
+            Rarr = np.empty((n, S, A))
+            for h in range(n):
+                Rarr[h] = np.einsum("sat,sat->sa", Pn[min(h, Pn.shape[0] - 1)],
+                                    Rn[min(h, Rn.shape[0] - 1)])
+            if n == 1:
+                Rarr = Rarr[0]
+            Rn.setflags(write=False)
+            self._Rn = Rn
+        if feas is not None:
+            feas.setflags(write=False)
+            self._feas = feas
+        if term is not None:
+            term.setflags(write=False)
+            self._term = term
+            self._term_r = tr
         Rarr.setflags(write=False)
         self._R = Rarr
 
@@ -280,6 +401,81 @@ class TabularMDP:
         object.__setattr__(self, "_frozen", True)
 
     # ---------------------------------------------------------------- validation helpers
+    @staticmethod
+    def _parse_masks(feasible, terminal, S, A):
+        term = None
+        if terminal is not None:
+            term = np.asarray(terminal)
+            if term.dtype != bool:
+                raise ValueError(f"terminal must be a bool array of shape [S] = [{S}], got "
+                                 f"dtype {term.dtype}")
+            if term.shape != (S,):
+                raise ValueError(f"terminal must have shape [S] = [{S}], got {term.shape}")
+            term = np.array(term, copy=True)
+            if not term.any():
+                term = None
+        feas = None
+        if feasible is not None:
+            feas = np.asarray(feasible)
+            if feas.dtype != bool:
+                raise ValueError(f"feasible must be a bool array of shape [S, A] = [{S}, {A}], "
+                                 f"got dtype {feas.dtype}")
+            if feas.shape != (S, A):
+                raise ValueError(f"feasible must have shape [S, A] = [{S}, {A}] to match P, got "
+                                 f"{feas.shape}")
+            feas = np.array(feas, copy=True)
+            if term is not None:   # every action of a terminal state does nothing
+                feas[term & ~feas.any(1)] = True
+            empty = np.flatnonzero(~feas.any(1))
+            if empty.size:
+                raise ValueError(f"state {int(empty[0])} has no feasible action (feasible[{int(empty[0])}, :] "
+                                 "is all False); every non-terminal state needs one")
+            if feas.all():
+                feas = None
+        return feas, term
+
+    def _next_rewards(self, R_next, Rarr, tr, override, horizon):
+        """Canonical next-state rewards ``float64[n, S, A, S']`` (0 where P is 0)."""
+        S, A = self.S, self.A
+        if R_next is not None:
+            try:
+                Rn = np.array(R_next, dtype=np.float64, copy=True)
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"R_next must be a numeric array: {exc}") from None
+            if Rn.ndim == 3 and Rn.shape == (S, A, S):
+                Rn = Rn[None]
+            elif Rn.ndim == 4 and horizon is not None and Rn.shape == (horizon, S, A, S):
+                pass
+            else:
+                raise ValueError(f"R_next must have shape [S, A, S'] = [{S}, {A}, {S}]"
+                                 + (f" or [H, S, A, S'] = [{horizon}, {S}, {A}, {S}]"
+                                    if horizon else "") + f", got {Rn.shape}")
+        else:
+            Rn = np.repeat(Rarr.reshape((-1, S, A))[..., None], S, axis=-1)
+        if override is not None:
+            Rn[:, override, :] = 0.0
+        Pn = self.stage_P()
+        if Pn.shape[0] > Rn.shape[0]:
+            Rn = np.repeat(Rn, Pn.shape[0], axis=0)
+        zero = np.broadcast_to(Pn == 0.0, Rn.shape) if Pn.shape[0] == 1 else Pn == 0.0
+        stray = zero & (Rn != 0.0)
+        if stray.any():
+            i = tuple(np.argwhere(stray)[0])
+            lab = _fmt_index(i[1:] if Rn.shape[0] == 1 else i)
+            warnings.warn(f"R_next[{lab}] = {float(Rn[i])!r} is given where P is 0; it is "
+                          f"ignored ({int(stray.sum())} such entries)", stacklevel=3)
+            Rn[stray] = 0.0
+        bad = np.argwhere(~np.isfinite(Rn))
+        if bad.size:
+            i = tuple(bad[0])
+            lab = _fmt_index(i[1:] if Rn.shape[0] == 1 else i)
+            raise ValueError(f"R_next[{lab}] = {float(Rn[i])!r} is not finite; rewards must be "
+                             "finite numbers")
+        if tr is not None:
+            Rn = Rn + np.where(zero, 0.0, tr[None, None, None, :])
+            Rn[:, override, :] = 0.0      # terminal (and infeasible) rows pay nothing
+        return np.ascontiguousarray(Rn)
+
     def _copy_check_dense(self, P: np.ndarray, copy: bool = True) -> np.ndarray:
         """A C-contiguous copy of ``P`` (``P`` itself with ``copy=False`` when it is
         C-contiguous float64), checked in the same pass (entries finite and non-negative,
@@ -391,6 +587,42 @@ class TabularMDP:
     def H(self) -> int | None:
         return self.horizon
 
+    @property
+    def discounted_finite(self) -> bool:
+        """True when both ``horizon`` and ``gamma`` are given (discounted finite horizon)."""
+        return self.horizon is not None and self.gamma is not None
+
+    @property
+    def masked(self) -> bool:
+        """True when some action is infeasible somewhere."""
+        return self._feas is not None
+
+    @property
+    def feasible(self) -> np.ndarray:
+        """The action mask ``bool[S, A]`` (all True for an unmasked model)."""
+        if self._feas is not None:
+            return self._feas
+        if "feas1" not in self._cache:
+            f = np.ones((self.S, self.A), dtype=bool)
+            f.setflags(write=False)
+            self._cache["feas1"] = f
+        return self._cache["feas1"]
+
+    @property
+    def R_next(self) -> np.ndarray | None:
+        """Realised next-state rewards ``float64[n_r, S, A, S']`` (terminal rewards included),
+        or None when rewards depend only on ``(s, a)``."""
+        return self._Rn
+
+    @property
+    def terminal(self) -> np.ndarray | None:
+        """Terminal states ``bool[S]`` or None."""
+        return self._term
+
+    @property
+    def terminal_reward(self) -> np.ndarray | None:
+        return self._term_r
+
     def to_dense(self) -> "TabularMDP":
         """The same MDP with dense storage of P."""
         if self._P is not None:
@@ -407,16 +639,22 @@ class TabularMDP:
         """A new model with some fields changed (``P``, ``R``, ``horizon``, ``gamma``,
         ``init``, ``name``); validated like any other."""
         kw = dict(P=self._P if self._P is not None else self._succ, R=self._R,
-                  init=self._init, name=self.name)
+                  init=self._init, name=self.name, feasible=self._feas, terminal=self._term)
+        if self._Rn is not None and "R" not in changes:   # terminal rewards are inside R_next
+            kw["R"], kw["R_next"] = None, self._Rn if self._Rn.shape[0] > 1 else self._Rn[0]
         if "horizon" in changes or "gamma" in changes:
             kw["horizon"] = changes.pop("horizon", None)
             kw["gamma"] = changes.pop("gamma", None)
         else:
             kw["horizon"], kw["gamma"] = self.horizon, self.gamma
-        unknown = set(changes) - {"P", "R", "init", "name"}
+        unknown = set(changes) - {"P", "R", "init", "name", "feasible", "R_next", "terminal",
+                                  "terminal_reward"}
         if unknown:
             raise ValueError(f"replace() got unknown field(s) {sorted(unknown)}; expected P, R, "
-                             "horizon, gamma, init, name")
+                             "horizon, gamma, init, name, feasible, R_next, terminal, "
+                             "terminal_reward")
+        if "R_next" in changes:
+            kw["R"] = None
         kw.update(changes)
         return TabularMDP(kw.pop("P"), kw.pop("R"), **kw)
 
@@ -444,6 +682,12 @@ class TabularMDP:
 
     def __repr__(self) -> str:
         crit = f"horizon={self.horizon}" if self.finite_horizon else f"gamma={self.gamma}"
+        if self.discounted_finite:
+            crit += f", gamma={self.gamma}"
+        if self._feas is not None:
+            crit += f", infeasible={int((~self._feas).sum())}"
+        if self._term is not None:
+            crit += f", terminal={int(self._term.sum())}"
         nm = f"{self.name!r}, " if self.name else ""
         nnz = f", nnz={self.successors.nnz}" if self.storage == "successors" else ""
         return (f"TabularMDP({nm}S={self.S}, A={self.A}, {crit}, storage={self.storage!r}"

@@ -9,6 +9,26 @@ evaluation on the same model, with ``V_H = 0``,
 
 exact up to rounding (no iteration). Optimum: ``V*_1 = init @ V*_0`` by backward induction
 (:func:`mdpsim.solve`). Regret of episode ``k``: ``V*_1 - v(pi_k)``.
+
+Models as users write them (:func:`learner_view`). The learner plays an unmasked,
+undiscounted model that is exactly equivalent to the user's:
+
+* **discounted finite horizon** (``horizon`` and ``gamma``): stage rewards
+  ``gamma^h R_h`` (and ``gamma^h r_h(s, a, s')``), so ``init @ V_0`` is the discounted value,
+  exactly, and the learner observes the discounted reward ``gamma^h r_h``;
+* **action masks**: the learner's action ``j`` in state ``s`` is the ``j``-th feasible action
+  of ``s`` (``action_map[s, j]``); ``A' = max_s |F(s)|``, and a state with fewer feasible
+  actions repeats its last one (a duplicate column, so optimism and sampling range over
+  feasible actions only: no learner can take an infeasible action). Values, optimum and
+  regret are those of the user's model (the duplicated rows are copies);
+* **next-state rewards**: the simulator pays the realised ``r_h(s, a, s')`` of the
+  transition it sampled (the evaluator and the learner's known rewards use the expectation
+  ``R``); with ``reward_noise="bernoulli"`` the paid reward is ``1[u < r_h(s, a, s')]``, whose
+  mean is still ``R_h(s, a)``;
+* **terminal states** are absorbing with reward 0 in the model itself, so an episode that
+  reaches one collects nothing more, in the simulator and in the evaluator alike.
+
+A model with none of these is played as it is (the same arrays, bit for bit).
 """
 from __future__ import annotations
 
@@ -18,7 +38,8 @@ from numba import njit
 from ..models import TabularMDP
 from .base import Setting
 
-__all__ = ["Episodic", "policy_value", "tabular_env", "check_episodic", "EPISODIC_COLUMNS"]
+__all__ = ["Episodic", "policy_value", "tabular_env", "check_episodic", "EPISODIC_COLUMNS",
+           "learner_view"]
 
 #: Metric columns of the episodic setting (the engine's original descriptions).
 EPISODIC_COLUMNS = {
@@ -65,13 +86,54 @@ def policy_value(ev, pi, V):
     return acc
 
 
+def learner_view(mdp: TabularMDP):
+    """``(model, action_map)``: the unmasked, undiscounted finite-horizon model the engine's
+    learners play (module docstring) and ``action_map: int64[S, A']`` (the user's action of
+    the learner's action ``j`` in ``s``; None when the model has no mask). ``model`` is
+    ``mdp`` itself when it has neither a mask nor a discount."""
+    if not mdp.discounted_finite and not mdp.masked:
+        return mdp, None
+    H, S = mdp.horizon, mdp.S
+    P = mdp.P if mdp.storage == "dense" else mdp.successors.to_dense()
+    R, Rn = mdp.R, mdp.R_next
+    if mdp.discounted_finite:
+        g = mdp.gamma ** np.arange(H)
+        R = g[:, None, None] * np.broadcast_to(mdp.stage_R(), (H, S, mdp.A))
+        if Rn is not None:
+            Rn = g[:, None, None, None] * np.broadcast_to(Rn, (H,) + Rn.shape[1:])
+    amap = None
+    if mdp.masked:
+        F = mdp.feasible
+        A2 = int(F.sum(1).max())
+        amap = np.empty((S, A2), dtype=np.int64)
+        for s in range(S):
+            acts = np.flatnonzero(F[s])
+            amap[s] = np.concatenate([acts, np.full(A2 - acts.size, acts[-1])])
+        rows = np.arange(S)[:, None]
+        P = P[..., rows, amap, :]
+        R = R[..., rows, amap]
+        if Rn is not None:
+            Rn = Rn[..., rows, amap, :]
+    if Rn is not None:
+        model = TabularMDP(P, R_next=Rn if Rn.shape[0] > 1 else Rn[0], horizon=H,
+                           init=mdp.init, name=mdp.name)
+    else:
+        model = TabularMDP(P, R, horizon=H, init=mdp.init, name=mdp.name)
+    if mdp.storage == "successors":
+        model = model.to_successors()
+    return model, amap
+
+
 def tabular_env(mdp: TabularMDP) -> tuple:
     """A finite-horizon model as the loop's ``env`` tuple (dense or successor-list layout):
-    ``(dense, P[n_p, S, A, S'], indptr, indices, probs, n_p, R3[n_r, S, A], init, H, S, A)``."""
+    ``(dense, P[n_p, S, A, S'], indptr, indices, probs, n_p, R3[n_r, S, A], init, H, S, A)``;
+    with next-state rewards the seventh field is ``R_next: float64[n_r, S, A, S']`` (the
+    realised rewards the simulator pays; :meth:`Episodic.eval_env` keeps the expected ``R3``)."""
     from ..planning import transitions
     T = transitions(mdp)
     # writable C-contiguous copies: one array type per field, hence one compiled signature
-    R3 = np.array(mdp.stage_R(), dtype=np.float64, order="C", copy=True)
+    R3 = np.array(mdp.stage_R() if mdp.R_next is None else mdp.R_next, dtype=np.float64,
+                  order="C", copy=True)
     init = np.array(mdp.init, dtype=np.float64, order="C", copy=True)
     if T.kind == "dense":
         return (True, np.array(T.P, dtype=np.float64, order="C", copy=True),
@@ -107,31 +169,63 @@ class Episodic(Setting):
         self.mdp = check_episodic(mdp, "Episodic")
         self._env = None
 
+    @property
+    def played(self) -> TabularMDP:
+        """The model the learner plays (:func:`learner_view`; ``mdp`` itself when plain)."""
+        if getattr(self, "_view", None) is None:
+            self._view = learner_view(self.mdp)
+        return self._view[0]
+
+    @property
+    def action_map(self):
+        """``int64[S, A']`` learner action -> the user's action (None without a mask)."""
+        self.played
+        return self._view[1]
+
     def learner_model(self) -> TabularMDP:
-        return self.mdp
+        return self.played
 
     def simulator_env(self) -> tuple:
         if self._env is None:
-            self._env = tabular_env(self.mdp)
+            self._env = tabular_env(self.played)
         return self._env
 
     def eval_env(self) -> tuple:
-        return self.simulator_env()[:8]
+        env = self.simulator_env()
+        if self.played.R_next is None:
+            return env[:8]
+        R3 = np.array(self.played.stage_R(), dtype=np.float64, order="C", copy=True)
+        return env[:6] + (R3, env[7])
 
     def optimum(self) -> float:
         from ..planning import solve
-        return float(solve(self.mdp).value)
+        return float(solve(self.played).value)
 
     def value(self, policy) -> float:
+        """Exact value of a policy of the learner's action space (:attr:`action_map`)."""
         from ..planning import evaluate
-        return float(self.mdp.init @ evaluate(self.mdp, policy)[0])
+        m = self.played
+        return float(m.init @ evaluate(m, policy)[0])
 
     def reference_value(self, pi) -> float:
         from ..kernels import get_backend
         from ..planning import transitions
         ref = get_backend("reference")
-        V = ref.evaluate_finite(transitions(self.mdp), self.mdp.stage_R(), self.mdp.horizon, pi)[1]
-        return float(np.asarray(self.mdp.init) @ V[0])
+        m = self.played
+        V = ref.evaluate_finite(transitions(m), m.stage_R(), m.horizon, pi)[1]
+        return float(np.asarray(m.init) @ V[0])
+
+    def user_policy(self, pi) -> np.ndarray:
+        """A learner's ``pi: float64[H, S, A']`` as a policy of the user's model
+        ``float64[H, S, A]`` (mass moved through :attr:`action_map`)."""
+        pi = np.asarray(pi, dtype=np.float64)
+        amap = self.action_map
+        if amap is None:
+            return pi
+        out = np.zeros(pi.shape[:2] + (self.mdp.A,))
+        for j in range(amap.shape[1]):
+            np.add.at(out, (slice(None), np.arange(self.mdp.S), amap[:, j]), pi[..., j])
+        return out
 
     def describe(self) -> str:
         return f"Episodic({self.mdp.name or 'TabularMDP'}, H={self.mdp.horizon})"

@@ -65,8 +65,8 @@ def test_replace_and_repr():
 
 # ------------------------------------------------------------------ validation errors
 @pytest.mark.parametrize("kwargs, match", [
-    (dict(), r"exactly one of horizon .* or gamma"),
-    (dict(horizon=3, gamma=0.9), r"exactly one of horizon"),
+    (dict(), r"give horizon .* or both"),
+    (dict(horizon=3, gamma=1.5), r"gamma must be in \[0, 1\] with a finite horizon"),  # issue 21
     (dict(horizon=0), r"horizon must be a positive integer, got 0"),
     (dict(horizon=2.5), r"horizon must be a positive integer, got 2.5"),
     (dict(gamma=1.0), r"gamma must be in \[0, 1\), got 1.0"),
