@@ -47,6 +47,10 @@ def _models(mdps) -> list:
     for i, m in enumerate(mdps):
         if not isinstance(m, TabularMDP):
             raise ValueError(f"models[{i}] must be a TabularMDP, got {type(m).__name__}")
+        if m.masked or m.discounted_finite:
+            what = "an action mask" if m.masked else "horizon and gamma together"
+            raise ValueError(f"models[{i}] has {what}; the batched kernels do not support it "
+                             "yet: use mdpsim.solve / mdpsim.evaluate per model")
     m0 = mdps[0]
     for i, m in enumerate(mdps[1:], 1):
         for f in ("S", "A", "horizon", "gamma", "n_p_stages"):

@@ -100,6 +100,13 @@ class Robust(Setting):
     def __init__(self, rmdp: RobustMDP, *, tol: float = 1e-10):
         if not isinstance(rmdp, RobustMDP):
             raise ValueError(f"Robust setting needs a RobustMDP, got {type(rmdp).__name__}")
+        nom = rmdp.nominal
+        for flag, what in ((nom.masked, "an action mask"), (nom.R_next is not None,
+                           "next-state rewards"), (nom.terminal is not None, "terminal states"),
+                           (nom.discounted_finite, "horizon and gamma together")):
+            if flag:
+                raise ValueError(f"Robust setting: the nominal model has {what}, which the "
+                                 "robust evaluator does not support yet")
         self.rmdp = rmdp
         self.tol = tol
         self.online = bool(rmdp.finite_horizon)

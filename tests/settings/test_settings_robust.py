@@ -196,3 +196,13 @@ def test_errors_are_one_line():
         with pytest.raises(ValueError) as e:
             fn()
         assert msg in str(e.value) and "\n" not in str(e.value)
+
+
+def test_robust_setting_refuses_what_its_evaluator_does_not_support():
+    from mdpsim.settings import Robust
+    m = mdpsim.make("garnet", S=5, A=2, b=2, horizon=4, rng=0)
+    feas = np.ones((5, 2), dtype=bool)
+    feas[0, 1] = False
+    rm = mdpsim.RobustMDP(mdpsim.TabularMDP(m.P, m.R, horizon=4, feasible=feas), "l1", 0.1)
+    with pytest.raises(ValueError, match="nominal model has an action mask"):
+        Robust(rm)
