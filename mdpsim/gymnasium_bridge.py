@@ -8,18 +8,21 @@ r"""Bridge to `gymnasium <https://gymnasium.farama.org>`_: any :class:`~mdpsim.T
 ``Discrete(A)``. ``reset(seed=...)`` draws ``s_0 ~ init``; ``step(a)`` draws
 ``s' ~ P_h(s, a, .)`` by the inverse CDF of one uniform from the environment's
 ``np_random`` (the first successor ``j`` with ``u < p_0 + ... + p_j``, in successor order —
-the sampling rule of :mod:`mdpsim.kernels`) and returns the mean reward ``R_h(s, a)`` (mdpsim
-models carry expected rewards). Finite horizon: the episode is *truncated* after ``H`` steps
-(``info["stage"]`` is ``h``); discounted: it never ends (wrap it in
-``gymnasium.wrappers.TimeLimit``). Nothing terminates: an mdpsim model has no terminal
-states.
+the sampling rule of :mod:`mdpsim.kernels`) and returns the realised reward ``r_h(s, a, s')``
+when the model has next-state rewards (``mdp.R_next``), else the mean reward ``R_h(s, a)``.
+Reaching one of the model's terminal states (``mdp.terminal``) *terminates* the episode.
+Finite horizon: the episode is *truncated* after ``H`` steps (``info["stage"]`` is ``h``);
+discounted: it runs until a terminal state, or for ever (wrap it in
+``gymnasium.wrappers.TimeLimit``).
 
 **from_gymnasium(env)** — reads ``env.unwrapped.P[s][a] = [(p, s', r, done), ...]`` and
-``env.unwrapped.initial_state_distrib``. Duplicate successors are summed; ``R[s, a] =
-sum p r`` (the expectation: planning and exact evaluation need only that). A transition with
-``done = True`` ends the episode, so it is sent to one extra absorbing state (index ``S``,
-reward 0, named ``"terminal"`` in the docstring of the result) instead of ``s'``: the value of
-every state is unchanged and equals the episodic value in the toy-text environment.
+``env.unwrapped.initial_state_distrib``. Rewards are kept per transition, as the model's
+next-state rewards ``R_next[s, a, s']`` (duplicate successors are summed, their rewards
+averaged with the probabilities as weights), so a simulator pays the realised reward and
+planning uses the expectation ``R[s, a] = sum p r``. A transition with ``done = True`` ends
+the episode: it goes to one extra state (index ``S``) that is a *terminal state* of the model
+(``terminal[S] = True``; its reward is the one paid on the way in), instead of ``s'``: the value
+of every state equals the episodic value in the toy-text environment.
 """
 from __future__ import annotations
 
@@ -57,6 +60,8 @@ def to_gymnasium(mdp: TabularMDP):
             self._succ = mdp.successors
             R = np.asarray(mdp.R, dtype=np.float64)
             self._R = R[None] if R.ndim == 2 else R
+            self._Rn = mdp.R_next                      # [n_r, S, A, S'] or None
+            self._term = mdp.terminal
             self._cdf_init = np.cumsum(mdp.init)
             self.s = 0
             self.h = 0
@@ -84,10 +89,14 @@ def to_gymnasium(mdp: TabularMDP):
                     nxt = int(j)
                     if u < c:
                         break
-            r = float(self._R[min(h, self._R.shape[0] - 1), self.s, a])
+            if self._Rn is not None:
+                r = float(self._Rn[min(h, self._Rn.shape[0] - 1), self.s, a, nxt])
+            else:
+                r = float(self._R[min(h, self._R.shape[0] - 1), self.s, a])
             self.s, self.h = nxt, h + 1
-            truncated = bool(mdp.finite_horizon and self.h >= mdp.horizon)
-            return nxt, r, False, truncated, {"stage": self.h}
+            terminated = bool(self._term is not None and self._term[nxt])
+            truncated = bool(mdp.finite_horizon and self.h >= mdp.horizon and not terminated)
+            return nxt, r, terminated, truncated, {"stage": self.h}
 
     return TabularMDPEnv()
 
@@ -108,7 +117,7 @@ def from_gymnasium(env, *, gamma: float | None = None, horizon: int | None = Non
     S = len(table)
     A = len(table[0])
     P = np.zeros((S + 1, A, S + 1))
-    R = np.zeros((S + 1, A))
+    W = np.zeros((S + 1, A, S + 1))       # sum of p * r per (s, a, target)
     for s in range(S):
         if len(table[s]) != A:
             raise ValueError(f"env.unwrapped.P[{s}] has {len(table[s])} actions, "
@@ -118,9 +127,13 @@ def from_gymnasium(env, *, gamma: float | None = None, horizon: int | None = Non
                 if not 0 <= int(s2) < S:
                     raise ValueError(f"env.unwrapped.P[{s}][{a}][{k}]: next state {s2} "
                                      f"outside 0..{S - 1}")
-                P[s, a, S if done else int(s2)] += float(p)
-                R[s, a] += float(p) * float(r)
+                t = S if done else int(s2)
+                P[s, a, t] += float(p)
+                W[s, a, t] += float(p) * float(r)
     P[S, :, S] = 1.0
+    R_next = np.divide(W, P, out=np.zeros_like(W), where=P > 0)
+    terminal = np.zeros(S + 1, dtype=bool)
+    terminal[S] = True
     isd = getattr(u, "initial_state_distrib", None)
     if isd is None:
         raise ValueError(f"{type(u).__name__} has no initial_state_distrib; build the model "
@@ -128,4 +141,5 @@ def from_gymnasium(env, *, gamma: float | None = None, horizon: int | None = Non
     init = np.append(np.asarray(isd, dtype=np.float64), 0.0)
     spec = getattr(u, "spec", None) or getattr(env, "spec", None)
     label = name or (spec.id if spec is not None else type(u).__name__)
-    return TabularMDP(P, R, gamma=gamma, horizon=horizon, init=init, name=label)
+    return TabularMDP(P, None, R_next=R_next, terminal=terminal, gamma=gamma, horizon=horizon,
+                      init=init, name=label)

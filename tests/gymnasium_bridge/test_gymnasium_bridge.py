@@ -88,3 +88,25 @@ def test_from_gymnasium_rejects_environments_without_a_table():
         mdpsim.from_gymnasium(gym.make("CartPole-v1"), gamma=0.9)
     with pytest.raises(ValueError, match="exactly one of gamma"):
         mdpsim.from_gymnasium(gym.make("FrozenLake-v1"))
+
+
+def test_from_gymnasium_keeps_transition_rewards_and_terminal_states():
+    """FrozenLake (not slippery): the goal's reward is paid on the move into the terminal
+    state, and a round trip through to_gymnasium pays it and terminates there."""
+    env = gym.make("FrozenLake-v1", is_slippery=False)
+    mdp = mdpsim.from_gymnasium(env, horizon=20)
+    S = mdp.S - 1
+    assert mdp.terminal is not None and mdp.terminal[S] and mdp.terminal[:S].sum() == 0
+    Rn = mdp.R_next[0]
+    assert Rn[14, 2, S] == 1.0 and Rn[14, 2].sum() == 1.0      # right from 14 reaches the goal
+    assert np.allclose((mdp.P * Rn).sum(-1), mdp.R)            # planning uses the expectation
+    g = mdpsim.to_gymnasium(mdp)
+    s, _ = g.reset(seed=0)
+    path = [2, 2, 1, 1, 1, 2]                                   # 0 -> 2 -> 6 -> 10 -> 14 -> goal
+    rewards, term = [], False
+    for a in path:
+        s, r, term, trunc, _ = g.step(a)
+        rewards.append(r)
+        if term:
+            break
+    assert term and s == S and rewards[-1] == 1.0 and sum(rewards) == 1.0
