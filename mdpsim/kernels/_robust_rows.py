@@ -22,6 +22,13 @@ def _argmin(z):
 @njit(cache=True)
 def _sort_row(z, q, b, unit, p):
     """L1 (unit 2) / TV (unit 1) row worst case; fills ``p``, returns the value."""
+    return _sort_row_o(z, q, b, unit, p, np.argsort(-z, kind="mergesort"))
+
+
+@njit(cache=True)
+def _sort_row_o(z, q, b, unit, p, order):
+    """:func:`_sort_row` with ``order`` given: it must equal
+    ``np.argsort(-z, kind="mergesort")`` (e.g. from :func:`_row_order`)."""
     m = z.shape[0]
     i = _argmin(z)
     eps = min(b / unit, 1.0 - q[i])
@@ -31,7 +38,6 @@ def _sort_row(z, q, b, unit, p):
     for j in range(m):
         p[j] = q[j]
         f0 += q[j] * z[j]
-    order = np.argsort(-z, kind="mergesort")
     rem = eps
     gain = 0.0
     for jj in range(m):
@@ -46,6 +52,92 @@ def _sort_row(z, q, b, unit, p):
         gain += take * (z[j] - z[i])
     p[i] += eps
     return f0 - gain
+
+
+@njit(cache=True)
+def _row_order(z, ids, gord, grank, pos, out):
+    """``out[:] = np.argsort(-z, kind="mergesort")`` without sorting ``z``.
+
+    Valid when ``z[k] = r + c*V[ids[k]]`` with one ``r`` for the row, ``c >= 0`` and ``V``
+    finite (rounding is then monotone: ``V[i] < V[j]`` gives ``z_i <= z_j``), ``gord`` is an
+    order of the states by ``V`` non-increasing and ``grank`` its inverse, ``pos`` is ``-1``
+    on every state (restored on return). The row's entries are put in ``gord`` order, then
+    every run of equal ``z`` (equal ``V``, or distinct ``V`` that rounding made equal) is put
+    in position order, which is exactly the stable sort's tie order."""
+    m = z.shape[0]
+    S = gord.shape[0]
+    if 4 * m >= S:
+        # dense row (tv rows hold every state): walk the global order
+        dup = False
+        for k in range(m):
+            s = ids[k]
+            if pos[s] >= 0:
+                dup = True
+            pos[s] = k
+        if not dup:
+            t = 0
+            for g in range(S):
+                k = pos[gord[g]]
+                if k >= 0:
+                    out[t] = k
+                    t += 1
+        for k in range(m):
+            pos[ids[k]] = -1
+        if dup:
+            o = np.argsort(-z, kind="mergesort")
+            for k in range(m):
+                out[k] = o[k]
+            return
+    else:
+        for k in range(m):
+            out[k] = k
+        if m <= 32:
+            for t in range(1, m):
+                v = out[t]
+                kv = grank[ids[v]]
+                u = t - 1
+                while u >= 0 and grank[ids[out[u]]] > kv:
+                    out[u + 1] = out[u]
+                    u -= 1
+                out[u + 1] = v
+        else:
+            key = np.empty(m, dtype=np.int64)
+            for k in range(m):
+                key[k] = grank[ids[k]]
+            o = np.argsort(key)
+            for k in range(m):
+                out[k] = o[k]
+    # runs of equal z: position order (the stable sort's tie order)
+    t = 0
+    while t < m:
+        zt = z[out[t]]
+        u = t + 1
+        while u < m and z[out[u]] == zt:
+            u += 1
+        if u - t > 1:
+            if u - t <= 32:
+                for a in range(t + 1, u):
+                    v = out[a]
+                    w = a - 1
+                    while w >= t and out[w] > v:
+                        out[w + 1] = out[w]
+                        w -= 1
+                    out[w + 1] = v
+            else:
+                out[t:u] = np.sort(out[t:u])
+        t = u
+
+
+@njit(cache=True)
+def _row_worst_o(kind, z, q, b, p, order):
+    """:func:`_row_worst` for ``kind`` L1 / TV with the row's sort ``order`` given."""
+    if b <= 0.0:
+        val = 0.0
+        for j in range(z.shape[0]):
+            p[j] = q[j]
+            val += q[j] * z[j]
+        return val
+    return _sort_row_o(z, q, b, 2.0 if kind == L1 else 1.0, p, order)
 
 
 @njit(cache=True)

@@ -10,18 +10,20 @@ from numba import njit
 
 from ._common import TIE_RTOL
 from .robust_common import BISECT_MAX, BRACKET_MAX, L1, TV
-from ._robust_rows import _argmin, _path, _path_limit, _solve_path_g, _sort_row, _weights
+
+_NO_ORD = np.zeros(0, dtype=np.int64)  # no sort orders (kinds that do not sort)
+from ._robust_rows import _argmin, _path, _path_limit, _solve_path_g, _sort_row_o, _weights
 
 
 @njit(cache=True)
-def _segments(z, q, unit, lens, F, gaps):
-    """Fill the segments of ``f(d)`` (descending rate); returns ``(n_seg, f0, zmin)``."""
+def _segments(z, q, unit, lens, F, gaps, order):
+    """Fill the segments of ``f(d)`` (descending rate); returns ``(n_seg, f0, zmin)``.
+    ``order`` is the row's ``np.argsort(-z, kind="mergesort")``."""
     m = z.shape[0]
     i = _argmin(z)
     f0 = 0.0
     for j in range(m):
         f0 += q[j] * z[j]
-    order = np.argsort(-z, kind="mergesort")
     n = 0
     acc = 0.0
     for jj in range(m):
@@ -63,7 +65,20 @@ def _seg_inverse(lens, F, n, f0, zmin, u):
 
 
 @njit(cache=True)
-def _sort_state_fixed(Z, Qf, off, pi, B, unit, P):
+def _row_orders(Z, off):
+    """Each row's ``np.argsort(-z, kind="mergesort")`` (local indices), flat like ``Z``."""
+    A = off.shape[0] - 1
+    ORD = np.empty(off[A], dtype=np.int64)
+    for a in range(A):
+        lo, hi = off[a], off[a + 1]
+        o = np.argsort(-Z[lo:hi], kind="mergesort")
+        for k in range(hi - lo):
+            ORD[lo + k] = o[k]
+    return ORD
+
+
+@njit(cache=True)
+def _sort_state_fixed(Z, Qf, off, pi, B, unit, P, ORD):
     A = off.shape[0] - 1
     N = off[A]
     lens = np.empty(N)
@@ -75,7 +90,7 @@ def _sort_state_fixed(Z, Qf, off, pi, B, unit, P):
     for a in range(A):
         lo, hi = off[a], off[a + 1]
         n, f0, zmin = _segments(Z[lo:hi], Qf[lo:hi], unit, lens[nseg:], F[nseg:],
-                                gaps[nseg:])
+                                gaps[nseg:], ORD[lo:hi])
         for k in range(nseg, nseg + n):
             rates[k] = pi[a] * gaps[k] / unit
             acts[k] = a
@@ -93,7 +108,7 @@ def _sort_state_fixed(Z, Qf, off, pi, B, unit, P):
     val = 0.0
     for a in range(A):
         lo, hi = off[a], off[a + 1]
-        val += pi[a] * _sort_row(Z[lo:hi], Qf[lo:hi], d[a], unit, P[lo:hi])
+        val += pi[a] * _sort_row_o(Z[lo:hi], Qf[lo:hi], d[a], unit, P[lo:hi], ORD[lo:hi])
     return val
 
 
@@ -108,7 +123,7 @@ def _G_sort(lens, F, nseg, f0, zmin, soff, u):
 
 
 @njit(cache=True)
-def _sort_state_opt(Z, Qf, off, B, unit, pi, P):
+def _sort_state_opt(Z, Qf, off, B, unit, pi, P, ORD):
     A = off.shape[0] - 1
     N = off[A]
     lens = np.empty(N)
@@ -123,7 +138,7 @@ def _sort_state_opt(Z, Qf, off, B, unit, pi, P):
         lo, hi = off[a], off[a + 1]
         s0 = soff[a]
         n, f0[a], zmin[a] = _segments(Z[lo:hi], Qf[lo:hi], unit, lens[s0:], F[s0:],
-                                      gaps[s0:])
+                                      gaps[s0:], ORD[lo:hi])
         nseg[a] = n
         soff[a + 1] = s0 + n
     u_lo = zmin.max()
@@ -171,7 +186,7 @@ def _sort_state_opt(Z, Qf, off, B, unit, pi, P):
         lo, hi = off[a], off[a + 1]
         s0 = soff[a]
         d = _seg_inverse(lens[s0:], F[s0:], nseg[a], f0[a], zmin[a], ustar)
-        _sort_row(Z[lo:hi], Qf[lo:hi], d, unit, P[lo:hi])
+        _sort_row_o(Z[lo:hi], Qf[lo:hi], d, unit, P[lo:hi], ORD[lo:hi])
     return ustar
 
 
@@ -349,6 +364,15 @@ def _greedy_idx(v):
 
 @njit(cache=True)
 def _state_fixed(kind, Z, Qf, off, pi, B, P):
+    if B > 0.0 and (kind == L1 or kind == TV):
+        return _state_fixed_o(kind, Z, Qf, off, pi, B, P, _row_orders(Z, off))
+    return _state_fixed_o(kind, Z, Qf, off, pi, B, P, _NO_ORD)
+
+
+@njit(cache=True)
+def _state_fixed_o(kind, Z, Qf, off, pi, B, P, ORD):
+    """:func:`_state_fixed` with the rows' sort orders ``ORD`` given (L1 / TV; see
+    :func:`_row_orders`; unused otherwise)."""
     A = off.shape[0] - 1
     if B <= 0.0:
         val = 0.0
@@ -360,14 +384,22 @@ def _state_fixed(kind, Z, Qf, off, pi, B, P):
             val += pi[a] * acc
         return val
     if kind == L1:
-        return _sort_state_fixed(Z, Qf, off, pi, B, 2.0, P)
+        return _sort_state_fixed(Z, Qf, off, pi, B, 2.0, P, ORD)
     if kind == TV:
-        return _sort_state_fixed(Z, Qf, off, pi, B, 1.0, P)
+        return _sort_state_fixed(Z, Qf, off, pi, B, 1.0, P, ORD)
     return _smooth_state_fixed(kind, Z, Qf, off, pi, B, P)
 
 
 @njit(cache=True)
 def _state_opt(kind, Z, Qf, off, B, pi, P):
+    if B > 0.0 and (kind == L1 or kind == TV):
+        return _state_opt_o(kind, Z, Qf, off, B, pi, P, _row_orders(Z, off))
+    return _state_opt_o(kind, Z, Qf, off, B, pi, P, _NO_ORD)
+
+
+@njit(cache=True)
+def _state_opt_o(kind, Z, Qf, off, B, pi, P, ORD):
+    """:func:`_state_opt` with the rows' sort orders ``ORD`` given (L1 / TV)."""
     A = off.shape[0] - 1
     if B <= 0.0:
         f0 = np.empty(A)
@@ -381,7 +413,7 @@ def _state_opt(kind, Z, Qf, off, B, pi, P):
         pi[_greedy_idx(f0)] = 1.0
         return f0.max()
     if kind == L1:
-        return _sort_state_opt(Z, Qf, off, B, 2.0, pi, P)
+        return _sort_state_opt(Z, Qf, off, B, 2.0, pi, P, ORD)
     if kind == TV:
-        return _sort_state_opt(Z, Qf, off, B, 1.0, pi, P)
+        return _sort_state_opt(Z, Qf, off, B, 1.0, pi, P, ORD)
     return _smooth_state_opt(kind, Z, Qf, off, B, pi, P)
