@@ -3,6 +3,7 @@ and :class:`RobustMDP`."""
 from .tabular import TabularMDP, SuccessorLists, ROW_SUM_TOL
 from .linear import LinearMDP, LinearFit, fit_linear
 from .robust import RobustMDP  # nominal model + rectangular uncertainty set
+from .robust_linear import DRectLinearMDP  # linear MDP + d-rectangular set
 
 __all__ = ["TabularMDP", "SuccessorLists", "LinearMDP", "LinearFit", "fit_linear",
-           "ROW_SUM_TOL"]
+           "DRectLinearMDP", "ROW_SUM_TOL"]
