@@ -11,8 +11,9 @@ from .inventory import inventory
 from .linear import (linear_simplex, linear_one_hot, linear_aggregated, linear_fail_state,
                      linear_riverswim)
 from .model_class import riverswim_class, garnet_class
+from .robust_linear import drect_simplex, drect_fail_state
 
 __all__ = ["garnet", "riverswim", "chain_lock", "deepsea", "gridworld", "dirichlet", "forest",
            "machine_replacement", "inventory", "linear_simplex", "linear_one_hot",
            "linear_aggregated", "linear_fail_state", "linear_riverswim", "riverswim_class",
-           "garnet_class"]
+           "garnet_class", "drect_simplex", "drect_fail_state"]

@@ -10,6 +10,9 @@ the extension point for linear and two-player zero-sum settings.
   optimum.
 * :class:`Linear` — a finite-horizon ``LinearMDP`` played as its exact tabular model, the
   features ``φ`` given to the learner as side information.
+* :class:`RobustLinear` — play the nominal model of a d-rectangular robust linear MDP with
+  its features; robust(-regularised) value and regret against the robust(-regularised)
+  optimum.
 * :class:`FiniteClass` — episodic learning with a finite class of candidate models (containing
   the truth) given to the learner as side information (MEX and its baselines).
 
@@ -22,16 +25,20 @@ from .discounted import Discounted
 from .robust import Robust
 from .linear import Linear
 from .finite_class import FiniteClass
+from .robust_linear import RobustLinear
 
-__all__ = ["Setting", "Episodic", "Discounted", "Robust", "Linear", "FiniteClass", "as_setting"]
+__all__ = ["Setting", "Episodic", "Discounted", "Robust", "Linear", "FiniteClass", "RobustLinear",
+           "as_setting"]
 
 
 def as_setting(model) -> Setting:
     """``model`` as a :class:`Setting`: a setting as is; a finite-horizon ``TabularMDP`` ->
-    :class:`Episodic`; a ``RobustMDP`` -> :class:`Robust`; a ``LinearMDP`` -> :class:`Linear`; anything else: one-line error."""
+    :class:`Episodic`; a ``RobustMDP`` -> :class:`Robust`; a ``LinearMDP`` -> :class:`Linear`; a ``DRectLinearMDP`` ->
+    :class:`RobustLinear`; anything else: one-line error."""
     from ..models import TabularMDP
     from ..models.robust import RobustMDP
     from ..models.linear import LinearMDP
+    from ..models.robust_linear import DRectLinearMDP
     if isinstance(model, Setting):
         return model
     if isinstance(model, RobustMDP):
@@ -40,5 +47,7 @@ def as_setting(model) -> Setting:
         return Episodic(model)
     if isinstance(model, LinearMDP):
         return Linear(model)
+    if isinstance(model, DRectLinearMDP):
+        return RobustLinear(model)
     raise ValueError(f"mdp must be a TabularMDP, a RobustMDP, a LinearMDP or a Setting, got "
                      f"{type(model).__name__}")

@@ -1,0 +1,47 @@
+r"""d-rectangular robust linear MDP instances (:class:`~mdpsim.models.robust_linear.
+DRectLinearMDP`): a nominal linear MDP of :mod:`mdpsim.envs.linear` plus TV radii.
+
+* ``drect_simplex`` — the random simplex-feature linear MDP (``linear_simplex``) with one TV
+  radius ``rho`` for every factor and stage (issue #13's instance: S = 20, A = 5, d = 5,
+  H = 5);
+* ``drect_fail_state`` — the fail-state MDP (``linear_fail_state``) with the uncertainty the
+  DR-LSVI-UCB experiments put on it: only factor 4 (the one leading to the rewarding state
+  ``x5``) at step 1, radius ``rho`` (``docs/papers/drrpo.md`` §5.1; the group's code
+  [V-code, via our notes]); every other radius 0. Its worst case is exactly the test
+  perturbation ``q = rho`` of ``linear_fail_state`` (mass ``rho`` of ``x5`` moved to the fail
+  state ``x4``), which a test checks.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..models.robust_linear import DRectLinearMDP
+from ._common import check_real
+from ._registry import register
+from .linear import linear_simplex, linear_fail_state
+
+__all__ = ["drect_simplex", "drect_fail_state"]
+
+
+@register("drect_simplex")
+def drect_simplex(S: int = 20, A: int = 5, d: int = 5, *, horizon: int = 5, rho: float = 0.1,
+                  rng=0, stage_dependent: bool = False, b: int | None = None) -> DRectLinearMDP:
+    """``linear_simplex(S, A, d, horizon, rng, b, stage_dependent)`` with TV radius ``rho`` on
+    every factor at every stage. **[P]** instance of mdpsim."""
+    lin = linear_simplex(S, A, d, horizon=horizon, rng=rng, b=b,
+                         stage_dependent=stage_dependent)
+    return DRectLinearMDP(lin, rho, name=f"drect_simplex(S={S},A={A},d={d},H={horizon},"
+                                         f"rho={rho:g})")
+
+
+@register("drect_fail_state")
+def drect_fail_state(*, rho: float = 0.1, horizon: int = 3, delta: float = 0.3,
+                     xi_norm: float = 0.2, p_fail: float = 0.001,
+                     q: float = 0.0) -> DRectLinearMDP:
+    """The fail-state MDP with a TV ball of radius ``rho`` on factor 4 at step 1 only
+    (module docstring); ``q`` perturbs the nominal model itself (the test environments)."""
+    rho = check_real("rho", rho)
+    lin = linear_fail_state(horizon=horizon, delta=delta, xi_norm=xi_norm, p_fail=p_fail, q=q)
+    radius = np.zeros((3, 4))
+    radius[0, 3] = rho
+    return DRectLinearMDP(lin, radius, name=f"drect_fail_state(rho={rho:g},q={q:g})")

@@ -1,0 +1,346 @@
+r"""Exact ground truth on d-rectangular robust linear MDPs (:class:`~mdpsim.models.
+robust_linear.DRectLinearMDP`), optionally regularised towards a reference policy.
+
+**Per-factor worst case (TV).** For a value vector ``V`` and a factor ``μ ∈ Δ(S)``,
+
+.. math:: \nu(\mu, V, \rho) = \min_{\mu'\in\Delta(S),\ \|\mu'-\mu\|_1/2\le\rho} \mu'^\top V
+
+is a linear programme whose solution is explicit (sort-based primal,
+:func:`tv_factor_worst`): move ``min(ρ, 1 - μ(s_min))`` of mass to a state ``s_min`` of least
+value, taking it from the states of largest value first. Exact up to rounding; one sort of
+``V`` per stage serves all ``d`` factors. Its dual (:func:`tv_factor_dual`),
+
+.. math:: \nu = \max_{\alpha\in[\min V, \max V]} \Big\{ \mathbb E_\mu[\min(V,\alpha)]
+          - \rho\,(\alpha - \min_s V(s)) \Big\},
+
+is concave and piecewise linear in ``α`` with breakpoints at the values ``V(s)``, so the
+maximum is attained at one of them: enumerating the breakpoints solves it exactly (this is the
+form DR-LSVI-UCB uses with estimated expectations). The tests check primal = dual = LP.
+
+**Robust(-regularised) backward induction.** With ``V_H = 0``, for ``h = H-1, …, 0``:
+``ν_{h,i} = ν(μ^0_{h,i}, V_{h+1}, ρ_{h,i})``, ``Q_h(s,a) = r_h(s,a) + φ_h(s,a)ᵀν_h`` and
+
+* optimum, ``β_reg = 0``: ``V_h(s) = max_a Q_h(s,a)``, greedy policy (lowest index on ties);
+* optimum, ``β_reg > 0`` (KL penalty to ``π_ref``, the "doubly constrained" objective of
+  DR-RPO, ``docs/papers/drrpo.md`` §2.4 **[R]**):
+  ``V_h(s) = max_p Σ_a p(a) Q_h(s,a) - β_reg KL(p ‖ π_ref,h(·|s)) = β_reg log Σ_a
+  π_ref(a|s) exp(Q_h(s,a)/β_reg)``, attained by the Gibbs policy
+  ``π_h(a|s) ∝ π_ref(a|s) exp(Q_h(s,a)/β_reg)``;
+* evaluation of a given ``π``: ``V_h(s) = Σ_a π_h(a|s) Q_h(s,a) - β_reg KL(π_h(·|s) ‖
+  π_ref,h(·|s))``.
+
+Why this is exact for the d-rectangular set: ``φ ≥ 0`` and the factors are chosen
+independently, so ``min_{P∈U_h(s,a)} P V_{h+1} = Σ_i φ_{h,i}(s,a) ν_{h,i}`` and the minimising
+factors depend on ``V_{h+1}`` only — one choice is worst for every ``(s, a)`` at once, and the
+KL penalty of stage ``h`` does not depend on nature's choice. The stage-wise max–min therefore
+equals the max over (Markov) policies of the min over the set (Liu & Xu 2024, Prop. on the
+robust Bellman equation **[R]**: restated, not copied).
+
+The compiled kernels (``@njit(cache=True)``) live here; :func:`drect_solve_reference` is an
+independent plain-NumPy version for the tests.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numba import njit
+
+from ..models.robust_linear import DRectLinearMDP
+
+__all__ = ["tv_factor_worst", "tv_factor_dual", "tv_factor_worst_distribution",
+           "drect_backup", "drect_solve_kernel", "drect_evaluate_kernel", "DRectSolution",
+           "DRectEvaluation", "drect_solve", "drect_evaluate", "drect_solve_reference",
+           "check_regularisation", "drect_eval_env"]
+
+
+# ------------------------------------------------------------------------------ 1-D problems
+@njit(cache=True)
+def tv_factor_worst(mu, V, rho, order):
+    """Sort-based primal: ``min {μ'ᵀV : μ' ∈ Δ(S), TV(μ', μ) <= ρ}``. ``order`` is
+    ``argsort(V)`` (ascending; ``order[0]`` a state of least value)."""
+    S = V.shape[0]
+    vmin = V[order[0]]
+    val = 0.0
+    for s in range(S):
+        val += mu[s] * V[s]
+    rem = rho
+    j = S - 1
+    while rem > 0.0 and j > 0:
+        s = order[j]
+        t = mu[s]
+        if t > rem:
+            t = rem
+        val -= t * (V[s] - vmin)
+        rem -= t
+        j -= 1
+    return val
+
+
+@njit(cache=True)
+def tv_factor_dual(mu, V, rho, order):
+    """TV dual by breakpoint enumeration: ``max_α E_μ[min(V, α)] - ρ (α - min V)`` over
+    ``α ∈ {V(s)}`` (exact: the objective is piecewise linear with these breakpoints)."""
+    S = V.shape[0]
+    vmin = V[order[0]]
+    # at alpha = V[order[j]]: E min(V, alpha) = sum_{l<=j} mu V + alpha * sum_{l>j} mu
+    tail = 0.0
+    for s in range(S):
+        tail += mu[s]
+    head = 0.0
+    best = -np.inf
+    for j in range(S):
+        s = order[j]
+        head += mu[s] * V[s]
+        tail -= mu[s]
+        a = V[s]
+        f = head + a * max(tail, 0.0) - rho * (a - vmin)
+        if f > best:
+            best = f
+    return best
+
+
+def tv_factor_worst_distribution(mu, V, rho) -> np.ndarray:
+    """A minimiser ``μ'`` of the TV problem (NumPy; for tests and figures)."""
+    mu = np.asarray(mu, dtype=np.float64)
+    V = np.asarray(V, dtype=np.float64)
+    order = np.argsort(V, kind="stable")
+    out = mu.copy()
+    rem = float(rho)
+    moved = 0.0
+    for s in order[::-1][:-1]:
+        if rem <= 0:
+            break
+        t = min(out[s], rem)
+        out[s] -= t
+        rem -= t
+        moved += t
+    out[order[0]] += moved
+    return out
+
+
+# ------------------------------------------------------------------------------ backward induction
+@njit(cache=True)
+def drect_backup(phi_h, mu_h, R_h, rho_h, Vn, nu, Q):
+    """One d-rectangular TV backup: ``nu[i] = ν(μ_h[i], Vn, ρ_h[i])``,
+    ``Q[s, a] = R_h[s, a] + φ_h[s, a]ᵀ nu``."""
+    S, A, d = phi_h.shape
+    order = np.argsort(Vn, kind="mergesort")
+    for i in range(d):
+        nu[i] = tv_factor_worst(mu_h[i], Vn, rho_h[i], order)
+    for s in range(S):
+        for a in range(A):
+            t = R_h[s, a]
+            for i in range(d):
+                t += phi_h[s, a, i] * nu[i]
+            Q[s, a] = t
+
+
+@njit(cache=True)
+def drect_solve_kernel(phi, mu, R, rho, beta_reg, logref, V, Q, pi, nu):
+    """Robust(-regularised) optimum by backward induction (module docstring).
+    ``phi[H,S,A,d], mu[H,d,S], R[H,S,A], rho[H,d]``, ``logref[H,S,A]`` = ``log π_ref``;
+    outputs ``V[H+1,S]`` (``V[H] = 0``), ``Q[H,S,A]``, ``pi[H,S,A]``, ``nu[H,d]``."""
+    H, S, A, d = phi.shape
+    for s in range(S):
+        V[H, s] = 0.0
+    for h in range(H - 1, -1, -1):
+        drect_backup(phi[h], mu[h], R[h], rho[h], V[h + 1], nu[h], Q[h])
+        for s in range(S):
+            if beta_reg == 0.0:
+                best = 0
+                for a in range(1, A):
+                    if Q[h, s, a] > Q[h, s, best]:
+                        best = a
+                for a in range(A):
+                    pi[h, s, a] = 0.0
+                pi[h, s, best] = 1.0
+                V[h, s] = Q[h, s, best]
+            else:
+                m = -np.inf
+                for a in range(A):
+                    x = logref[h, s, a] + Q[h, s, a] / beta_reg
+                    if x > m:
+                        m = x
+                z = 0.0
+                for a in range(A):
+                    e = math.exp(logref[h, s, a] + Q[h, s, a] / beta_reg - m)
+                    pi[h, s, a] = e
+                    z += e
+                for a in range(A):
+                    pi[h, s, a] /= z
+                V[h, s] = beta_reg * (m + math.log(z))
+
+
+@njit(cache=True)
+def drect_evaluate_kernel(phi, mu, R, rho, beta_reg, logref, pi, V, Q, nu):
+    """Robust(-regularised) value of ``pi[H,S,A]``: ``V[H+1,S]`` (module docstring)."""
+    H, S, A, d = phi.shape
+    for s in range(S):
+        V[H, s] = 0.0
+    for h in range(H - 1, -1, -1):
+        drect_backup(phi[h], mu[h], R[h], rho[h], V[h + 1], nu[h], Q[h])
+        for s in range(S):
+            t = 0.0
+            for a in range(A):
+                p = pi[h, s, a]
+                if p > 0.0:
+                    t += p * Q[h, s, a]
+                    if beta_reg != 0.0:
+                        t -= beta_reg * p * (math.log(p) - logref[h, s, a])
+            V[h, s] = t
+
+
+# ------------------------------------------------------------------------------ Python API
+@dataclass(frozen=True)
+class DRectSolution:
+    """Robust(-regularised) optimum: ``V[H, S]``, ``Q[H, S, A]``, ``pi[H, S, A]`` (greedy, or
+    Gibbs when ``beta_reg > 0``), worst-case factor values ``nu[H, d]``, ``value = init @ V[0]``."""
+
+    V: np.ndarray
+    Q: np.ndarray
+    pi: np.ndarray
+    nu: np.ndarray
+    value: float
+    beta_reg: float
+
+
+@dataclass(frozen=True)
+class DRectEvaluation:
+    """Robust(-regularised) value of a policy: ``V[H, S]``, ``Q[H, S, A]``, ``nu[H, d]``,
+    ``value = init @ V[0]``."""
+
+    V: np.ndarray
+    Q: np.ndarray
+    nu: np.ndarray
+    value: float
+    beta_reg: float
+
+
+def check_regularisation(model: DRectLinearMDP, beta_reg, pi_ref) -> tuple[float, np.ndarray]:
+    """Validated ``(beta_reg, log π_ref: float64[H, S, A])``; ``pi_ref`` ``None`` = uniform,
+    else ``float[S, A]`` or ``float[H, S, A]`` with strictly positive rows summing to 1."""
+    if isinstance(beta_reg, bool) or not isinstance(beta_reg, (int, float, np.floating)) \
+            or not math.isfinite(beta_reg) or beta_reg < 0:
+        raise ValueError(f"beta_reg must be a finite number >= 0 (0 = no regularisation), got "
+                         f"{beta_reg!r}")
+    H, S, A = model.H, model.S, model.A
+    if pi_ref is None:
+        return float(beta_reg), np.full((H, S, A), -math.log(A))
+    p = np.array(pi_ref, dtype=np.float64)
+    if p.shape == (S, A):
+        p = np.repeat(p[None], H, axis=0)
+    if p.shape != (H, S, A):
+        raise ValueError(f"pi_ref must have shape [S, A] = [{S}, {A}] or [H, S, A], got "
+                         f"{p.shape}")
+    if not np.all(np.isfinite(p)) or np.any(p <= 0):
+        raise ValueError("pi_ref must be strictly positive (KL(pi || pi_ref) is infinite "
+                         "where pi_ref = 0)")
+    if np.any(np.abs(p.sum(-1) - 1.0) > 1e-9):
+        raise ValueError("every row pi_ref[h, s, :] must sum to 1")
+    return float(beta_reg), np.log(p)
+
+
+def _check(model):
+    if not isinstance(model, DRectLinearMDP):
+        raise ValueError(f"model must be a DRectLinearMDP, got {type(model).__name__}")
+
+
+def drect_solve(model: DRectLinearMDP, *, beta_reg: float = 0.0, pi_ref=None) -> DRectSolution:
+    """Robust (``beta_reg = 0``) or robust-regularised optimum (module docstring)."""
+    _check(model)
+    beta, logref = check_regularisation(model, beta_reg, pi_ref)
+    phi, mu, R = model.stage_arrays()
+    H, S, A, d = phi.shape
+    V = np.empty((H + 1, S))
+    Q = np.empty((H, S, A))
+    pi = np.empty((H, S, A))
+    nu = np.empty((H, d))
+    drect_solve_kernel(phi, mu, R, np.ascontiguousarray(model.radius), beta, logref, V, Q,
+                       pi, nu)
+    return DRectSolution(V[:-1], Q, pi, nu, float(model.init @ V[0]), beta)
+
+
+def drect_evaluate(model: DRectLinearMDP, policy, *, beta_reg: float = 0.0,
+                   pi_ref=None) -> DRectEvaluation:
+    """Robust(-regularised) value of ``policy`` (``int[H, S]`` deterministic or
+    ``float[H, S, A]`` / ``float[S, A]`` stochastic)."""
+    _check(model)
+    beta, logref = check_regularisation(model, beta_reg, pi_ref)
+    pi = as_policy3(model, policy)
+    phi, mu, R = model.stage_arrays()
+    H, S, A, d = phi.shape
+    V = np.empty((H + 1, S))
+    Q = np.empty((H, S, A))
+    nu = np.empty((H, d))
+    drect_evaluate_kernel(phi, mu, R, np.ascontiguousarray(model.radius), beta, logref, pi, V,
+                          Q, nu)
+    return DRectEvaluation(V[:-1], Q, nu, float(model.init @ V[0]), beta)
+
+
+def as_policy3(model: DRectLinearMDP, policy) -> np.ndarray:
+    """``policy`` as ``float64[H, S, A]`` (validated: rows are distributions)."""
+    H, S, A = model.H, model.S, model.A
+    p = np.asarray(policy)
+    if p.dtype.kind in "iu" and p.shape in ((H, S), (S,)):
+        p = np.broadcast_to(p, (H, S))
+        out = np.zeros((H, S, A))
+        if p.min() < 0 or p.max() >= A:
+            raise ValueError(f"deterministic policy entries must be actions in [0, {A})")
+        np.put_along_axis(out, p[..., None], 1.0, axis=2)
+        return out
+    p = np.array(p, dtype=np.float64)
+    if p.shape == (S, A):
+        p = np.repeat(p[None], H, axis=0)
+    if p.shape != (H, S, A):
+        raise ValueError(f"policy must be int[H, S] or float[H, S, A] / float[S, A] with H = {H}, "
+                         f"S = {S}, A = {A}; got shape {p.shape}")
+    if np.any(p < -1e-12) or np.any(np.abs(p.sum(-1) - 1.0) > 1e-9):
+        raise ValueError("policy rows must be probability distributions")
+    return np.ascontiguousarray(np.maximum(p, 0.0))
+
+
+def drect_eval_env(model: DRectLinearMDP, beta_reg: float = 0.0, pi_ref=None) -> tuple:
+    """The compiled evaluator's environment ``(phi, mu, R, rho, beta_reg, logref, init)``
+    (writable C-contiguous copies; see :mod:`mdpsim.settings.robust_linear`)."""
+    beta, logref = check_regularisation(model, beta_reg, pi_ref)
+    phi, mu, R = model.stage_arrays()
+    def w(a):
+        return np.array(a, dtype=np.float64, order="C", copy=True)
+    return (w(phi), w(mu), w(R), w(model.radius), float(beta), w(logref), w(model.init))
+
+
+def drect_solve_reference(model: DRectLinearMDP, *, beta_reg: float = 0.0, pi_ref=None,
+                          policy=None):
+    """Plain-NumPy oracle: ``(V[H, S], pi[H, S, A])`` of the optimum (``policy=None``) or
+    ``V`` of ``policy``, written independently of the compiled kernels (worst factors via
+    :func:`tv_factor_worst_distribution`)."""
+    _check(model)
+    beta, logref = check_regularisation(model, beta_reg, pi_ref)
+    phi, mu, R = model.stage_arrays()
+    H, S, A, d = phi.shape
+    pol = None if policy is None else as_policy3(model, policy)
+    V = np.zeros((H + 1, S))
+    PI = np.zeros((H, S, A))
+    for h in range(H - 1, -1, -1):
+        nu = np.array([tv_factor_worst_distribution(mu[h, i], V[h + 1], model.radius[h, i])
+                       @ V[h + 1] for i in range(d)])
+        Q = R[h] + phi[h] @ nu
+        if pol is not None:
+            p = pol[h]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                kl = np.where(p > 0, p * (np.log(np.where(p > 0, p, 1.0)) - logref[h]), 0.0)
+            V[h] = (p * Q).sum(-1) - beta * kl.sum(-1)
+            PI[h] = p
+        elif beta == 0.0:
+            a = Q.argmax(-1)
+            PI[h, np.arange(S), a] = 1.0
+            V[h] = Q.max(-1)
+        else:
+            x = logref[h] + Q / beta
+            m = x.max(-1, keepdims=True)
+            e = np.exp(x - m)
+            PI[h] = e / e.sum(-1, keepdims=True)
+            V[h] = beta * (m[:, 0] + np.log(e.sum(-1)))
+    return V[:-1], PI

@@ -1,0 +1,118 @@
+r"""The robust-linear setting: play the nominal linear MDP, score by the d-rectangular worst
+case (optionally regularised towards a reference policy).
+
+The learner plays (and observes transitions of) the **nominal** model of a
+:class:`~mdpsim.models.robust_linear.DRectLinearMDP` — its exact tabular model ``φμ⁰``, as in
+:class:`~mdpsim.settings.Linear`, with the features ``φ`` as side information (never ``μ⁰``,
+``θ``, the radii' worst case or the kernel). Each played policy ``π`` is scored exactly by its
+robust(-regularised) value
+
+.. math:: v(\pi) = \sum_s \mathrm{init}(s)\,\inf_{P\in\mathcal U}
+          \mathbb E^{\pi,P}\Big[\sum_{h}\big(r_h(s_h,a_h) - \beta_{reg}\,
+          \mathrm{KL}(\pi_h(\cdot|s_h)\,\|\,\pi_{ref,h}(\cdot|s_h))\big)\Big]
+
+(robust backward evaluation, :func:`mdpsim.robust.linear.drect_evaluate_kernel`; exact up to
+rounding: the TV worst case per factor is a sort), and regret is measured against the robust
+(-regularised) optimum :func:`mdpsim.robust.linear.drect_solve` (greedy for ``β_reg = 0``,
+Gibbs ``π ∝ π_ref exp(Q/β_reg)`` otherwise). ``β_reg = 0`` (default) is the plain robust
+objective of DR-LSVI-UCB; ``β_reg > 0`` the "doubly constrained" objective of DR-RPO
+(**[R]**, ``docs/papers/drrpo.md``).
+
+Columns as in :class:`~mdpsim.settings.Robust`: ``value``, ``optimal_value``, ``regret`` are
+robust(-regularised); ``return`` / ``realized_regret`` are realised on the nominal model.
+The reference loop's value is the plain-NumPy oracle
+:func:`~mdpsim.robust.linear.drect_solve_reference`.
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from ..models.robust_linear import DRectLinearMDP
+from ..robust.linear import (drect_evaluate_kernel, drect_eval_env, drect_solve, drect_evaluate,
+                             drect_solve_reference, check_regularisation)
+from .linear import Linear
+
+__all__ = ["RobustLinear", "drect_policy_value", "ROBUST_LINEAR_COLUMNS"]
+
+ROBUST_LINEAR_COLUMNS = {
+    "value": "exact robust(-regularised) value of the policy played in episode k: worst case "
+             "over the d-rectangular set of init @ E[sum_h r_h - beta_reg KL(pi_h || pi_ref)], "
+             "float64",
+    "optimal_value": "exact robust(-regularised) optimum (d-rectangular robust backward "
+                     "induction; Gibbs policies when beta_reg > 0), float64",
+    "regret": "exact cumulative robust(-regularised) regret sum_{j<=k} (V* - V^{pi_j}) over "
+              "all episodes j <= k",
+    "realized_regret": "sum_{j<=k} (V* - return_j) with returns realised on the nominal model "
+                       "(mixes the two; can be negative)",
+}
+
+
+@njit(cache=True)
+def drect_policy_value(ev, pi, V):
+    """Robust(-regularised) value ``init @ V_0`` of ``pi: float64[H, S, A]``;
+    ``ev = (phi, mu, R, rho, beta_reg, logref, init)`` (:func:`mdpsim.robust.linear.
+    drect_eval_env`); ``V: float64[H + 1, S]`` work buffer."""
+    phi, mu, R, rho, beta_reg, logref, init = ev
+    H, S, A, d = phi.shape
+    Q = np.empty((H, S, A))
+    nu = np.empty((H, d))
+    drect_evaluate_kernel(phi, mu, R, rho, beta_reg, logref, pi, V, Q, nu)
+    acc = 0.0
+    for s in range(S):
+        acc += init[s] * V[0, s]
+    return acc
+
+
+class RobustLinear(Linear):
+    """Learn on ``model.nominal`` with its features; robust(-regularised) value, optimum and
+    regret (module docstring). ``beta_reg >= 0``; ``pi_ref`` ``None`` = uniform."""
+
+    name = "robust_linear"
+    columns = ROBUST_LINEAR_COLUMNS
+    evaluator = staticmethod(drect_policy_value)
+
+    def __init__(self, model: DRectLinearMDP, *, beta_reg: float = 0.0, pi_ref=None,
+                 features=None, storage: str = "auto"):
+        if not isinstance(model, DRectLinearMDP):
+            raise ValueError(f"RobustLinear setting needs a DRectLinearMDP, got "
+                             f"{type(model).__name__}")
+        check_regularisation(model, beta_reg, pi_ref)
+        super().__init__(model.nominal, features=features, storage=storage)
+        self.model = model
+        self.beta_reg = float(beta_reg)
+        self.pi_ref = None if pi_ref is None else np.array(pi_ref, dtype=np.float64)
+        self._ev = None
+        self._ropt = None
+
+    def eval_env(self) -> tuple:
+        if self._ev is None:
+            self._ev = drect_eval_env(self.model, self.beta_reg, self.pi_ref)
+        return self._ev
+
+    def solution(self):
+        """The robust(-regularised) optimum (:class:`~mdpsim.robust.linear.DRectSolution`)."""
+        if self._ropt is None:
+            self._ropt = drect_solve(self.model, beta_reg=self.beta_reg, pi_ref=self.pi_ref)
+        return self._ropt
+
+    def optimum(self) -> float:
+        return float(self.solution().value)
+
+    def value(self, policy) -> float:
+        return float(drect_evaluate(self.model, policy, beta_reg=self.beta_reg,
+                                    pi_ref=self.pi_ref).value)
+
+    def reference_value(self, pi) -> float:
+        V, _ = drect_solve_reference(self.model, beta_reg=self.beta_reg, pi_ref=self.pi_ref,
+                                     policy=np.asarray(pi, dtype=np.float64))
+        return float(np.asarray(self.model.init) @ V[0])
+
+    def attrs(self) -> dict:
+        return {**super().attrs(), "beta_reg": self.beta_reg,
+                "rho_max": float(self.model.radius.max())}
+
+    def describe(self) -> str:
+        m = self.model
+        return (f"RobustLinear({m.name}, kind={m.kind}, d={self.d}, H={m.H}, "
+                f"rho in [{m.radius.min():g}, {m.radius.max():g}], beta_reg={self.beta_reg:g})")
