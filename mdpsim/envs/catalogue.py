@@ -11,8 +11,10 @@ from .inventory import inventory
 from .linear import (linear_simplex, linear_one_hot, linear_aggregated, linear_fail_state,
                      linear_riverswim)
 from .model_class import riverswim_class, garnet_class
+from .games import random_game, pennies_chain, random_game_class, pennies_chain_class
 
 __all__ = ["garnet", "riverswim", "chain_lock", "deepsea", "gridworld", "dirichlet", "forest",
            "machine_replacement", "inventory", "linear_simplex", "linear_one_hot",
            "linear_aggregated", "linear_fail_state", "linear_riverswim", "riverswim_class",
-           "garnet_class"]
+           "garnet_class", "random_game", "pennies_chain", "random_game_class",
+           "pennies_chain_class"]
