@@ -8,8 +8,9 @@ Measured as ratios in one process (interleaved min-of-N, ``planning_harness.race
    ``[mdpsim.backward_induction(m) for m in models]`` — Garnet(S = 10, A = 3, b = 2), H = 10;
    and policy evaluation of B = 100 policies on one model against 100 ``mdpsim.evaluate``.
 2. **Serial vs parallel Numba** over the batch, at a small and a larger size; the default
-   (``parallel=None``) uses the parallel loop when B >= 2 x cores; the table says whether it
-   pays on this machine.
+   (``parallel=None``) uses the parallel loop only on machines with at least 4 cores and
+   for at least ``mdpsim.batch.PARALLEL_MIN_WORK`` multiply-adds (on these 2 shared cores it
+   never paid); the table says whether it pays on this machine.
 3. **GPU** (only with CuPy and a CUDA device; skipped otherwise): B = 1 000 Garnets of
    S = 200, A = 10, H = 50 and B policies on one dense S = 2 000 model, CuPy vs Numba.
 

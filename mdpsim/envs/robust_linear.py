@@ -6,7 +6,7 @@ DRectLinearMDP`): a nominal linear MDP of :mod:`mdpsim.envs.linear` plus TV radi
   H = 5);
 * ``drect_fail_state`` — the fail-state MDP (``linear_fail_state``) with the uncertainty the
   DR-LSVI-UCB experiments put on it: only factor 4 (the one leading to the rewarding state
-  ``x5``) at step 1, radius ``rho`` (``docs/papers/drrpo.md`` §5.1; the group's code
+  ``x5``) at step 1, radius ``rho`` (``docs/papers/drrpo.md`` §5; the group's code
   [V-code, via our notes]); every other radius 0. Its worst case is exactly the test
   perturbation ``q = rho`` of ``linear_fail_state`` (mass ``rho`` of ``x5`` moved to the fail
   state ``x4``), which a test checks.

@@ -57,6 +57,10 @@ DRECT_KINDS = ("tv",)
 class DRectLinearMDP:
     """A nominal finite-horizon :class:`LinearMDP` and a d-rectangular set around its factors.
 
+    The attributes are ``nominal``, ``kind``, ``radius`` (``float64[H, d]``, read-only), ``name``,
+    and the views ``S, A, d, H, horizon, init``; :meth:`stage_arrays` gives the dense
+    ``phi[H, S, A, d]``, ``mu[H, d, S]``, ``R[H, S, A]`` the exact kernels take.
+
     Parameters
     ----------
     nominal : LinearMDP
@@ -67,10 +71,7 @@ class DRectLinearMDP:
     kind : {"tv"}
         The divergence of the balls (KL and χ² are not implemented yet).
     name : str, optional
-
-    Attributes: ``nominal``, ``kind``, ``radius`` (``float64[H, d]``, read-only), ``name``,
-    and the views ``S, A, d, H, horizon, init``; :meth:`stage_arrays` gives the dense
-    ``phi[H, S, A, d]``, ``mu[H, d, S]``, ``R[H, S, A]`` the exact kernels take.
+        A label for printing.
 
     Examples
     --------

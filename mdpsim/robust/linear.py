@@ -22,7 +22,7 @@ form DR-LSVI-UCB uses with estimated expectations). The tests check primal = dua
 
 * optimum, ``β_reg = 0``: ``V_h(s) = max_a Q_h(s,a)``, greedy policy (lowest index on ties);
 * optimum, ``β_reg > 0`` (KL penalty to ``π_ref``, the "doubly constrained" objective of
-  DR-RPO, ``docs/papers/drrpo.md`` §2.4 **[R]**):
+  DR-RPO, ``docs/papers/drrpo.md`` §2 **[R]**):
   ``V_h(s) = max_p Σ_a p(a) Q_h(s,a) - β_reg KL(p ‖ π_ref,h(·|s)) = β_reg log Σ_a
   π_ref(a|s) exp(Q_h(s,a)/β_reg)``, attained by the Gibbs policy
   ``π_h(a|s) ∝ π_ref(a|s) exp(Q_h(s,a)/β_reg)``;

@@ -24,9 +24,13 @@ def _garnets(B, storage="successors", **kw):
     return [mdpsim.make("garnet", rng=i, storage=storage, **kw) for i in range(B)]
 
 
+# the parallel (prange) loops compile slowly (parfor): run in the slow suite
+PARALLEL = [False, pytest.param(True, marks=pytest.mark.slow)]
+
+
 @pytest.mark.parametrize("backend", _backends())
 @pytest.mark.parametrize("storage", ["successors", "dense"])
-@pytest.mark.parametrize("parallel", [False, True])
+@pytest.mark.parametrize("parallel", PARALLEL)
 def test_backward_induction_batch_equals_single_calls(backend, storage, parallel):
     ms = _garnets(6, storage, stage_dependent=True)
     sol = batch.backward_induction_batch(ms, backend=backend, parallel=parallel)
@@ -84,7 +88,7 @@ def test_evaluate_batch_discounted_is_the_linear_solve(backend):
 
 
 @pytest.mark.parametrize("rect", ["sa", "s"])
-@pytest.mark.parametrize("parallel", [False, True])
+@pytest.mark.parametrize("parallel", PARALLEL)
 def test_robust_backup_batch_equals_robust_bellman(rect, parallel):
     rms = [drpg_garnet(8, 3, 3, rect=rect, rng=i).rmdp for i in range(5)]
     V = np.random.default_rng(2).random((5, 8)) * 10
