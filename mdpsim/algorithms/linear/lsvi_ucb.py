@@ -32,7 +32,6 @@ The reported ``estimate`` is the optimistic ``init @ V_0``.
 """
 from __future__ import annotations
 
-import math
 from typing import NamedTuple
 
 import numpy as np
@@ -41,7 +40,7 @@ from numba import njit
 from ...theory.acceptance import RULES
 from ...theory.bounds import Bound
 from .._api import Learner, HyperParameter, ModelInfo, register_learner
-from .lsvi_ucb_kernels import lsvi_ucb_beta, sherman_morrison
+from .lsvi_ucb_kernels import lsvi_plan, lsvi_ucb_beta, sherman_morrison
 
 __all__ = ["LSVI_UCB", "State", "Params", "lsvi_ucb_regret", "check_features", "lsvi_plan"]
 
@@ -86,55 +85,6 @@ class Params(NamedTuple):
 
     beta: float
     ties: float
-
-
-@njit(cache=True)
-def lsvi_plan(phi4, Lam_inv, b_r, M, beta, Q, Qu, w, V):
-    r"""Optimistic backward induction (same arithmetic, in the same order, as
-    :func:`~mdpsim.algorithms.linear.lsvi_ucb_kernels.lsvi_ucb_plan`), also keeping the
-    unclipped values ``Qu``. ``V: float64[S]`` holds ``V_0`` on return."""
-    H = Lam_inv.shape[0]
-    n, S, A, d = phi4.shape
-    bvec = np.empty(d)
-    u = np.empty(d)
-    for s in range(S):
-        V[s] = 0.0
-    for h in range(H - 1, -1, -1):
-        ph = phi4[min(h, n - 1)]
-        Li = Lam_inv[h]
-        for i in range(d):
-            t = b_r[h, i]
-            for s in range(S):
-                t += M[h, i, s] * V[s]
-            bvec[i] = t
-        for i in range(d):
-            t = 0.0
-            for j in range(d):
-                t += Li[i, j] * bvec[j]
-            w[h, i] = t
-        cap = float(H - h)
-        for s in range(S):
-            best = -np.inf
-            for a in range(A):
-                x = ph[s, a]
-                q = 0.0
-                for i in range(d):
-                    q += x[i] * w[h, i]
-                    t = 0.0
-                    for j in range(d):
-                        t += Li[i, j] * x[j]
-                    u[i] = t
-                quad = 0.0
-                for i in range(d):
-                    quad += x[i] * u[i]
-                val = q + beta * math.sqrt(max(quad, 0.0))
-                Qu[h, s, a] = val
-                if val > cap:
-                    val = cap
-                Q[h, s, a] = val
-                if val > best:
-                    best = val
-            V[s] = best
 
 
 @njit(cache=True)

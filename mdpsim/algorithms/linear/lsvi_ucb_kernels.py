@@ -48,7 +48,7 @@ import numpy as np
 from numba import njit
 
 __all__ = ["lsvi_ucb_beta", "lsvi_ucb_state", "sherman_morrison", "lsvi_ucb_observe",
-           "lsvi_ucb_plan", "greedy_action", "greedy_policy"]
+           "lsvi_ucb_plan", "lsvi_plan", "greedy_action", "greedy_policy"]
 
 
 def lsvi_ucb_beta(d: int, H: int, K: int, *, delta: float = 0.01, c: float = 1.0) -> float:
@@ -125,6 +125,56 @@ def lsvi_ucb_observe(phi4, Lam_inv, b_r, M, states, actions, rewards):
 
 
 @njit(cache=True)
+def lsvi_plan(phi4, Lam_inv, b_r, M, beta, Q, Qu, w, V):
+    r"""Optimistic backward induction of LSVI-UCB (:func:`lsvi_ucb_plan`), also keeping the
+    unclipped values ``Qu: float64[H, S, A]``; ``V: float64[S]`` (a work buffer) holds
+    ``V_0`` on return. The one implementation: the registered learner
+    (:mod:`mdpsim.algorithms.linear.lsvi_ucb`) calls it directly."""
+    H = Lam_inv.shape[0]
+    n, S, A, d = phi4.shape
+    bvec = np.empty(d)
+    u = np.empty(d)
+    for s in range(S):
+        V[s] = 0.0
+    for h in range(H - 1, -1, -1):
+        ph = phi4[min(h, n - 1)]
+        Li = Lam_inv[h]
+        for i in range(d):
+            t = b_r[h, i]
+            for s in range(S):
+                t += M[h, i, s] * V[s]
+            bvec[i] = t
+        for i in range(d):
+            t = 0.0
+            for j in range(d):
+                t += Li[i, j] * bvec[j]
+            w[h, i] = t
+        cap = float(H - h)
+        for s in range(S):
+            best = -np.inf
+            for a in range(A):
+                x = ph[s, a]
+                q = 0.0
+                for i in range(d):
+                    q += x[i] * w[h, i]
+                    t = 0.0
+                    for j in range(d):
+                        t += Li[i, j] * x[j]
+                    u[i] = t
+                quad = 0.0
+                for i in range(d):
+                    quad += x[i] * u[i]
+                val = q + beta * math.sqrt(max(quad, 0.0))
+                Qu[h, s, a] = val
+                if val > cap:
+                    val = cap
+                Q[h, s, a] = val
+                if val > best:
+                    best = val
+            V[s] = best
+
+
+@njit(cache=True)
 def lsvi_ucb_plan(phi4, Lam_inv, b_r, M, beta, Q_out, w_out):
     r"""Optimistic backward induction of LSVI-UCB (module docstring).
 
@@ -134,46 +184,9 @@ def lsvi_ucb_plan(phi4, Lam_inv, b_r, M, beta, Q_out, w_out):
     ``V_{h+1}(s) = max_a Q_{h+1}(s, a)`` (``V_H = 0``) and
     ``Q_h(s,a) = min(φᵀw_h + β sqrt(φᵀΛ_h^{-1}φ), H - h)``.
     """
-    H = Lam_inv.shape[0]
-    n, S, A, d = phi4.shape
-    V_next = np.zeros(S)
-    bvec = np.empty(d)
-    u = np.empty(d)
-    for h in range(H - 1, -1, -1):
-        ph = phi4[min(h, n - 1)]
-        Li = Lam_inv[h]
-        for i in range(d):
-            t = b_r[h, i]
-            for s in range(S):
-                t += M[h, i, s] * V_next[s]
-            bvec[i] = t
-        for i in range(d):
-            t = 0.0
-            for j in range(d):
-                t += Li[i, j] * bvec[j]
-            w_out[h, i] = t
-        cap = float(H - h)
-        for s in range(S):
-            best = -np.inf
-            for a in range(A):
-                x = ph[s, a]
-                q = 0.0
-                for i in range(d):
-                    q += x[i] * w_out[h, i]
-                    t = 0.0
-                    for j in range(d):
-                        t += Li[i, j] * x[j]
-                    u[i] = t
-                quad = 0.0
-                for i in range(d):
-                    quad += x[i] * u[i]
-                val = q + beta * math.sqrt(max(quad, 0.0))
-                if val > cap:
-                    val = cap
-                Q_out[h, s, a] = val
-                if val > best:
-                    best = val
-            V_next[s] = best
+    Qu = np.empty_like(Q_out)
+    V = np.empty(phi4.shape[1])
+    lsvi_plan(phi4, Lam_inv, b_r, M, beta, Q_out, Qu, w_out, V)
 
 
 @njit(cache=True)
