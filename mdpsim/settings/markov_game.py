@@ -42,6 +42,7 @@ import math
 import numpy as np
 from numba import njit
 
+from ..kernels.numba_backend import inv_cdf
 from ..models.game import (MarkovGame, best_response_to_max, best_response_to_min, nash)
 
 __all__ = ["GameClass", "GAME_LEARNERS"]
@@ -145,7 +146,7 @@ class GameClass:
             out = np.zeros((episodes, 4))
             _game_loop(t["logP"], t["P"], t["init"], t["V1"], t["mu"], t["nu"], t["brv"],
                        t["brp"], t["brv2"], t["brp2"], GAME_LEARNERS[algorithm], eta, beta,
-                       int(ss.generate_state(1)[0]), out)
+                       np.random.default_rng(ss), out)
             f, fp = out[:, 0].astype(np.int64), out[:, 1].astype(np.int64)
             lo, hi = t["true_lo"][f], t["true_hi_nash"][fp]
             gap = hi - lo
@@ -183,19 +184,6 @@ def _argmin_nll(nll, refuted, u):
 
 
 @njit(cache=True)
-def _sample(p, u):
-    acc = 0.0
-    for i in range(p.shape[0]):
-        acc += p[i]
-        if u < acc:
-            return i
-    for i in range(p.shape[0] - 1, -1, -1):
-        if p[i] > 0.0:
-            return i
-    return 0
-
-
-@njit(cache=True)
 def _mex_pick(V, nll, refuted, eta, sign):
     """``argmax_m sign·V_m − η L_m`` (refuted members skipped when η > 0; lowest index)."""
     best = -np.inf
@@ -222,12 +210,11 @@ def _set_pick(V, nll, refuted, lmin, beta, sign):
 
 
 @njit(cache=True)
-def _game_loop(logP, P, init, V1, mu, nu, brv, brp, brv2, brp2, mode, eta, beta, seed, out):
+def _game_loop(logP, P, init, V1, mu, nu, brv, brp, brv2, brp2, mode, eta, beta, rng, out):
     """The compiled episode loop; writes ``out[k] = (f_k, f'_k, data side, exploiter)``:
     the output pair is ``(μ_{f_k}, ν_{f'_k})``. Even episodes collect data with
     ``(μ_{f_k}, BR_{g}(μ_{f_k}))``, odd ones with ``(BR_{g'}(ν_{f'_k}), ν_{f'_k})``
     (``mle_selfplay``: ``(μ_f, ν_f)`` always)."""
-    np.random.seed(seed)
     M = V1.shape[0]
     H = P.shape[0]
     nll = np.zeros(M)
@@ -235,7 +222,7 @@ def _game_loop(logP, P, init, V1, mu, nu, brv, brp, brv2, brp2, mode, eta, beta,
     for k in range(out.shape[0]):
         side = k % 2
         if mode == 1:
-            f, _ = _argmin_nll(nll, refuted, np.random.random())
+            f, _ = _argmin_nll(nll, refuted, rng.random())
             fp = f
             g = f
         elif mode == 0:
@@ -257,18 +244,18 @@ def _game_loop(logP, P, init, V1, mu, nu, brv, brp, brv2, brp2, mode, eta, beta,
         out[k, 1] = fp
         out[k, 2] = side
         out[k, 3] = g
-        s = _sample(init, np.random.random())
+        s = inv_cdf(init, rng.random())
         for h in range(H):
             if mode == 1:
-                a = _sample(mu[f, h, s], np.random.random())
-                b = _sample(nu[f, h, s], np.random.random())
+                a = inv_cdf(mu[f, h, s], rng.random())
+                b = inv_cdf(nu[f, h, s], rng.random())
             elif side == 0:
-                a = _sample(mu[f, h, s], np.random.random())
-                b = _sample(brp[f, g, h, s], np.random.random())
+                a = inv_cdf(mu[f, h, s], rng.random())
+                b = inv_cdf(brp[f, g, h, s], rng.random())
             else:
-                a = _sample(brp2[fp, g, h, s], np.random.random())
-                b = _sample(nu[fp, h, s], np.random.random())
-            y = _sample(P[h, s, a, b], np.random.random())
+                a = inv_cdf(brp2[fp, g, h, s], rng.random())
+                b = inv_cdf(nu[fp, h, s], rng.random())
+            y = inv_cdf(P[h, s, a, b], rng.random())
             for m in range(M):
                 lp = logP[m, h, s, a, b, y]
                 if lp == -np.inf:
