@@ -46,7 +46,7 @@ from ...theory.acceptance import RULES
 from ...theory.bounds import Bound
 from .._api import Learner, HyperParameter, ModelInfo, register_learner
 from .lsvi_ucb import check_features
-from .lsvi_ucb_kernels import lsvi_ucb_beta, sherman_morrison
+from .lsvi_ucb_kernels import linear_observe, lsvi_ucb_beta
 
 __all__ = ["DR_LSVI_UCB", "State", "Params", "dr_lsvi_ucb_regret", "dr_plan", "tv_dual_ridge",
            "radii"]
@@ -180,17 +180,6 @@ def _plan(state, params, k, rng, pi):
     return acc
 
 
-@njit(cache=True)
-def _observe(state, params, h, s, a, r, s_next):
-    phi4 = state.phi4
-    x = phi4[min(h, phi4.shape[0] - 1), s, a]
-    Li = state.Lam_inv[h]
-    sherman_morrison(Li, x, Li)
-    for i in range(x.shape[0]):
-        state.b_r[h, i] += x[i] * r
-        state.M[h, i, s_next] += x[i]
-
-
 def radii(H: int, d: int, rho: float, stage: int, factor: int) -> np.ndarray:
     """``float64[H, d]``: ``rho`` at (``stage``, ``factor``), ``-1`` meaning all; else 0."""
     out = np.zeros((H, d))
@@ -245,7 +234,7 @@ class DR_LSVI_UCB(Learner):
                   "Liu & Xu, AISTATS 2024", "order [S]; constant [R]")
     acceptance = RULES["sublinear"]
     plan = _plan
-    observe = _observe
+    observe = linear_observe
 
     @classmethod
     def init_state(cls, info: ModelInfo, hp: dict) -> State:

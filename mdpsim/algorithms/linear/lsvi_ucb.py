@@ -40,7 +40,7 @@ from numba import njit
 from ...theory.acceptance import RULES
 from ...theory.bounds import Bound
 from .._api import Learner, HyperParameter, ModelInfo, register_learner
-from .lsvi_ucb_kernels import lsvi_plan, lsvi_ucb_beta, sherman_morrison
+from .lsvi_ucb_kernels import linear_observe, lsvi_plan, lsvi_ucb_beta
 
 __all__ = ["LSVI_UCB", "State", "Params", "lsvi_ucb_regret", "check_features", "lsvi_plan"]
 
@@ -110,19 +110,6 @@ def _plan(state, params, k, rng, pi):
     return acc
 
 
-@njit(cache=True)
-def _observe(state, params, h, s, a, r, s_next):
-    phi4 = state.phi4
-    x = phi4[min(h, phi4.shape[0] - 1), s, a]
-    Li = state.Lam_inv[h]
-    sherman_morrison(Li, x, Li)
-    b_r = state.b_r
-    M = state.M
-    for i in range(x.shape[0]):
-        b_r[h, i] += x[i] * r
-        M[h, i, s_next] += x[i]
-
-
 def check_features(name: str, info: ModelInfo) -> np.ndarray:
     """``info.side.features`` as ``float64[n, S, A, d]`` (C-contiguous copy) after checking
     it matches ``info`` (one-line ``ValueError`` otherwise)."""
@@ -174,7 +161,7 @@ class LSVI_UCB(Learner):
                   "Jin, Yang, Wang, Jordan, COLT 2020, Thm 3.1", "order [V-src]; constant [R]")
     acceptance = RULES["sublinear"]
     plan = _plan
-    observe = _observe
+    observe = linear_observe
 
     @classmethod
     def beta(cls, info: ModelInfo, hp: dict, d: int) -> float:

@@ -48,7 +48,7 @@ import numpy as np
 from numba import njit
 
 __all__ = ["lsvi_ucb_beta", "lsvi_ucb_state", "sherman_morrison", "lsvi_ucb_observe",
-           "lsvi_ucb_plan", "lsvi_plan", "greedy_action", "greedy_policy"]
+           "lsvi_ucb_plan", "lsvi_plan", "observe_step", "linear_observe", "ridge_weights", "greedy_action", "greedy_policy"]
 
 
 def lsvi_ucb_beta(d: int, H: int, K: int, *, delta: float = 0.01, c: float = 1.0) -> float:
@@ -111,17 +111,46 @@ def lsvi_ucb_observe(phi4, Lam_inv, b_r, M, states, actions, rewards):
     ``x = φ_h(s_h, a_h)``: ``Λ_h^{-1} ← (Λ_h + x xᵀ)^{-1}``, ``b_r[h] += x r_h``,
     ``M[h, :, s_{h+1}] += x``.
     """
-    H = Lam_inv.shape[0]
-    n = phi4.shape[0]
-    d = phi4.shape[3]
-    for h in range(H):
-        x = phi4[min(h, n - 1), states[h], actions[h]]
-        sherman_morrison(Lam_inv[h], x, Lam_inv[h])
-        s_next = states[h + 1]
-        r = rewards[h]
-        for i in range(d):
-            b_r[h, i] += x[i] * r
-            M[h, i, s_next] += x[i]
+    for h in range(Lam_inv.shape[0]):
+        observe_step(phi4, Lam_inv, b_r, M, h, states[h], actions[h], rewards[h],
+                     states[h + 1])
+
+
+@njit(cache=True)
+def observe_step(phi4, Lam_inv, b_r, M, h, s, a, r, s_next):
+    """One transition at stage ``h`` with ``x = φ_h(s, a)``: ``Λ_h^{-1} ← (Λ_h + x xᵀ)^{-1}``
+    (Sherman–Morrison), ``b_r[h] += x r``, ``M[h, :, s_next] += x``."""
+    x = phi4[min(h, phi4.shape[0] - 1), s, a]
+    Li = Lam_inv[h]
+    sherman_morrison(Li, x, Li)
+    for i in range(x.shape[0]):
+        b_r[h, i] += x[i] * r
+        M[h, i, s_next] += x[i]
+
+
+@njit(cache=True)
+def linear_observe(state, params, h, s, a, r, s_next):
+    """The ``observe`` kernel of the linear learners whose state has ``phi4``, ``Lam_inv``,
+    ``b_r`` and ``M`` (LSVI-UCB, OPPO, DR-LSVI-UCB): :func:`observe_step`."""
+    observe_step(state.phi4, state.Lam_inv, state.b_r, state.M, h, s, a, r, s_next)
+
+
+@njit(cache=True)
+def ridge_weights(Li, b_r_h, M_h, V, bvec, w_h):
+    """``w_h = Λ_h^{-1} (b_r[h] + M[h] V)`` (``bvec`` scratch), the least-squares weights of
+    the regression target ``r + V_{h+1}(s')`` summed by next state."""
+    d = bvec.shape[0]
+    S = V.shape[0]
+    for i in range(d):
+        t = b_r_h[i]
+        for s in range(S):
+            t += M_h[i, s] * V[s]
+        bvec[i] = t
+    for i in range(d):
+        t = 0.0
+        for j in range(d):
+            t += Li[i, j] * bvec[j]
+        w_h[i] = t
 
 
 @njit(cache=True)
@@ -139,16 +168,7 @@ def lsvi_plan(phi4, Lam_inv, b_r, M, beta, Q, Qu, w, V):
     for h in range(H - 1, -1, -1):
         ph = phi4[min(h, n - 1)]
         Li = Lam_inv[h]
-        for i in range(d):
-            t = b_r[h, i]
-            for s in range(S):
-                t += M[h, i, s] * V[s]
-            bvec[i] = t
-        for i in range(d):
-            t = 0.0
-            for j in range(d):
-                t += Li[i, j] * bvec[j]
-            w[h, i] = t
+        ridge_weights(Li, b_r[h], M[h], V, bvec, w[h])
         cap = float(H - h)
         for s in range(S):
             best = -np.inf

@@ -37,7 +37,7 @@ from ...theory.acceptance import SlopeRule
 from ...theory.bounds import Bound
 from .._api import Learner, HyperParameter, ModelInfo, register_learner
 from .lsvi_ucb import check_features
-from .lsvi_ucb_kernels import lsvi_ucb_beta, sherman_morrison
+from .lsvi_ucb_kernels import linear_observe, lsvi_ucb_beta, ridge_weights
 
 __all__ = ["OPPO_Linear", "State", "Params", "oppo_linear_regret"]
 
@@ -94,16 +94,7 @@ def _plan(state, params, k, rng, pi):
     for h in range(H - 1, -1, -1):
         ph = phi4[min(h, n - 1)]
         Li = Lam_inv[h]
-        for i in range(d):
-            t = b_r[h, i]
-            for s in range(S):
-                t += M[h, i, s] * V[s]
-            bvec[i] = t
-        for i in range(d):
-            t = 0.0
-            for j in range(d):
-                t += Li[i, j] * bvec[j]
-            w[h, i] = t
+        ridge_weights(Li, b_r[h], M[h], V, bvec, w[h])
         cap = float(H - h)
         for s in range(S):
             v = 0.0
@@ -150,17 +141,6 @@ def _plan(state, params, k, rng, pi):
     return est
 
 
-@njit(cache=True)
-def _observe(state, params, h, s, a, r, s_next):
-    phi4 = state.phi4
-    x = phi4[min(h, phi4.shape[0] - 1), s, a]
-    Li = state.Lam_inv[h]
-    sherman_morrison(Li, x, Li)
-    for i in range(x.shape[0]):
-        state.b_r[h, i] += x[i] * r
-        state.M[h, i, s_next] += x[i]
-
-
 _POS = dict(valid=lambda v: v > 0.0, expected="a positive number")
 
 
@@ -196,7 +176,7 @@ class OPPO_Linear(Learner):
     acceptance = SlopeRule("k34", None, 0.85, "regret slope <= 0.85 (K^{3/4} rate + 0.1)",
                            "[P]")
     plan = _plan
-    observe = _observe
+    observe = linear_observe
 
     @classmethod
     def init_state(cls, info: ModelInfo, hp: dict) -> State:
