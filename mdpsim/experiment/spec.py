@@ -274,6 +274,25 @@ def _read_spec_file(path: Path) -> dict:
 
 
 # ------------------------------------------------------------------------------ validation
+def _check_profile_labels(profiles, tables, part, err) -> None:
+    """Every profile's label lists (``envs``, ``algorithms`` / ``planners``), not only the
+    chosen profile's: a list of strings, each a label of ``tables[key]``."""
+    for pname, pover in profiles.items():
+        if not isinstance(pover, dict):
+            continue
+        for key, table in tables.items():
+            keep = pover.get(key)
+            if keep is None:
+                continue
+            with part():
+                if not isinstance(keep, list) or not all(isinstance(x, str) for x in keep):
+                    err(f"profiles.{pname}.{key}", f"must be a list of labels, got {keep!r}")
+                for x in keep:
+                    if table and x not in table:
+                        err(f"profiles.{pname}.{key}", f"unknown label {x!r}; labels: "
+                                                       f"{', '.join(table)}")
+
+
 def parse_spec(raw: Mapping, *, profile: str = "full", seeds: int | None = None,
                source: str = "<dict>", catalogue: AlgorithmCatalogue | None = None,
                path: str | None = None, default_name: str | None = None) -> Spec:
@@ -415,20 +434,7 @@ def parse_spec(raw: Mapping, *, profile: str = "full", seeds: int | None = None,
     for label, a in algs.items():
         with part():
             _check_algorithm(label, a, catalogue, err)
-    for pname, pover in profiles.items():   # every profile's labels, not only the chosen one
-        if not isinstance(pover, dict):
-            continue
-        for key, table in (("envs", envs), ("algorithms", algs)):
-            keep = pover.get(key)
-            if keep is None:
-                continue
-            with part():
-                if not isinstance(keep, list) or not all(isinstance(x, str) for x in keep):
-                    err(f"profiles.{pname}.{key}", f"must be a list of labels, got {keep!r}")
-                for x in keep:
-                    if table and x not in table:
-                        err(f"profiles.{pname}.{key}", f"unknown label {x!r}; labels: "
-                                                       f"{', '.join(table)}")
+    _check_profile_labels(profiles, {"envs": envs, "algorithms": algs}, part, err)
     for key in ("envs", "algorithms"):
         if key in over and isinstance(over[key], list):
             kept = {k: v for k, v in (envs if key == "envs" else algs).items()
@@ -743,20 +749,7 @@ def _parse_planner_spec(rawp, merged, over, profiles, profile, name, desc, tags,
     for label, a in plans.items():
         with part():
             _check_planner(label, a, envs, err)
-    for pname, pover in profiles.items():
-        if not isinstance(pover, dict):
-            continue
-        for key, table in (("envs", envs), ("planners", plans)):
-            keep = pover.get(key)
-            if keep is None:
-                continue
-            with part():
-                if not isinstance(keep, list) or not all(isinstance(x, str) for x in keep):
-                    err(f"profiles.{pname}.{key}", f"must be a list of labels, got {keep!r}")
-                for x in keep:
-                    if table and x not in table:
-                        err(f"profiles.{pname}.{key}", f"unknown label {x!r}; labels: "
-                                                       f"{', '.join(table)}")
+    _check_profile_labels(profiles, {"envs": envs, "planners": plans}, part, err)
     if isinstance(over.get("envs"), list):
         envs = {k: v for k, v in envs.items() if k in over["envs"]}
     if isinstance(over.get("planners"), list):
