@@ -63,7 +63,11 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
         v = t[t.c_eta == c].sort_values("M")
         a2.errorbar(v.M, v["mean"], yerr=[v.lo_err, v.half], marker="o", label=f"c_η = {c:g}")
     a2.set_xscale("log")
+    ms = sorted(t.M.unique())
+    a2.set_xticks(ms, [f"{m:g}" for m in ms])          # the class sizes, no minor-tick clutter
+    a2.minorticks_off()
     a2.set_xlabel("class size M")
+    a2.set_ylabel("final regret (mean ± 95%)")
     a2.legend(fontsize=6)
     fig.suptitle(f"MEX on riverswim_class ({profile} profile)", fontsize=8)
     stem = Path(figdir) / EXPERIMENT
