@@ -2,6 +2,7 @@
 without the dense kernel returns the same backup."""
 from __future__ import annotations
 
+import pytest
 import os
 import subprocess
 import sys
@@ -21,6 +22,7 @@ def test_robust_bellman_without_kernel_is_the_same_backup():
     assert P.shape == (8, 3, 8)
 
 
+@pytest.mark.slow   # run by .ci/run after the default suite (keeps the default run < 10 min)
 def test_compile_fills_an_empty_cache(tmp_path):
     env = {**os.environ, "MDPSIM_CACHE_DIR": str(tmp_path), "PYTHONPATH": str(
         Path(__file__).resolve().parents[2])}

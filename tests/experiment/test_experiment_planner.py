@@ -185,6 +185,7 @@ def _start(spec, out):
 
 
 @pytest.mark.skipif(not pathlib.Path("/proc/self/stat").exists(), reason="Linux /proc")
+@pytest.mark.slow   # run by .ci/run after the default suite (keeps the default run < 10 min)
 def test_kill9_then_resume_gives_the_uninterrupted_planner_table(tmp_path):
     spec = tmp_path / "plancheck.py"
     spec.write_text(f"SPEC = {small_spec(seeds=6)!r}\n")
@@ -281,6 +282,7 @@ def test_srect_stepsize_spec_quick_cell_reproduces_the_committed_rows():
         assert float(f"{v:.12g}") == r[k], k
 
 
+@pytest.mark.slow   # run by .ci/run after the default suite (keeps the default run < 10 min)
 def test_cli_run_with_the_dask_executor_gives_the_local_table(tmp_path):
     """``mdpsim run <planner spec> --executor dask`` (a LocalCluster) stores the same table
     as the local process pool."""

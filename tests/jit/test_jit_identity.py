@@ -127,6 +127,7 @@ def test_process_history_does_not_change_any_table(tmp_path):
                      f"history (reverse={reverse}) vs fresh")
 
 
+@pytest.mark.slow   # run by .ci/run after the default suite (keeps the default run < 10 min)
 def test_cold_and_warm_cache_give_the_same_tables(tmp_path):
     algs = ["ucbvi_ch", "ucbvi_bf", "psrl"]
     cache = tmp_path / "cache"
@@ -173,6 +174,7 @@ _EDIT_FROM = "    N[hs, s, a] += 1.0\n"
 _EDIT_TO = "    N[hs, s, a] += 2.0\n"      # every empirical kernel P̂ = Nsas / N halved
 
 
+@pytest.mark.slow   # run by .ci/run after the default suite (keeps the default run < 10 min)
 def test_editing_a_callee_in_another_file_changes_the_result(tmp_path):
     """``count_transition`` (algorithms/_common.py) is inlined into greedy's kernels
     (algorithms/greedy.py). Numba's own cache would keep greedy's old machine code after an

@@ -29,6 +29,7 @@ GUIDE = [str(p.relative_to(ROOT)) for p in [ROOT / "README.md", *sorted(DOCS.glo
          if python_blocks(p)]
 
 
+@pytest.mark.slow   # run by .ci/run after the default suite (keeps the default run < 10 min)
 def test_docs_build(tmp_path):
     pytest.importorskip("sphinx", reason="pip install -e '.[docs]'")
     pytest.importorskip("myst_parser", reason="pip install -e '.[docs]'")
