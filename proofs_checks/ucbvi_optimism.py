@@ -32,7 +32,12 @@ import mdpsim
 from mdpsim.algorithms import HyperParameter
 from mdpsim.algorithms.ucbvi import UCBVI_CH, UCBVI_BF
 from mdpsim.algorithms.ucbvi import State as UCBVIState, Params as UCBVIParams
-from mdpsim.algorithms.ucbvi import _plan as _ucbvi_plan, _observe as _ucbvi_observe
+
+# the learners' own kernels, through their public class attributes: CH's and BF's plan, and
+# BF's observe (every count; the CH bonus ignores the per-step visits it adds)
+_plan_ch = UCBVI_CH.plan
+_plan_bf = UCBVI_BF.plan
+_ucbvi_observe = UCBVI_BF.observe
 
 STATEMENT = "UCBVI (paper constants): P[ Vbar_{k,h}(s) >= V*_h(s) for all k, h, s ] >= 1 - delta"
 
@@ -59,7 +64,10 @@ class ProbeParams(NamedTuple):
 # cache entry could not re-import (the engine compiles the probe's loop in-process as well)
 @njit
 def _probe_plan(state, params, k, rng, pi):
-    _ucbvi_plan(state.inner, params.inner, k, rng, pi)
+    if params.inner.bf != 0.0:
+        _plan_bf(state.inner, params.inner, k, rng, pi)
+    else:
+        _plan_ch(state.inner, params.inner, k, rng, pi)
     V = state.inner.V
     Vstar = state.Vstar
     stats = state.stats             # [running min margin, uncapped count, total count, r_max]
