@@ -82,7 +82,7 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
         ax.set_xlabel("planner calls per episode (last decade)")
         ax.set_ylabel(f"final regret, K = {int(df.episode.max())}")
         ax.grid(True, which="major", alpha=0.3, lw=0.5)
-        ax.legend(fontsize=6, frameon=False, loc="best")
+        ax.legend(fontsize=6, frameon=False, loc="center")
     fig.suptitle(f"MEX (model-free tabular) vs confidence-set optimism by bisection: regret "
                  f"and compute ({profile} profile)", fontsize=8)
     stem = Path(figdir) / EXPERIMENT

@@ -1,8 +1,9 @@
 r"""Confidence-set optimism over the same model-free tabular class and loss as
 :mod:`mdpsim.algorithms.mex_tabular` (GOLF-style), solved by Lagrangian bisection — the
-comparator of the compute claim of MEX. **Our construction** [P]; the comparison it serves is
-the paper's (Liu et al., "Maximize to Explore", NeurIPS 2023, arXiv:2305.18258: MEX replaces a
-constrained optimisation over a data-dependent level set by one unconstrained maximisation).
+comparator of the compute claim of MEX (``docs/papers/mex.md`` §11). **Our construction**
+[P]; the comparison it serves is the paper's (Liu et al., "Maximize to Explore", NeurIPS
+2023, arXiv:2305.18258: MEX replaces a constrained optimisation over a data-dependent level
+set by one unconstrained maximisation).
 
 **Problem.** Over every Q-table with the squared empirical Bellman loss ``L(Q)`` of
 :mod:`~mdpsim.algorithms.mex_tabular` (whose minimum is 0: the empirical backup), GOLF-style
