@@ -41,8 +41,9 @@ bounds ``max J``; ``J(π̄) >= U − tol`` certifies ``π̄`` (:func:`upper_boun
 Learner ``mex_tabular``: ``η = c_η / sqrt(H K)`` [P] (anytime: ``K → k + 1``); each
 episode the ascent is run from the chord plan (the maximiser of ``U``) and, with
 ``warm = True``, also from the previous episode's fixed point; the larger ``J`` is played
-(ties: the previous one) [P]. ``aux`` = the number of ascent steps of the played run;
-estimate = ``J`` of the played policy.
+(ties: the previous one) [P]. ``aux`` = the planner calls of the episode (backward
+inductions: one for the chord plan, one per ascent iteration of each run; the compute
+measure of ``experiments/mex_compute.py``); estimate = ``J`` of the played policy.
 Per episode: ``O(iters · H S² A)``.
 """
 from __future__ import annotations
@@ -57,7 +58,7 @@ from ..theory.acceptance import RULES
 from ._api import HyperParameter, Learner, ModelInfo, register_learner
 
 __all__ = ["MEXTabular", "State", "Params", "empirical_kernel", "occupancy", "objective",
-           "implicit_bonus", "plan_with_bonus", "ascent", "upper_bound", "gain"]
+           "implicit_bonus", "plan_with_bonus", "ascent", "ascent_calls", "upper_bound", "gain"]
 
 #: the ascent stops when the linearised gain is at most ``STOP_RTOL (1 + |J|)``
 STOP_RTOL = 1e-12
@@ -205,6 +206,14 @@ def ascent(P, R3, init, N, eta, pol, max_iter):
 
 
 @njit(cache=True)
+def ascent_calls(steps, max_iter):
+    """Planner calls (backward inductions, :func:`plan_with_bonus`) made by an
+    :func:`ascent` that changed the policy ``steps`` times: one per iteration, the last one
+    finding no gain (none when ``max_iter`` stopped it)."""
+    return min(steps + 1, max_iter)
+
+
+@njit(cache=True)
 def upper_bound(P, R3, init, N, eta, pol=None):
     """``U = max_π V^π_{P, R + g(1, n)} >= max_π J(π)`` (module docstring); its maximiser
     (the "chord plan", a count-based optimistic policy) is written to ``pol`` if given."""
@@ -222,7 +231,7 @@ def upper_bound(P, R3, init, N, eta, pol=None):
 class State(NamedTuple):
     """``N: float64[H, S, A]``, ``Nsas: float64[H, S, A, S]`` step-``h`` counts; ``Phat``
     a work buffer; ``R3`` the known rewards; ``init``; ``pol: int64[H, S]`` the last fixed
-    point; ``last: float64[1]`` the last number of ascent steps."""
+    point; ``last: float64[1]`` the last episode's planner calls."""
 
     N: np.ndarray
     Nsas: np.ndarray
@@ -253,14 +262,17 @@ def _plan(state, params, k, rng, pi):
     empirical_kernel(N, Nsas, Phat)
     chord = np.empty_like(pol)
     upper_bound(Phat, R3, init, N, eta, chord)
-    J2, steps2 = ascent(Phat, R3, init, N, eta, chord, int(params.max_iter))
+    mi = int(params.max_iter)
+    J2, steps2 = ascent(Phat, R3, init, N, eta, chord, mi)
+    calls = 1 + ascent_calls(steps2, mi)
     J, steps = -np.inf, 0
     if params.warm != 0.0:
-        J, steps = ascent(Phat, R3, init, N, eta, pol, int(params.max_iter))
+        J, steps = ascent(Phat, R3, init, N, eta, pol, mi)
+        calls += ascent_calls(steps, mi)
     if J2 > J:
         pol[:] = chord
         J, steps = J2, steps2
-    last[0] = steps
+    last[0] = calls
     H, S, A = pi.shape
     for h in range(H):
         for s in range(S):

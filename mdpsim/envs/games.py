@@ -9,7 +9,20 @@ classes for MEX-MG (:class:`mdpsim.settings.markov_game.GameClass`). [P] our con
   spent in the last state;
 * ``random_game_class`` / ``pennies_chain_class`` — the true game plus ``M − 1`` other
   kernels (random perturbations ``P ∝ P ⊙ exp(σ Z)`` on the same support; for the chain,
-  other advance probabilities ``p`` on a grid), order shuffled by ``rng``.
+  other advance probabilities ``p`` on a grid), order shuffled by ``rng``;
+* ``exploiter_trap_class`` — a class on which greedy self-play fails (the two-player analogue
+  of the RiverSwim trap). One matrix game at the start state, ``A = B = 2``, then ``H − 1``
+  steps in an absorbing state paying ``0.5`` (*mid*, reached by ``a = 0``), ``0.8``
+  (*good*, reached by ``(1, 0)``), ``1`` (*jackpot*) or ``0`` (*bad*). Only the outcome of
+  the joint action ``(1, 1)`` differs between members: in the truth it leads to *bad*; in
+  member ``x`` to *jackpot* w.p. ``x`` and *bad* otherwise, ``x`` on a grid in
+  ``[x_min, 1]``. Per remaining step the start game is ``[[0.5, 0.5], [0.8, 0]]`` in the truth
+  (Nash: ``a = 0``, value ``0.5``) and ``[[0.5, 0.5], [0.8, x]]`` in member ``x`` (for
+  ``x > 0.8``, ``a = 1`` dominates and the min player answers ``b = 0``). So no member's Nash
+  pair ever plays ``(1, 1)``: self-play never sees the only transition that tells the members
+  apart, keeps choosing among tied members, and each wrong choice ``(a = 1, b = 0)`` has duality
+  gap ``(0.5 + 0.3)(H − 1)`` on the truth. An exploiter (the best response to ``a = 1`` under
+  the truth, ``b = 1``) plays ``(1, 1)`` at once. [P] our construction.
 """
 from __future__ import annotations
 
@@ -22,7 +35,7 @@ from ._common import check_int
 from ._registry import register
 
 __all__ = ["random_game", "pennies_chain", "pennies_kernel", "random_game_class",
-           "pennies_chain_class"]
+           "pennies_chain_class", "exploiter_trap_class"]
 
 
 @register("random_game")
@@ -93,4 +106,36 @@ def pennies_chain_class(S: int = 4, *, horizon: int = 6, M: int = 8, p: float = 
     ps = np.linspace(0.05, 0.95, M)
     ps[int(np.argmin(np.abs(ps - p)))] = p
     P = np.stack([pennies_kernel(S, float(x), q) for x in ps])
+    return GameClass(game, P[as_generator(rng).permutation(M)], label=game.name)
+
+
+#: states of the exploiter trap: start, mid (0.5), good (0.8), jackpot (1), bad (0)
+TRAP_REWARDS = (0.0, 0.5, 0.8, 1.0, 0.0)
+
+
+def _trap_kernel(x: float) -> np.ndarray:
+    P = np.zeros((5, 2, 2, 5))
+    for s in range(1, 5):
+        P[s, :, :, s] = 1.0                       # absorbing
+    P[0, 0, :, 1] = 1.0                           # a = 0: mid
+    P[0, 1, 0, 2] = 1.0                           # (1, 0): good
+    P[0, 1, 1, 3] = x                             # (1, 1): jackpot w.p. x, else bad
+    P[0, 1, 1, 4] = 1.0 - x
+    return P
+
+
+@register("exploiter_trap_class")
+def exploiter_trap_class(*, horizon: int = 5, M: int = 8, x_min: float = 0.85,
+                         rng=0) -> GameClass:
+    """The exploiter trap (module docstring): the truth (``x = 0``) and ``M − 1`` members
+    with ``x`` on a grid in ``[x_min, 1]``, order shuffled by ``rng``."""
+    M = check_int("M", M, lo=1)
+    horizon = check_int("horizon", horizon, lo=2)
+    if not (isinstance(x_min, (int, float)) and 0.8 < x_min <= 1.0):
+        raise ValueError(f"x_min must be a number in (0.8, 1] (below 0.8 the members' Nash "
+                         f"pairs would play (1, 1)); got {x_min!r}")
+    r = np.broadcast_to(np.asarray(TRAP_REWARDS)[:, None, None], (5, 2, 2)).copy()
+    game = MarkovGame(_trap_kernel(0.0), r, horizon, name="exploiter_trap")
+    xs = [0.0] + list(np.linspace(float(x_min), 1.0, M - 1)) if M > 1 else [0.0]
+    P = np.stack([_trap_kernel(float(x)) for x in xs])
     return GameClass(game, P[as_generator(rng).permutation(M)], label=game.name)
