@@ -29,6 +29,7 @@ from mdpsim import plot
 EXPERIMENT = "dr_rpo_perturbation"
 ALGS = ["DR-RPO", "RPO-nominal", "DR-LSVI-UCB", "LSVI-UCB"]
 PAIRS = [("DR-RPO", "RPO-nominal"), ("DR-LSVI-UCB", "LSVI-UCB")]
+MARKERS = {"DR-RPO": "o", "RPO-nominal": "s", "DR-LSVI-UCB": "^", "LSVI-UCB": "v"}
 
 
 def _load(results, profile):
@@ -83,17 +84,18 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
         qs = w.columns.to_numpy()
         pred = np.outer(w[0.0], 1 - qs) + np.outer(w[1.0], qs)
         nonaffine = max(nonaffine, float(np.max(np.abs(w.to_numpy() - pred))))
-    colors = plot.palette(algs)
-    fig, axes = plot.figure(1, 1, width=4.6, height=3.4)
+    colors = dict(zip(ALGS, ["tab:blue", "tab:red", "tab:cyan", "tab:orange"]))
+    fig, axes = plot.figure(1, 1, width=5.0, height=3.6)
     ax = axes[0, 0]
     rows = []
     for a in algs:
         w = wide[a]
         qs = w.columns.to_numpy()
-        m = w.mean(0).to_numpy()
+        m = w.mean(axis=0).to_numpy()
         n = w.shape[0]
-        half = 1.96 * w.std(0, ddof=1).to_numpy() / np.sqrt(n) if n > 1 else 0 * m
-        ax.plot(qs, m, marker="o", ms=3, lw=1.3, color=colors[a], label=a)
+        half = 1.96 * w.std(axis=0, ddof=1).to_numpy() / np.sqrt(n) if n > 1 else 0 * m
+        ax.plot(qs, m, marker=MARKERS[a], ms=4, lw=2.2 if a == "DR-RPO" else 1.2,
+                ls="--" if a.endswith("LSVI-UCB") else "-", color=colors[a], label=a)
         ax.fill_between(qs, m - half, m + half, color=colors[a], alpha=0.2, lw=0)
         rows += [{"alg_label": a, "q": q, "mean": mm, "half95": hh, "n_seeds": n}
                  for q, mm, hh in zip(qs, m, half)]
@@ -101,8 +103,9 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
     ax.axvline(qc, color="0.4", ls=":", lw=1, label=f"closed-form q* = {qc:.3f}")
     ax.set_xlabel("test perturbation q (mass of x5 moved to the fail state at step 1)")
     ax.set_ylabel("exact return of the trained policy")
-    ax.set_title(f"fail-state MDP, trained on q = 0 (ρ = 0.5, β_reg = 0.01); {profile} "
-                 f"profile, seed mean and 95% band", fontsize=7)
+    ax.set_title(f"fail-state MDP, trained K = {int(df.episode.max()):,} episodes on q = 0 "
+                 f"(ρ = 0.5, β_reg = 0.01)\n{profile} profile, {len(wide[algs[0]])} seeds: "
+                 f"mean and 95% band; DR-RPO: reconstruction", fontsize=7)
     ax.legend(fontsize=6.5)
     ax.grid(alpha=0.3)
     stem = Path(figdir) / EXPERIMENT
