@@ -55,13 +55,13 @@ ROBUST_LINEAR_COLUMNS = {
 @njit(cache=True)
 def drect_policy_value(ev, pi, V):
     """Robust(-regularised) value ``init @ V_0`` of ``pi: float64[H, S, A]``;
-    ``ev = (phi, mu, R, rho, beta_reg, logref, init)`` (:func:`mdpsim.robust.linear.
+    ``ev = (phi, mu, R, rho, beta_reg, logref, init, kind)`` (:func:`mdpsim.robust.linear.
     drect_eval_env`); ``V: float64[H + 1, S]`` work buffer."""
-    phi, mu, R, rho, beta_reg, logref, init = ev
+    phi, mu, R, rho, beta_reg, logref, init, kind = ev
     H, S, A, d = phi.shape
     Q = np.empty((H, S, A))
     nu = np.empty((H, d))
-    drect_evaluate_kernel(phi, mu, R, rho, beta_reg, logref, pi, V, Q, nu)
+    drect_evaluate_kernel(phi, mu, R, rho, beta_reg, logref, pi, V, Q, nu, kind)
     acc = 0.0
     for s in range(S):
         acc += init[s] * V[0, s]
