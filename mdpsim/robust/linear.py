@@ -17,6 +17,14 @@ is concave and piecewise linear in ``α`` with breakpoints at the values ``V(s)`
 maximum is attained at one of them: enumerating the breakpoints solves it exactly (this is the
 form DR-LSVI-UCB uses with estimated expectations). The tests check primal = dual = LP.
 
+**Per-factor worst case (KL, chi-square).** Over the support of ``μ``:
+:func:`smooth_factor_worst` runs the compiled 1-D path solver of the ``(s,a)``-rectangular
+``kl`` / ``chi2`` rows (the tilt ``μ' ∝ μ e^{-V/λ}`` resp. ``μ' ∝ μ (α - V)_+`` with the
+parameter set so that the divergence equals ``ρ``). Independent oracles for the tests and the
+NumPy reference: :func:`kl_factor_dual` (the temperature dual
+``max_{λ>0} -λ log E_μ[e^{-V/λ}] - λρ``, concave in ``λ``) and
+:func:`chi2_factor_worst_reference` (the KKT threshold ``α``).
+
 **Robust(-regularised) backward induction.** With ``V_H = 0``, for ``h = H-1, …, 0``:
 ``ν_{h,i} = ν(μ^0_{h,i}, V_{h+1}, ρ_{h,i})``, ``Q_h(s,a) = r_h(s,a) + φ_h(s,a)ᵀν_h`` and
 
