@@ -38,13 +38,19 @@ backup_sweep = _backup
 __all__ = ["backup_sweep", "row_worst", "state_worst_fixed", "state_worst_opt", "robust_backup",
            "robust_value_iteration", "robust_evaluate", "robust_backward_induction",
            "robust_evaluate_finite", "kernel_value", "kernel_occupancy", "proj_simplex",
-           "proj_l1_row", "proj_l1_state", "drpg_inner"]
+           "proj_l1_row", "proj_l1_state", "drpg_inner", "row_worst_kernel"]
 
 
 
 # ============================================================================ public API
 def _rt(RT: RobustTrans):
     return (RT.kind, RT.rect, RT.S, RT.A, RT.indptr, RT.idx, RT.q, RT.rn, RT.Rb, RT.budget)
+
+
+#: The compiled row solver itself (``kind, z, q, b, p -> value``, fills ``p``), for compiled
+#: callers in other packages (the d-rectangular KL / chi-square factors,
+#: :mod:`mdpsim.robust.linear`).
+row_worst_kernel = _row_worst
 
 
 def row_worst(kind: int, z, q, b: float):

@@ -38,7 +38,8 @@ Validation (one-line ``ValueError`` naming the field, index and value): the nomi
 finite-horizon, its features lie in the simplex (``φ ≥ 0``, rows summing to 1 within
 ``ROW_SUM_TOL``) and its factors are distributions — the d-rectangular set is defined only
 then; radii are finite, ``>= 0`` (negative: empty set) and at most 1 for TV (the diameter of
-the simplex); ``radius`` is a scalar, ``float64[d]`` or ``float64[H, d]``.
+the simplex; no upper limit for KL and χ²); ``radius`` is a scalar, ``float64[d]`` or
+``float64[H, d]``; ``kind`` one of :data:`DRECT_KINDS`.
 """
 from __future__ import annotations
 
@@ -50,8 +51,9 @@ from .tabular import ROW_SUM_TOL, _fmt_index
 
 __all__ = ["DRectLinearMDP", "DRECT_KINDS"]
 
-#: divergences of the d-rectangular set implemented so far
-DRECT_KINDS = ("tv",)
+#: divergences of the d-rectangular set: total variation, KL ``KL(μ' ‖ μ⁰)`` and chi-square
+#: ``Σ (μ' − μ⁰)² / μ⁰`` (the last two keep the support of ``μ⁰``)
+DRECT_KINDS = ("tv", "kl", "chi2")
 
 
 class DRectLinearMDP:
@@ -68,8 +70,10 @@ class DRectLinearMDP:
         it was built with).
     radius : float | float64[d] | float64[H, d]
         ``ρ_{h,i}``: one radius, one per factor, or one per stage and factor.
-    kind : {"tv"}
-        The divergence of the balls (KL and χ² are not implemented yet).
+    kind : {"tv", "kl", "chi2"}
+        The divergence of the balls: ``TV = ||μ' − μ||_1 / 2`` (any support),
+        ``KL(μ' ‖ μ) = Σ μ' log(μ'/μ)`` or ``χ²(μ' ‖ μ) = Σ (μ' − μ)²/μ`` (both over the
+        support of ``μ``; no upper limit on the radius).
     name : str, optional
         A label for printing.
 
@@ -93,8 +97,7 @@ class DRectLinearMDP:
             raise ValueError(f"a d-rectangular robust linear MDP needs a finite-horizon nominal "
                              f"model (horizon=H); this one is discounted (gamma={nominal.gamma})")
         if not isinstance(kind, str) or kind not in DRECT_KINDS:
-            raise ValueError(f"kind must be one of {', '.join(DRECT_KINDS)} (KL and chi2 are "
-                             f"not implemented for d-rectangular sets yet); got {kind!r}")
+            raise ValueError(f"kind must be one of {', '.join(DRECT_KINDS)}; got {kind!r}")
         H, d = nominal.horizon, nominal.d
         phi = nominal.phi
         bad = np.argwhere(phi < 0)
@@ -144,7 +147,7 @@ class DRectLinearMDP:
             i = tuple(bad[0])
             raise ValueError(f"radius[{_fmt_index(i)}] = {float(r[i])!r} < 0 makes the "
                              "uncertainty set empty; radii must be >= 0 (0 = nominal only)")
-        bad = np.argwhere(r > 1.0 * (1.0 + 1e-12))
+        bad = np.argwhere(r > 1.0 * (1.0 + 1e-12)) if kind == "tv" else np.zeros((0, 2))
         if bad.size:
             i = tuple(bad[0])
             raise ValueError(f"radius[{_fmt_index(i)}] = {float(r[i])!r} exceeds 1, the largest "

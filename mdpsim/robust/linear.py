@@ -17,6 +17,14 @@ is concave and piecewise linear in ``α`` with breakpoints at the values ``V(s)`
 maximum is attained at one of them: enumerating the breakpoints solves it exactly (this is the
 form DR-LSVI-UCB uses with estimated expectations). The tests check primal = dual = LP.
 
+**Per-factor worst case (KL, chi-square).** Over the support of ``μ``:
+:func:`smooth_factor_worst` runs the compiled 1-D path solver of the ``(s,a)``-rectangular
+``kl`` / ``chi2`` rows (the tilt ``μ' ∝ μ e^{-V/λ}`` resp. ``μ' ∝ μ (α - V)_+`` with the
+parameter set so that the divergence equals ``ρ``). Independent oracles for the tests and the
+NumPy reference: :func:`kl_factor_dual` (the temperature dual
+``max_{λ>0} -λ log E_μ[e^{-V/λ}] - λρ``, concave in ``λ``) and
+:func:`chi2_factor_worst_reference` (the KKT threshold ``α``).
+
 **Robust(-regularised) backward induction.** With ``V_H = 0``, for ``h = H-1, …, 0``:
 ``ν_{h,i} = ν(μ^0_{h,i}, V_{h+1}, ρ_{h,i})``, ``Q_h(s,a) = r_h(s,a) + φ_h(s,a)ᵀν_h`` and
 
@@ -47,9 +55,12 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
+from ..kernels.robust_common import CHI2, KL
+from ..kernels.robust_numba import row_worst_kernel
 from ..models.robust_linear import DRectLinearMDP
 
 __all__ = ["tv_factor_worst", "tv_factor_dual", "tv_factor_worst_distribution",
+           "smooth_factor_worst", "kl_factor_dual", "chi2_factor_worst_reference", "KIND_CODES",
            "drect_backup", "drect_solve_kernel", "drect_evaluate_kernel", "DRectSolution",
            "DRectEvaluation", "drect_solve", "drect_evaluate", "drect_solve_reference",
            "check_regularisation", "drect_eval_env"]
@@ -120,15 +131,127 @@ def tv_factor_worst_distribution(mu, V, rho) -> np.ndarray:
     return out
 
 
+#: kernel codes of :data:`mdpsim.models.robust_linear.DRECT_KINDS` (TV 0; KL and chi-square
+#: the codes of the (s,a)-rectangular row solvers, :mod:`mdpsim.kernels.robust_common`)
+KIND_CODES = {"tv": 0, "kl": KL, "chi2": CHI2}
+
+
+@njit(cache=True)
+def smooth_factor_worst(kind, mu, V, rho):
+    """KL (``kind = KL``) or chi-square (``CHI2``) factor worst case
+    ``min {μ'ᵀV : μ' ≪ μ, D(μ' ‖ μ) <= ρ}`` over the support of ``μ`` (module docstring),
+    by the compiled 1-D path solver of the (s,a)-rectangular rows
+    (:data:`mdpsim.kernels.robust_numba.row_worst_kernel`)."""
+    S = V.shape[0]
+    m = 0
+    for s in range(S):
+        if mu[s] > 0.0:
+            m += 1
+    z = np.empty(m)
+    q = np.empty(m)
+    p = np.empty(m)
+    j = 0
+    for s in range(S):
+        if mu[s] > 0.0:
+            z[j] = V[s]
+            q[j] = mu[s]
+            j += 1
+    return row_worst_kernel(kind, z, q, rho, p)
+
+
+def kl_factor_dual(mu, V, rho) -> float:
+    """KL factor worst case by its 1-D dual (NumPy/SciPy; an oracle independent of the path
+    solver): ``max_{λ>0} -λ log E_μ[exp(-(V - m)/λ)] + m - λρ`` (``m = min_{supp μ} V``),
+    a concave maximisation over the temperature ``λ``, solved by bisection of its derivative
+    to relative 1e-15 in ``λ``; ``m`` when ``ρ >= -log μ(argmin)`` (all mass on the least
+    values)."""
+    mu = np.asarray(mu, dtype=np.float64)
+    V = np.asarray(V, dtype=np.float64)
+    sup = mu > 0
+    q, v = mu[sup], V[sup]
+    m = float(v.min())
+    W = v - m
+    pm = float(q[W <= 0].sum())
+    if rho <= 0 or W.max() <= 0:
+        return float(q @ v)
+    if rho >= -np.log(pm):
+        return m
+
+    def dg(lam):       # g'(λ) = -log Z - E_tilt[W]/λ - ρ, decreasing in λ
+        e = q * np.exp(-W / lam)
+        Z = e.sum()
+        return -np.log(Z) - (e @ W) / Z / lam - rho
+
+    lo, hi = W.max(), W.max()
+    while dg(lo) <= 0:
+        lo /= 2.0
+    while dg(hi) > 0:
+        hi *= 2.0
+    for _ in range(400):
+        mid = 0.5 * (lo + hi)
+        if mid <= lo or mid >= hi:
+            break
+        if dg(mid) > 0:
+            lo = mid
+        else:
+            hi = mid
+    lam = 0.5 * (lo + hi)
+    return float(m - lam * np.log((q * np.exp(-W / lam)).sum()) - lam * rho)
+
+
+def chi2_factor_worst_reference(mu, V, rho) -> np.ndarray:
+    """A chi-square worst-case factor (NumPy; an oracle independent of the path solver): by
+    the KKT conditions ``μ'(s) ∝ μ(s) (α - V(s))_+``; ``α`` is set by bisection so that
+    ``χ²(μ' ‖ μ) = Var_μ(u) / E_μ[u]² = ρ`` with ``u = (α - V)_+`` (decreasing in ``α``);
+    all mass on the least values when ``ρ >= 1/μ(argmin) - 1``."""
+    mu = np.asarray(mu, dtype=np.float64)
+    V = np.asarray(V, dtype=np.float64)
+    sup = mu > 0
+    q, v = mu[sup], V[sup]
+    out = np.zeros_like(mu)
+    m = v.min()
+    low = v <= m
+    if rho <= 0:
+        return mu.copy()
+    if rho >= 1.0 / q[low].sum() - 1.0:
+        w = np.where(low, q, 0.0)
+        out[sup] = w / w.sum()
+        return out
+
+    def chi(a):
+        u = np.maximum(a - v, 0.0)
+        t = q @ u
+        return (q @ u ** 2) / t ** 2 - 1.0
+
+    lo, hi = m, v.max() + 1.0
+    while chi(hi) > rho:
+        hi = m + 2.0 * (hi - m)
+    for _ in range(400):
+        mid = 0.5 * (lo + hi)
+        if mid <= lo or mid >= hi:
+            break
+        if chi(mid) > rho:
+            lo = mid
+        else:
+            hi = mid
+    u = q * np.maximum(hi - v, 0.0)
+    out[sup] = u / u.sum()
+    return out
+
+
 # ------------------------------------------------------------------------------ backward induction
 @njit(cache=True)
-def drect_backup(phi_h, mu_h, R_h, rho_h, Vn, nu, Q):
-    """One d-rectangular TV backup: ``nu[i] = ν(μ_h[i], Vn, ρ_h[i])``,
-    ``Q[s, a] = R_h[s, a] + φ_h[s, a]ᵀ nu``."""
+def drect_backup(phi_h, mu_h, R_h, rho_h, Vn, nu, Q, kind=0):
+    """One d-rectangular backup: ``nu[i] = ν(μ_h[i], Vn, ρ_h[i])`` (TV for ``kind = 0``, else
+    KL / chi-square, :data:`KIND_CODES`), ``Q[s, a] = R_h[s, a] + φ_h[s, a]ᵀ nu``."""
     S, A, d = phi_h.shape
-    order = np.argsort(Vn, kind="mergesort")
-    for i in range(d):
-        nu[i] = tv_factor_worst(mu_h[i], Vn, rho_h[i], order)
+    if kind == 0:
+        order = np.argsort(Vn, kind="mergesort")
+        for i in range(d):
+            nu[i] = tv_factor_worst(mu_h[i], Vn, rho_h[i], order)
+    else:
+        for i in range(d):
+            nu[i] = smooth_factor_worst(kind, mu_h[i], Vn, rho_h[i])
     for s in range(S):
         for a in range(A):
             t = R_h[s, a]
@@ -138,15 +261,16 @@ def drect_backup(phi_h, mu_h, R_h, rho_h, Vn, nu, Q):
 
 
 @njit(cache=True)
-def drect_solve_kernel(phi, mu, R, rho, beta_reg, logref, V, Q, pi, nu):
+def drect_solve_kernel(phi, mu, R, rho, beta_reg, logref, V, Q, pi, nu, kind=0):
     """Robust(-regularised) optimum by backward induction (module docstring).
     ``phi[H,S,A,d], mu[H,d,S], R[H,S,A], rho[H,d]``, ``logref[H,S,A]`` = ``log π_ref``;
-    outputs ``V[H+1,S]`` (``V[H] = 0``), ``Q[H,S,A]``, ``pi[H,S,A]``, ``nu[H,d]``."""
+    outputs ``V[H+1,S]`` (``V[H] = 0``), ``Q[H,S,A]``, ``pi[H,S,A]``, ``nu[H,d]``; ``kind`` a
+    :data:`KIND_CODES` value."""
     H, S, A, d = phi.shape
     for s in range(S):
         V[H, s] = 0.0
     for h in range(H - 1, -1, -1):
-        drect_backup(phi[h], mu[h], R[h], rho[h], V[h + 1], nu[h], Q[h])
+        drect_backup(phi[h], mu[h], R[h], rho[h], V[h + 1], nu[h], Q[h], kind)
         for s in range(S):
             if beta_reg == 0.0:
                 best = 0
@@ -174,13 +298,13 @@ def drect_solve_kernel(phi, mu, R, rho, beta_reg, logref, V, Q, pi, nu):
 
 
 @njit(cache=True)
-def drect_evaluate_kernel(phi, mu, R, rho, beta_reg, logref, pi, V, Q, nu):
+def drect_evaluate_kernel(phi, mu, R, rho, beta_reg, logref, pi, V, Q, nu, kind=0):
     """Robust(-regularised) value of ``pi[H,S,A]``: ``V[H+1,S]`` (module docstring)."""
     H, S, A, d = phi.shape
     for s in range(S):
         V[H, s] = 0.0
     for h in range(H - 1, -1, -1):
-        drect_backup(phi[h], mu[h], R[h], rho[h], V[h + 1], nu[h], Q[h])
+        drect_backup(phi[h], mu[h], R[h], rho[h], V[h + 1], nu[h], Q[h], kind)
         for s in range(S):
             t = 0.0
             for a in range(A):
@@ -258,7 +382,7 @@ def drect_solve(model: DRectLinearMDP, *, beta_reg: float = 0.0, pi_ref=None) ->
     pi = np.empty((H, S, A))
     nu = np.empty((H, d))
     drect_solve_kernel(phi, mu, R, np.ascontiguousarray(model.radius), beta, logref, V, Q,
-                       pi, nu)
+                       pi, nu, KIND_CODES[model.kind])
     return DRectSolution(V[:-1], Q, pi, nu, float(model.init @ V[0]), beta)
 
 
@@ -275,7 +399,7 @@ def drect_evaluate(model: DRectLinearMDP, policy, *, beta_reg: float = 0.0,
     Q = np.empty((H, S, A))
     nu = np.empty((H, d))
     drect_evaluate_kernel(phi, mu, R, np.ascontiguousarray(model.radius), beta, logref, pi, V,
-                          Q, nu)
+                          Q, nu, KIND_CODES[model.kind])
     return DRectEvaluation(V[:-1], Q, nu, float(model.init @ V[0]), beta)
 
 
@@ -302,13 +426,15 @@ def as_policy3(model: DRectLinearMDP, policy) -> np.ndarray:
 
 
 def drect_eval_env(model: DRectLinearMDP, beta_reg: float = 0.0, pi_ref=None) -> tuple:
-    """The compiled evaluator's environment ``(phi, mu, R, rho, beta_reg, logref, init)``
-    (writable C-contiguous copies; see :mod:`mdpsim.settings.robust_linear`)."""
+    """The compiled evaluator's environment ``(phi, mu, R, rho, beta_reg, logref, init,
+    kind)`` (writable C-contiguous copies; ``kind`` a :data:`KIND_CODES` value; see
+    :mod:`mdpsim.settings.robust_linear`)."""
     beta, logref = check_regularisation(model, beta_reg, pi_ref)
     phi, mu, R = model.stage_arrays()
     def w(a):
         return np.array(a, dtype=np.float64, order="C", copy=True)
-    return (w(phi), w(mu), w(R), w(model.radius), float(beta), w(logref), w(model.init))
+    return (w(phi), w(mu), w(R), w(model.radius), float(beta), w(logref), w(model.init),
+            int(KIND_CODES[model.kind]))
 
 
 def drect_solve_reference(model: DRectLinearMDP, *, beta_reg: float = 0.0, pi_ref=None,
@@ -324,8 +450,15 @@ def drect_solve_reference(model: DRectLinearMDP, *, beta_reg: float = 0.0, pi_re
     V = np.zeros((H + 1, S))
     PI = np.zeros((H, S, A))
     for h in range(H - 1, -1, -1):
-        nu = np.array([tv_factor_worst_distribution(mu[h, i], V[h + 1], model.radius[h, i])
-                       @ V[h + 1] for i in range(d)])
+        if model.kind == "tv":
+            nu = np.array([tv_factor_worst_distribution(mu[h, i], V[h + 1], model.radius[h, i])
+                           @ V[h + 1] for i in range(d)])
+        elif model.kind == "kl":
+            nu = np.array([kl_factor_dual(mu[h, i], V[h + 1], model.radius[h, i])
+                           for i in range(d)])
+        else:
+            nu = np.array([chi2_factor_worst_reference(mu[h, i], V[h + 1], model.radius[h, i])
+                           @ V[h + 1] for i in range(d)])
         Q = R[h] + phi[h] @ nu
         if pol is not None:
             p = pol[h]

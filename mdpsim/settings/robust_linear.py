@@ -28,12 +28,16 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from ..envs import register
+from ..envs.robust_linear import drect_fail_state, drect_simplex
 from ..models.robust_linear import DRectLinearMDP
 from ..robust.linear import (drect_evaluate_kernel, drect_eval_env, drect_solve, drect_evaluate,
                              drect_solve_reference, check_regularisation)
 from .linear import Linear
 
-__all__ = ["RobustLinear", "drect_policy_value", "ROBUST_LINEAR_COLUMNS"]
+__all__ = ["RobustLinear", "drect_policy_value", "ROBUST_LINEAR_COLUMNS",
+           "drect_fail_state_reg", "drect_simplex_reg", "PerturbedTest",
+           "drect_fail_state_test"]
 
 ROBUST_LINEAR_COLUMNS = {
     "value": "exact robust(-regularised) value of the policy played in episode k: worst case "
@@ -51,13 +55,13 @@ ROBUST_LINEAR_COLUMNS = {
 @njit(cache=True)
 def drect_policy_value(ev, pi, V):
     """Robust(-regularised) value ``init @ V_0`` of ``pi: float64[H, S, A]``;
-    ``ev = (phi, mu, R, rho, beta_reg, logref, init)`` (:func:`mdpsim.robust.linear.
+    ``ev = (phi, mu, R, rho, beta_reg, logref, init, kind)`` (:func:`mdpsim.robust.linear.
     drect_eval_env`); ``V: float64[H + 1, S]`` work buffer."""
-    phi, mu, R, rho, beta_reg, logref, init = ev
+    phi, mu, R, rho, beta_reg, logref, init, kind = ev
     H, S, A, d = phi.shape
     Q = np.empty((H, S, A))
     nu = np.empty((H, d))
-    drect_evaluate_kernel(phi, mu, R, rho, beta_reg, logref, pi, V, Q, nu)
+    drect_evaluate_kernel(phi, mu, R, rho, beta_reg, logref, pi, V, Q, nu, kind)
     acc = 0.0
     for s in range(S):
         acc += init[s] * V[0, s]
@@ -116,3 +120,70 @@ class RobustLinear(Linear):
         m = self.model
         return (f"RobustLinear({m.name}, kind={m.kind}, d={self.d}, H={m.H}, "
                 f"rho in [{m.radius.min():g}, {m.radius.max():g}], beta_reg={self.beta_reg:g})")
+
+
+# ------------------------------------------------------------------------------ registered
+# The regularised objective is part of the setting, not of the model; these two registered
+# factories let an experiment spec (plain data) ask for it by name.
+@register("drect_fail_state_reg")
+def drect_fail_state_reg(*, rho: float = 0.1, beta_reg: float = 0.0,
+                         q: float = 0.0) -> RobustLinear:
+    """``RobustLinear(drect_fail_state(rho=rho, q=q), beta_reg=beta_reg)`` (uniform
+    ``π_ref``): the fail-state MDP scored by its robust-regularised value."""
+    return RobustLinear(drect_fail_state(rho=rho, q=q), beta_reg=beta_reg)
+
+
+@register("drect_simplex_reg")
+def drect_simplex_reg(S: int = 20, A: int = 5, d: int = 5, *, horizon: int = 5,
+                      rho: float = 0.1, rng=0, beta_reg: float = 0.0) -> RobustLinear:
+    """``RobustLinear(drect_simplex(S, A, d, horizon=horizon, rho=rho, rng=rng),
+    beta_reg=beta_reg)`` (uniform ``π_ref``)."""
+    return RobustLinear(drect_simplex(S, A, d, horizon=horizon, rho=rho, rng=rng),
+                        beta_reg=beta_reg)
+
+
+class PerturbedTest(RobustLinear):
+    """Learn on ``model.nominal`` (as :class:`RobustLinear`), score every played policy by its
+    exact **plain return** (no robustness, no regulariser) in another model ``test`` with the
+    same features, sizes and rewards — the perturbed test environments of the robustness
+    figures, computed exactly instead of by test roll-outs. ``value`` / ``optimal_value`` /
+    ``regret`` refer to ``test`` (its nominal optimum); the learner never sees ``test``."""
+
+    name = "perturbed_test"
+
+    def __init__(self, model: DRectLinearMDP, test: DRectLinearMDP, *, storage: str = "auto"):
+        super().__init__(model, storage=storage)
+        if not isinstance(test, DRectLinearMDP):
+            raise ValueError(f"test must be a DRectLinearMDP, got {type(test).__name__}")
+        if (test.S, test.A, test.d, test.H) != (model.S, model.A, model.d, model.H):
+            raise ValueError(f"test model sizes (S, A, d, H) = {(test.S, test.A, test.d, test.H)}"
+                             f" differ from the training model's "
+                             f"{(model.S, model.A, model.d, model.H)}")
+        self.test = test.replace(radius=0.0)
+
+    def eval_env(self) -> tuple:
+        if self._ev is None:
+            self._ev = drect_eval_env(self.test, 0.0, None)
+        return self._ev
+
+    def solution(self):
+        if self._ropt is None:
+            self._ropt = drect_solve(self.test)
+        return self._ropt
+
+    def value(self, policy) -> float:
+        return float(drect_evaluate(self.test, policy).value)
+
+    def reference_value(self, pi) -> float:
+        V, _ = drect_solve_reference(self.test, policy=np.asarray(pi, dtype=np.float64))
+        return float(np.asarray(self.test.init) @ V[0])
+
+    def describe(self) -> str:
+        return f"PerturbedTest(train={self.model.name}, test={self.test.name})"
+
+
+@register("drect_fail_state_test")
+def drect_fail_state_test(*, rho: float = 0.1, q_test: float = 0.0) -> PerturbedTest:
+    """Train on the fail-state MDP (``drect_fail_state(rho=rho)``, nominal ``q = 0``), score by
+    the exact return in the perturbed fail-state MDP ``q = q_test`` (:class:`PerturbedTest`)."""
+    return PerturbedTest(drect_fail_state(rho=rho), drect_fail_state(rho=rho, q=q_test))

@@ -146,7 +146,9 @@ def test_fail_state_instance():
     (dict(radius=-0.1), "< 0 makes the uncertainty set empty"),
     (dict(radius=1.5), "exceeds 1"),
     (dict(radius=np.zeros(3)), "must be a scalar or have shape"),
-    (dict(radius=0.1, kind="kl"), "kind must be one of"),
+    (dict(radius=0.1, kind="js"), "kind must be one of"),
+    (dict(radius=-0.1, kind="kl"), "< 0 makes the uncertainty set empty"),
+    (dict(radius=np.nan, kind="chi2"), "is not finite"),
 ])
 def test_bad_input(simplex, bad, msg):
     with pytest.raises(ValueError, match=msg):

@@ -20,7 +20,12 @@ Per episode (0-based stages, ``h = H-1, …, 0``; ``V_H = 0``; data of past epis
   with those kinks — even with signed ridge weights — so the maximum over
   ``[min V, max V]`` is at one of them), floored at ``min V`` (the true ``ν`` is at least
   that); with the fail-state convention ``min V = 0`` this is the authors' code's
-  "max over breakpoints, floor 0" [V-code, via our notes];
+  "max over breakpoints, floor 0" [V-code, via our notes]. ``dual="fail_state"`` anchors the
+  dual at ``min(0, min V)`` instead (:func:`tv_dual_anchor`): the papers' form, for models
+  known to have a fail state of value 0. It matters while that state is unvisited: the
+  optimistic estimate of its value is then high, the general form's ``min V`` misses it,
+  and the worst case is underestimated (measured on ``drect_fail_state`` with ``ρ = 0.5``,
+  ``docs/papers/drrpo.md`` §7);
 * bonus ``Γ_h(s,a) = β Σ_i φ_i(s,a) sqrt([Λ_h^{-1}]_{ii})`` (the theory's d-rectangular
   form; ``bonus="quadratic"``: ``β sqrt(Σ_i φ_i² [Λ_h^{-1}]_{ii})``, the group's offline code);
 * ``Q_h = clip(φᵀ(ŵ_h + ν_h) + Γ_h, 0, H - h)``, ``V_h = max_a Q_h``; play greedily (lowest
@@ -49,9 +54,11 @@ from .lsvi_ucb import check_features
 from .lsvi_ucb_kernels import linear_observe, lsvi_ucb_beta
 
 __all__ = ["DR_LSVI_UCB", "State", "Params", "dr_lsvi_ucb_regret", "dr_plan", "tv_dual_ridge",
-           "radii"]
+           "radii", "tv_dual_anchor", "DUALS"]
 
 BONUSES = ("drect", "quadratic")
+#: the TV dual's anchor ``v0``: ``min V`` (general form) or ``min(0, min V)`` (fail-state form)
+DUALS = ("general", "fail_state")
 
 
 def dr_lsvi_ucb_regret(K, d: int | None = None, H: int = 1, c: float = 1.0, **_):
@@ -80,10 +87,12 @@ class State(NamedTuple):
 
 
 class Params(NamedTuple):
-    """``beta`` bonus scale; ``bonus`` 0 (d-rectangular Σ φ_i sqrt(Λ⁻¹_ii)) or 1 (quadratic)."""
+    """``beta`` bonus scale; ``bonus`` 0 (d-rectangular Σ φ_i sqrt(Λ⁻¹_ii)) or 1 (quadratic);
+    ``fail_state`` 1: fail-state form of the TV dual (anchor ``min(0, min V)``), 0: general."""
 
     beta: float
     bonus: float
+    fail_state: float
 
 
 @njit(cache=True)
@@ -109,8 +118,35 @@ def tv_dual_ridge(G_i, V, order, rho):
 
 
 @njit(cache=True)
-def dr_plan(phi4, Lam_inv, b_r, M, rho, beta, bonus, Q, nu, V, G, w):
-    """Optimistic robust backward induction (module docstring); ``V`` holds ``V_0``."""
+def tv_dual_anchor(G_i, V, order, rho, v0):
+    """``max_{α ∈ {v0} ∪ {V(s)}} Σ_s G_i[s] min(V(s), α) - ρ (α - v0)`` with the value at
+    ``α = v0`` taken as ``v0`` (the floor), for ``v0 <= min V``; ``order = argsort(V)``.
+
+    ``v0 = min V`` is the general-form TV dual (:func:`tv_dual_ridge`, same arithmetic);
+    ``v0 = 0``
+    the fail-state form ``max_α ẑ(α) - ρα`` of the papers (a state of value 0 is known to
+    exist, so the worst case may move mass there even before it is visited)."""
+    S = V.shape[0]
+    tail = 0.0
+    for s in range(S):
+        tail += G_i[s]
+    head = 0.0
+    best = v0
+    for j in range(S):
+        s = order[j]
+        head += G_i[s] * V[s]
+        tail -= G_i[s]
+        a = V[s]
+        f = head + a * tail - rho * (a - v0)
+        if f > best:
+            best = f
+    return best
+
+
+@njit(cache=True)
+def dr_plan(phi4, Lam_inv, b_r, M, rho, beta, bonus, Q, nu, V, G, w, fail_state=0.0):
+    """Optimistic robust backward induction (module docstring); ``V`` holds ``V_0``.
+    ``fail_state = 1``: the TV dual's anchor is ``min(0, min V)`` (:func:`tv_dual_anchor`)."""
     H = Lam_inv.shape[0]
     n, S, A, d = phi4.shape
     for s in range(S):
@@ -129,8 +165,12 @@ def dr_plan(phi4, Lam_inv, b_r, M, rho, beta, bonus, Q, nu, V, G, w):
                     t += Li[i, j] * M[h, j, s]
                 G[i, s] = t
         order = np.argsort(V, kind="mergesort")
-        for i in range(d):
-            nu[h, i] = tv_dual_ridge(G[i], V, order, rho[h, i])
+        if fail_state != 0.0 and V[order[0]] > 0.0:
+            for i in range(d):
+                nu[h, i] = tv_dual_anchor(G[i], V, order, rho[h, i], 0.0)
+        else:
+            for i in range(d):
+                nu[h, i] = tv_dual_ridge(G[i], V, order, rho[h, i])
         cap = float(H - h)
         for s in range(S):
             for a in range(A):
@@ -162,7 +202,7 @@ def dr_plan(phi4, Lam_inv, b_r, M, rho, beta, bonus, Q, nu, V, G, w):
 @njit(cache=True)
 def _plan(state, params, k, rng, pi):
     dr_plan(state.phi4, state.Lam_inv, state.b_r, state.M, state.rho, params.beta,
-            params.bonus, state.Q, state.nu, state.V, state.G, state.w)
+            params.bonus, state.Q, state.nu, state.V, state.G, state.w, params.fail_state)
     Q = state.Q
     H, S, A = Q.shape
     for h in range(H):
@@ -229,6 +269,10 @@ class DR_LSVI_UCB(Learner):
         HyperParameter("bonus", "drect", str, "paper",
                        "bonus form: 'drect' Σ_i φ_i sqrt([Λ⁻¹]_ii) (theory) or 'quadratic' "
                        "sqrt(Σ_i φ_i² [Λ⁻¹]_ii) (the group's offline code)", choices=BONUSES),
+        HyperParameter("dual", "general", str, "paper",
+                       "TV dual's anchor: 'general' min V (exact for any model) or "
+                       "'fail_state' min(0, min V) (the paper's form; problem statement: a "
+                       "fail state of value 0 exists)", choices=DUALS),
     )
     bound = Bound("dr_lsvi_ucb", dr_lsvi_ucb_regret, 0.5, "Õ(d²H²√K)",
                   "Liu & Xu, AISTATS 2024", "order [S]; constant [R]")
@@ -254,4 +298,5 @@ class DR_LSVI_UCB(Learner):
         f = info.side.features
         d = int(np.shape(f)[-1]) if f is not None else 1
         beta = lsvi_ucb_beta(d, info.H, max(int(info.K), 1), delta=hp["delta"], c=hp["c"])
-        return Params(beta=float(beta), bonus=float(hp["bonus"] == "quadratic"))
+        return Params(beta=float(beta), bonus=float(hp["bonus"] == "quadratic"),
+                      fail_state=float(hp["dual"] == "fail_state"))
