@@ -314,9 +314,11 @@ class LPO(Planner):
                    expected="> 0"),
             "M": H("M", 100, int, "proposed", "critic samples per NPG iteration", valid=_pos,
                    expected="> 0"),
-            "eta_scale": H("eta_scale", 20.0, float, "proposed", "NPG step eta = eta_scale "
-                           "(1 - gamma) sqrt(2 log A / K); tuned on RiverSwim / chain_lock "
-                           "(gamma = 0.9); the mirror-descent step of the analysis is 1",
+            "eta_scale": H("eta_scale", 100.0, float, "proposed", "NPG step eta = "
+                           "eta_scale (1 - gamma) sqrt(2 log A / K); tuned on RiverSwim and "
+                           "chain_lock (gamma = 0.9, K = 20, M = 100: final gaps <= 0.08 "
+                           "against 0.2-0.7 with 20); the mirror-descent step of the analysis "
+                           "is 1",
                            theory=1.0, valid=_pos, expected="> 0"),
             "lam_critic": H("lam_critic", 0.01, float, "proposed", "ridge of the critic "
                             "(tuned; 1 shrinks rarely sampled pairs too much)", valid=_pos,
