@@ -102,3 +102,18 @@ def test_bad_models_and_rng_are_one_line(rs):
         with pytest.raises(ValueError) as e:
             call()
         assert msg in str(e.value) and "\n" not in str(e.value)
+
+
+def test_kept_set_spectral_check_on_lpo_runs():
+    """proofs_checks/lpo_kept_set_spectral.py at a small budget: the kept covariance is within
+    [1/4, 4] of the full-data covariance at the end of LPO runs."""
+    import importlib.util
+    from pathlib import Path
+    path = Path(__file__).resolve().parents[2] / "proofs_checks" / "lpo_kept_set_spectral.py"
+    spec = importlib.util.spec_from_file_location("_test_check_lpo_kept_set", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    res = mod.check(rng=0, budget=3000, seeds=1)
+    assert res["passed"], res["margins"]
+    assert 0.25 <= res["margins"]["smallest eigenvalue"] <= 1.0 <= \
+        res["margins"]["largest eigenvalue"] <= 4.0
