@@ -63,3 +63,30 @@ def test_bad_input_is_one_line(call, msg):
     with pytest.raises(ValueError) as e:
         call()
     assert msg in str(e.value) and "\n" not in str(e.value)
+
+
+def _numpy_reference(X, C_s, delta, lam, U):
+    """Naive NumPy online sensitivity sampling: a fresh inverse at every point."""
+    T, d = X.shape
+    L = np.log(T / delta)
+    Lam = np.zeros((d, d))
+    kept, probs = np.zeros(T, bool), np.zeros(T)
+    for t in range(T):
+        score = min(1.0, X[t] @ np.linalg.solve(Lam + lam * np.eye(d), X[t]))
+        p = min(1.0, C_s * score * L)
+        probs[t] = p
+        if U[t] < p:
+            kept[t] = True
+            Lam += np.outer(X[t], X[t]) / p
+    return kept, probs, Lam
+
+
+def test_compiled_sampler_matches_the_numpy_reference():
+    g = np.random.default_rng(11)
+    X = g.normal(size=(600, 5)) / 3.0
+    ref_kept, ref_probs, ref_Lam = _numpy_reference(X, 0.7, 0.1, 0.5,
+                                                    np.random.default_rng(5).random(600))
+    r = online_sensitivity_sample(X, C_s=0.7, delta=0.1, lam=0.5, rng=5)
+    assert np.array_equal(r.kept, ref_kept)
+    assert np.max(np.abs(r.probs - ref_probs)) <= 1e-10
+    assert np.max(np.abs(r.Lam - ref_Lam)) <= 1e-8 * np.abs(ref_Lam).max()
