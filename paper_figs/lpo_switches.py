@@ -9,7 +9,10 @@ line is growth linear in ln t. Right: the same on log-log axes with the fitted e
 is far below 1, the every-round cover's is 1. Fits per environment: ``switches = a + b ln t``
 (least squares on the seed mean; slope ``b`` with a percentile bootstrap interval over seeds,
 and R^2). Writes ``<figdir>/lpo_switches.png`` / ``.pdf`` and ``lpo_switches.csv`` (one row
-per environment and planner).
+per environment and planner) and ``lpo_switches_eps.csv`` (first-passage sample counts:
+success rate and median total transitions until every later output policy is eps-optimal,
+eps in {0.4, 0.2, 0.1, 0.05, 0.025}, with the fitted exponent of N on 1/eps where no seed is
+censored — at the run's fixed hyper-parameters, not the theory's eps-schedule).
 
 LPO is a reconstruction (docs/papers/lpo.md §3).
 
@@ -92,6 +95,59 @@ def table(curves):
     return pd.DataFrame(rows)
 
 
+EPS = (0.4, 0.2, 0.1, 0.05, 0.025)
+
+
+def settle_table(df, eps_grid=EPS):
+    """Per (env, planner, seed, eps): ``N`` = total transitions (exploration + critic) at the
+    first output policy after which every output policy of the run is eps-optimal (exact
+    gap), ``censored`` when the run's last output is not eps-optimal. First-passage counts at
+    the run's fixed hyper-parameters, not the theory's eps-schedule."""
+    rows = []
+    for (env, alg, seed), r in df.groupby(["env_label", "alg_label", "seed"], sort=False,
+                                          observed=True):
+        r = r.sort_values("iteration")
+        gap = r.gap.to_numpy()
+        tr = r.transitions.to_numpy()
+        for e in eps_grid:
+            bad = np.flatnonzero(gap > e)
+            if bad.size and bad[-1] == gap.size - 1:
+                rows.append({"env": str(env), "planner": str(alg), "seed": int(seed),
+                             "eps": e, "N": float(tr[-1]), "censored": True})
+            else:
+                j = 0 if not bad.size else bad[-1] + 1
+                rows.append({"env": str(env), "planner": str(alg), "seed": int(seed),
+                             "eps": e, "N": float(tr[j]), "censored": False})
+    return pd.DataFrame(rows)
+
+
+def settle_summary(st):
+    """Success rate and median N per (env, planner, eps); fitted exponent of mean N on eps
+    (:func:`mdpsim.theory.sample_complexity.fit_eps_exponent`, bootstrap over seeds) on the
+    eps values where no seed is censored (needs 3)."""
+    from mdpsim.theory.sample_complexity import fit_eps_exponent
+    rows = []
+    for (env, alg), g in st.groupby(["env", "planner"], sort=False):
+        ok = g.groupby("eps").censored.any()
+        keep = sorted(ok.index[~ok.to_numpy()])
+        fit = None
+        if len(keep) >= 3:
+            Y = g[g.eps.isin(keep)].pivot(index="seed", columns="eps", values="N")
+            try:
+                fit = fit_eps_exponent(np.asarray(Y.columns, float), Y.to_numpy(float))
+            except ValueError:
+                fit = None
+        for e, h in g.groupby("eps"):
+            rows.append({"env": env, "planner": alg, "eps": e,
+                         "success": float((~h.censored).mean()),
+                         "N_median": float(h.N[~h.censored].median()) if (~h.censored).any()
+                         else float("nan"),
+                         "exponent": -fit.exponent if fit else float("nan"),
+                         "exp_lo": -fit.hi if fit else float("nan"),
+                         "exp_hi": -fit.lo if fit else float("nan")})
+    return pd.DataFrame(rows)
+
+
 def make_figure(results="results", figdir="figures", profile=None) -> dict:
     df = None
     for p in ([profile] if profile else ["full", "quick"]):
@@ -143,11 +199,15 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
     paths = plot.save(fig, stem)
     csv = stem.with_name(f"{EXPERIMENT}.csv")
     t_tab.to_csv(csv, index=False)
+    eps_tab = settle_summary(settle_table(df))
+    csv2 = stem.with_name(f"{EXPERIMENT}_eps.csv")
+    eps_tab.to_csv(csv2, index=False)
     cols = ["env", "planner", "seeds", "T", "switches_median", "slope_ln_t", "slope_lo",
             "slope_hi", "r2_ln_t", "loglog_exponent", "loglog_lo", "loglog_hi",
             "final_gap_median"]
-    return {"paths": paths + [csv], "summary": t_tab[cols].to_string(index=False),
-            "table": t_tab, "profile": profile}
+    return {"paths": paths + [csv, csv2], "summary": t_tab[cols].to_string(index=False)
+            + "\n\n" + eps_tab.to_string(index=False), "table": t_tab, "eps_table": eps_tab,
+            "profile": profile}
 
 
 def main(argv=None):
