@@ -14,10 +14,17 @@ objective per iterate. It is a subclass of :class:`Planner` registered by one de
 * ``step(model, hp, iterate, t) -> iterate``: iterate ``t + 1`` from iterate ``t``;
 * ``objective(model, iterate) -> {column: float}``: exact metrics of the iterate (DRPG: the
   worst-case cost ``Phi(pi_t)`` by certified robust policy evaluation);
+* optionally ``finished(iterate) -> bool``: stop the run after this iterate's row (a
+  sample-budgeted planner such as LPO ends when its budget is spent; default: never);
 * optionally ``optimum(model) -> {column: float}``: the optimum to measure the gap against;
   with ``objective_key`` / ``optimum_key`` and ``sense`` (``"min"``: costs, ``"max"``:
   rewards) the driver adds ``gap`` (``>= 0`` up to the optimum's certificate) and ``rel_gap =
   gap / |optimum|``.
+
+A planner that draws random samples declares ``stochastic = True``; its ``init`` takes a third
+argument ``rng`` (a ``numpy.random.Generator``), given to :func:`run_planner` as ``rng=``
+(an experiment cell passes ``SeedSequence(root_seed, spawn_key=(*spawn_key, i, 1))`` for seed
+``i``). Deterministic planners are unchanged.
 
 Declared on the class: ``name``, ``paper``, ``summary``, ``reconstructed`` (labels of the
 parts that do not follow the paper, written into every row), ``presets``, ``iterations`` (the
@@ -84,6 +91,7 @@ class Planner:
     optimum_key: str | None = None
     sense: str = "min"
     acceptance: Acceptance | None = None
+    stochastic: bool = False
 
     def hyperparameters(self, model, preset: str = "default") -> dict[str, HyperParameter]:
         return {}
@@ -113,6 +121,11 @@ class Planner:
 
     def optimum(self, model) -> dict | None:
         return None
+
+    def finished(self, iterate) -> bool:
+        """Whether the run stops after this iterate (default: never; the driver runs the
+        iteration count)."""
+        return False
 
 
 def _reg_error(cls, field: str, what: str):
@@ -166,6 +179,7 @@ def register_planner(cls):
 
 def _load_all():
     from . import drpg, robust_vi  # noqa: F401  (register the built-in planners)
+    from .policy_opt import lpo, npg_exact  # noqa: F401
 
 
 def get_planner(name: str) -> Planner:
@@ -202,7 +216,7 @@ def resolve_hyperparameters(planner: Planner, model, given: Mapping[str, Any],
 
 
 def run_planner(name: str, model, *, iterations: int | None = None,
-                preset: str = "default", **hp) -> pd.DataFrame:
+                preset: str = "default", rng=None, **hp) -> pd.DataFrame:
     """Run the registered planner ``name`` on ``model`` for ``iterations`` outer iterations
     (default: the planner's own, e.g. DRPG's ``T = 200``); keyword ``hp`` override the
     ``preset``'s hyper-parameters.
@@ -229,18 +243,29 @@ def run_planner(name: str, model, *, iterations: int | None = None,
     T = val[planner.iterations] if planner.iterations is not None else 0
     opt = planner.optimum(model) or {}
     rows = []
-    it = planner.init(model, val)
+    if planner.stochastic:
+        if rng is None:
+            raise ValueError(f"{name}: rng: a stochastic planner needs rng= (Generator, "
+                             f"SeedSequence or non-negative int)")
+        from .._rng import as_generator
+        it = planner.init(model, val, as_generator(rng))
+    else:
+        if rng is not None:
+            raise ValueError(f"{name}: rng: this planner is deterministic and takes no rng")
+        it = planner.init(model, val)
     for t in range(T + 1):
         if t > 0:
             it = planner.step(model, val, it, t - 1)
         obj = planner.objective(model, it)
         rows.append(obj)
+        if planner.finished(it):
+            break
     df = pd.DataFrame(rows)
     for k in df.columns:
         if k in PLANNER_COLUMNS or k in val:
             raise ValueError(f"{name}: objective column {k!r} clashes with a driver column "
                              f"or a hyper-parameter")
-    df.insert(0, "iteration", np.arange(T + 1, dtype=np.int64))
+    df.insert(0, "iteration", np.arange(len(rows), dtype=np.int64))
     df.insert(0, "planner", name)
     for k, v in opt.items():
         df[k] = float(v)

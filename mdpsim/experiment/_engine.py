@@ -108,10 +108,11 @@ def planner_task(content: dict, runner=None) -> pd.DataFrame:
     """A planner cell: for each seed ``i`` of its range, build the environment (its own
     instance from ``SeedSequence(root_seed, spawn_key=(*spawn_key, i))`` when the factory
     takes ``rng``, :func:`mdpsim.experiment.spec.planner_instance_rng`) and run
-    ``run_planner(name, model, iterations=..., **params)``; the seeds' tables stacked, with
+    ``run_planner(name, model, iterations=..., **params)`` (a stochastic planner also gets
+    ``rng=SeedSequence(root_seed, spawn_key=(*spawn_key, i, 1))``); the seeds' tables stacked, with
     ``seed`` and ``spawn_key`` columns in front. ``runner`` replaces ``run_planner``."""
     import mdpsim
-    from ..algorithms import run_planner
+    from ..algorithms import get_planner, list_planners, run_planner
     from .spec import planner_instance_rng
 
     run = runner if runner is not None else run_planner
@@ -124,8 +125,16 @@ def planner_task(content: dict, runner=None) -> pd.DataFrame:
         rng = planner_instance_rng(content, i)
         params = dict(env["params"]) if rng is None else {**env["params"], "rng": rng}
         model = mdpsim.make(env["name"], **params)
-        df = run(alg["name"], model, iterations=content["iterations"], preset=preset, **hp)
+        kw = {}
+        if alg["name"] in list_planners() and get_planner(alg["name"]).stochastic:
+            # the run's own stream, distinct from the instance's: (*spawn_key, i, 1)
+            kw["rng"] = np.random.SeedSequence(content["root_seed"], spawn_key=(
+                *env.get("spawn_key", []), i, 1))
+        df = run(alg["name"], model, iterations=content["iterations"], preset=preset, **kw,
+                 **hp)
         attrs, df.attrs = attrs or df.attrs, {}
+        if "rng" in kw:
+            df.insert(0, "run_spawn_key", ",".join(map(str, kw["rng"].spawn_key)))
         df.insert(0, "spawn_key", ",".join(map(str, rng.spawn_key)) if rng is not None
                   else "")
         df.insert(0, "seed", np.int64(i))

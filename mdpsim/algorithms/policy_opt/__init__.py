@@ -1,0 +1,12 @@
+"""Policy optimisation on discounted models: LPO (low-switching policy optimisation with
+online sensitivity sampling, a reconstruction; :mod:`~mdpsim.algorithms.policy_opt.lpo`),
+its sampler (:mod:`~mdpsim.algorithms.policy_opt.sensitivity`) and the exact-gradient NPG
+reference (:mod:`~mdpsim.algorithms.policy_opt.npg_exact`). The planners are registered as
+``lpo`` and ``npg_exact`` (``mdpsim.algorithms.run_planner``)."""
+from .sensitivity import (leverage_score, sensitivity_step, sensitivity_step_counts,
+                          online_sensitivity_sample, online_sensitivity_sample_counts,
+                          expected_size_bound, sensitivity_log_term, SensitivityResult)
+
+__all__ = ["leverage_score", "sensitivity_step", "sensitivity_step_counts",
+           "online_sensitivity_sample", "online_sensitivity_sample_counts",
+           "expected_size_bound", "sensitivity_log_term", "SensitivityResult"]
