@@ -163,3 +163,10 @@ def test_bad_eta_one_line():
     from mdpsim.algorithms import get_algorithm
     with pytest.raises(ValueError, match="c_eta must be a number >= 0"):
         get_algorithm("mex_tabular").resolve({"c_eta": -0.1})
+
+
+def test_proofs_check_mex_closed_form_passes():
+    import mex_closed_form           # proofs_checks/ is on sys.path (tests/conftest.py)
+    out = mex_closed_form.check(rng=3, instances=3, members=50)
+    assert out["passed"], out["margins"]
+    assert out["margins"]["max (random member - max J)"] <= 1e-9

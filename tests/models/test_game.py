@@ -89,3 +89,10 @@ def test_bad_input_one_line():
         GameClass(g, np.stack([np.full((2, 2, 2, 2), 0.5) * [1.2, 0.8]]))
     with pytest.raises(ValueError, match="c_eta must be a number >= 0"):
         GameClass(g, P[None]).run("mex_mg", episodes=3, c_eta=-1.0)
+
+
+def test_proofs_check_markov_game_nash_passes():
+    import markov_game_nash          # proofs_checks/ is on sys.path (tests/conftest.py)
+    out = markov_game_nash.check(rng=1, games=30, markov_games=3)
+    assert out["passed"], out["margins"]
+    assert out["margins"]["max |LP - support enumeration|"] <= 1e-9
