@@ -23,11 +23,11 @@ import mdpsim
 from mdpsim import plot
 
 EXPERIMENT = "lsvi_ucb_regret"
-ENVS = ["RiverSwim-kernel", "RiverSwim-onehot", "Simplex", "FailState"]
+ENVS = ["RiverSwim-kernel", "RiverSwim-onehot", "Simplex", "Simplex-hidden", "FailState"]
 ALGS = ["LSVI-UCB", "LSVI-UCB-c0.01", "LSVI-UCB-theory", "LSVI-greedy", "OPPO", "UCBVI-CH"]
 #: instances where exploration matters (greedy judged "linear", margin required)
 HARD_EXPLORATION = {"RiverSwim-kernel": True, "RiverSwim-onehot": True, "Simplex": False,
-                    "FailState": True}
+                    "Simplex-hidden": True, "FailState": True}
 MARGIN = 0.3
 
 
