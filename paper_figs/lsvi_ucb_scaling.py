@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import NullLocator
 
 import mdpsim
 from mdpsim import plot
@@ -150,9 +151,13 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
         if key == "d":
             m = t[t.alg_label == "LSVI-UCB"].groupby("d").regret.mean()
             dd = np.array(m.index, dtype=float)
-            ax.plot(dd, m.iloc[-1] * (dd / dd[-1]) ** 1.5, "k--", lw=0.8, label="d^{3/2}")
+            ax.plot(dd, m.iloc[-1] * (dd / dd[-1]) ** 1.5, "k--", lw=0.8,
+                    label=r"$d^{3/2}$ (theorem's rate)")
         ax.set_xscale("log")
         ax.set_yscale("log")
+        vals = sorted(int(v) for v in t[key].unique())
+        ax.set_xticks(vals, [str(v) for v in vals])      # the swept values as plain ticks
+        ax.xaxis.set_minor_locator(NullLocator())
         ax.set_xlabel(key)
         ax.set_ylabel("final cumulative regret (exact)")
         ax.legend(fontsize=6.5, frameon=False)

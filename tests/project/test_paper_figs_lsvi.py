@@ -15,6 +15,7 @@ from mdpsim.experiment.spec import expand, load_spec
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SPECS = {"lsvi_ucb_regret": ["full", "quick"], "lsvi_ucb_scaling": ["full", "quick"],
+         "lsvi_ucb_tuning": ["full", "quick", "hidden"],
          "lsvi_ucb_burnin": ["full", "quick", "hidden"]}
 
 
