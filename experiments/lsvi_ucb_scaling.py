@@ -59,6 +59,8 @@ SPEC = {
     "profiles": {
         "quick": {"episodes": 2_000, "seeds": 2, "seed_batch": 2,
                   "envs": ["d-sweep", "S-sweep"]},
+        # the d-sweep four times longer, LSVI-UCB only: is K = 5000 past the burn-in?
+        "longK": {"episodes": 20_000, "envs": ["d-sweep"], "algorithms": ["LSVI-UCB"]},
     },
     "figures": ["lsvi_ucb_scaling"],
 }
