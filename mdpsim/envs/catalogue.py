@@ -8,7 +8,7 @@ from .dirichlet import dirichlet
 from .forest import forest
 from .machine_replacement import machine_replacement
 from .inventory import inventory
-from .linear import (linear_simplex, linear_one_hot, linear_aggregated, linear_fail_state,
+from .linear import (linear_simplex, linear_simplex_hidden, linear_one_hot, linear_aggregated, linear_fail_state,
                      linear_riverswim)
 from .model_class import riverswim_class, garnet_class, lock_class, needle_class
 from .robust_linear import drect_simplex, drect_fail_state
@@ -16,7 +16,7 @@ from .games import (random_game, pennies_chain, random_game_class, pennies_chain
                     exploiter_trap_class)
 
 __all__ = ["garnet", "riverswim", "chain_lock", "deepsea", "gridworld", "dirichlet", "forest",
-           "machine_replacement", "inventory", "linear_simplex", "linear_one_hot",
+           "machine_replacement", "inventory", "linear_simplex", "linear_simplex_hidden", "linear_one_hot",
            "linear_aggregated", "linear_fail_state", "linear_riverswim", "riverswim_class",
            "garnet_class", "drect_simplex", "drect_fail_state", "random_game", "pennies_chain",
            "random_game_class", "pennies_chain_class", "exploiter_trap_class", "lock_class", "needle_class"]

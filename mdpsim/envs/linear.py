@@ -6,6 +6,8 @@ a closed form (:func:`fail_state_optimum`). Constructions (``docs/papers/lsvi_uc
 
 * ``linear_simplex`` — random simplex (low-rank) MDPs: ``phi(s, a) ∈ Δ_d``,
   ``mu_{h,i} ∈ Δ(S)``, ``theta_h ∈ [0, 1]^d``; exactly linear and d-rectangular;
+* ``linear_simplex_hidden`` — a random simplex MDP in which exploration matters: one reward
+  factor that only the last action's features load on;
 * :func:`one_hot` / ``linear_one_hot`` — any tabular MDP with one-hot features (``d = S A``);
 * :func:`aggregate` / ``linear_aggregated`` — state-action pairs sharing their transition row
   and reward (at every stage) share one feature;
@@ -26,11 +28,22 @@ from ._common import criterion, check_int, check_real
 from ._registry import register, make
 from .riverswim import riverswim
 
-__all__ = ["linear_simplex", "one_hot", "linear_one_hot", "aggregate", "linear_aggregated",
-           "linear_fail_state", "fail_state_optimum", "fail_state_actions", "linear_riverswim"]
+__all__ = ["linear_simplex", "linear_simplex_hidden", "one_hot", "linear_one_hot", "aggregate",
+           "linear_aggregated", "linear_fail_state", "fail_state_optimum", "fail_state_actions", "linear_riverswim"]
 
 
 # ------------------------------------------------------------------------------ simplex
+def _garnet_factors(g, rows: int, S: int, b: int) -> np.ndarray:
+    """``rows`` Garnet rows in ``Δ(S)``: ``b`` distinct states drawn uniformly, ``U(0, 1)``
+    weights normalised (the draw order of :func:`linear_simplex`)."""
+    idx = np.sort(np.argsort(g.random((rows, S)), axis=1)[:, :b], axis=1)
+    w = g.random((rows, b))
+    w /= w.sum(axis=1, keepdims=True)
+    mu = np.zeros((rows, S))
+    np.put_along_axis(mu, idx, w, axis=1)
+    return mu
+
+
 @register("linear_simplex")
 def linear_simplex(S: int = 20, A: int = 5, d: int = 5, *, horizon: int | None = None,
                    gamma: float | None = None, rng=0, b: int | None = None,
@@ -60,18 +73,77 @@ def linear_simplex(S: int = 20, A: int = 5, d: int = 5, *, horizon: int | None =
     g = as_generator(rng)
     n = crit["horizon"] if stage_dependent else 1
     phi = g.dirichlet(np.full(d, alpha), size=(S, A))
-    rows = n * d
-    idx = np.sort(np.argsort(g.random((rows, S)), axis=1)[:, :b], axis=1)
-    w = g.random((rows, b))
-    w /= w.sum(axis=1, keepdims=True)
-    mu = np.zeros((rows, S))
-    np.put_along_axis(mu, idx, w, axis=1)
+    mu = _garnet_factors(g, n * d, S, b).reshape(n, d, S)
     theta = g.random((n, d))
-    mu = mu.reshape(n, d, S)
     if n == 1:
         mu, theta = mu[0], theta[0]
     return LinearMDP(phi, mu, theta, simplex_features=True, factor_distributions=True,
                      name=f"linear_simplex(S={S},A={A},d={d})", **crit)
+
+
+@register("linear_simplex_hidden")
+def linear_simplex_hidden(S: int = 20, A: int = 5, d: int = 5, *, horizon: int | None = None,
+                          gamma: float | None = None, rng=0, b: int | None = None,
+                          alpha: float = 1.0, rho: float = 0.5, r_max: float = 0.5,
+                          stage_dependent: bool = False) -> LinearMDP:
+    r"""Random simplex linear MDP with a **hidden reward factor**: exploration matters.
+
+    On :func:`linear_simplex` instances every action mixes the same ``d`` factors, so the
+    data of any policy informs every direction of ``w_h`` and a learner without a bonus does
+    about as well as LSVI-UCB. Here the last factor (index ``d - 1``, "the reward factor")
+    is seen only through the last action (index ``A - 1``, "the rare action"):
+
+    * ``psi(s, a) ~ Dirichlet(alpha * 1_{d-1})`` for every pair;
+      ``phi(s, a) = (psi(s, a), 0)`` for ``a < A - 1`` and
+      ``phi(s, A - 1) = ((1 - rho) psi(s, A - 1), rho)`` — every row in ``Δ_d``;
+    * factors ``mu_{h,i} ∈ Δ(S)``: Garnet rows on ``b`` states, as in :func:`linear_simplex`
+      (the reward factor's included);
+    * ``theta_{h,i} ~ U(0, r_max)`` for ``i < d - 1`` and ``theta_{h,d-1} = 1``: the rare action
+      pays at least ``rho`` and the others at most ``r_max``.
+
+    Why exploration matters: no feature but the rare action's has a component on the reward
+    factor, so from data without the rare action the ridge estimate of ``w_h`` is 0 in that
+    direction and the rare action's estimated value is its known part, scaled by
+    ``1 - rho``; a learner without a bonus plays it only where that scaled part still wins.
+    LSVI-UCB's bonus is largest in the unseen direction. With the defaults
+    (``rho = r_max = 0.5``) the rare action is the myopically best action at every state.
+    The rare action is the *last* index so that the ``"lowest"`` tie rule (which picks
+    action 0 while all estimates are 0) does not hand it to a bonus-free learner; with random
+    tie-breaking a bonus-free learner would meet it by chance in its first episodes.
+
+    Exactly linear and d-rectangular (``phi ∈ Δ_d``, ``mu_{h,i} ∈ Δ(S)``,
+    ``theta_h ∈ [0, 1]^d``); start state 0; ``stage_dependent`` as in :func:`linear_simplex`.
+    **[P]** construction of mdpsim (``docs/papers/lsvi_ucb.md`` §5.1), fixed before any
+    learner was run on it. Known optimum: ``mdpsim.solve(model.to_tabular())``.
+    """
+    S, A, d = check_int("S", S), check_int("A", A, lo=2), check_int("d", d, lo=2)
+    b = S if b is None else check_int("b", b)
+    if b > S:
+        raise ValueError(f"b must be <= S (b distinct states per factor), got b={b}, S={S}")
+    alpha = check_real("alpha", alpha, lo=0.0, lo_open=True)
+    rho = check_real("rho", rho, lo=0.0, lo_open=True)
+    r_max = check_real("r_max", r_max, lo=0.0)
+    if rho > 1.0:
+        raise ValueError(f"rho must lie in (0, 1] (weight of the reward factor), got rho={rho!r}")
+    if r_max > 1.0:
+        raise ValueError(f"r_max must lie in [0, 1] (rewards in [0, 1]), got r_max={r_max!r}")
+    crit = criterion(horizon, gamma, default_horizon=5)
+    if stage_dependent and "horizon" not in crit:
+        raise ValueError("stage_dependent=True needs a finite horizon")
+    g = as_generator(rng)
+    n = crit["horizon"] if stage_dependent else 1
+    psi = g.dirichlet(np.full(d - 1, alpha), size=(S, A))
+    phi = np.zeros((S, A, d))
+    phi[:, :, :d - 1] = psi
+    phi[:, A - 1, :d - 1] *= 1.0 - rho
+    phi[:, A - 1, d - 1] = rho
+    mu = _garnet_factors(g, n * d, S, b).reshape(n, d, S)
+    theta = r_max * g.random((n, d))
+    theta[:, d - 1] = 1.0
+    if n == 1:
+        mu, theta = mu[0], theta[0]
+    return LinearMDP(phi, mu, theta, simplex_features=True, factor_distributions=True,
+                     name=f"linear_simplex_hidden(S={S},A={A},d={d},rho={rho:g})", **crit)
 
 
 # ------------------------------------------------------------------------------ one-hot

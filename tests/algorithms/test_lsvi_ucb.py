@@ -19,6 +19,7 @@ from mdpsim.settings import Linear
 
 LINEAR_ENVS = {
     "linear_simplex": dict(S=8, A=3, d=3, horizon=4, rng=1),
+    "linear_simplex_hidden": dict(S=8, A=3, d=3, horizon=4, rng=1),
     "linear_one_hot": dict(base="riverswim", base_params={"S": 3}, horizon=5),
     "linear_aggregated": dict(S=6, A=2, d=4, b=2, horizon=4, rng=2),
     "linear_fail_state": dict(horizon=3),

@@ -9,7 +9,8 @@ from mdpsim.envs.linear import (aggregate, one_hot, fail_state_optimum, fail_sta
 from mdpsim.models import fit_linear
 
 EXACT = 1e-12
-LINEAR_ENVS = {"linear_simplex": dict(horizon=5), "linear_one_hot": dict(horizon=10),
+LINEAR_ENVS = {"linear_simplex": dict(horizon=5), "linear_simplex_hidden": dict(horizon=5),
+               "linear_one_hot": dict(horizon=10),
                "linear_aggregated": dict(horizon=5), "linear_fail_state": dict(horizon=3),
                "linear_riverswim": dict(horizon=20)}
 
@@ -44,6 +45,31 @@ def test_simplex_is_d_rectangular_and_seeded():
     assert np.all((sparse.mu > 0).sum(-1) == 4)
     disc = mdpsim.make("linear_simplex", gamma=0.9)
     assert disc.stationary and disc.gamma == 0.9
+
+
+def test_simplex_hidden_reward_factor_only_on_the_rare_action():
+    lin = mdpsim.make("linear_simplex_hidden", S=20, A=5, d=5, horizon=5, rng=2)
+    assert lin.simplex_features and lin.factor_distributions
+    assert lin.phi.min() >= 0 and np.max(np.abs(lin.phi.sum(-1) - 1)) <= EXACT
+    assert np.all(lin.phi[:, :4, 4] == 0.0) and np.all(lin.phi[:, 4, 4] == 0.5)
+    assert lin.theta[4] == 1.0 and lin.theta[:4].max() <= 0.5
+    R = lin.to_tabular().R
+    assert R[:, 4].min() >= 0.5 and R[:, :4].max() <= 0.5          # the rare action pays most
+    again = mdpsim.make("linear_simplex_hidden", S=20, A=5, d=5, horizon=5, rng=2)
+    other = mdpsim.make("linear_simplex_hidden", S=20, A=5, d=5, horizon=5, rng=3)
+    assert np.array_equal(lin.P, again.P) and not np.array_equal(lin.P, other.P)
+    sd = mdpsim.make("linear_simplex_hidden", S=9, A=3, d=3, horizon=4, rng=0, b=2,
+                     stage_dependent=True, rho=0.25, r_max=0.2)
+    assert sd.mu.shape == (4, 3, 9) and np.all((sd.mu > 0).sum(-1) == 2)
+    assert np.all(sd.theta[:, 2] == 1.0) and np.all(sd.phi[:, 2, 2] == 0.25)
+
+
+@pytest.mark.parametrize("kw, field", [(dict(rho=1.5), "rho"), (dict(rho=0.0), "rho"),
+                                       (dict(r_max=2.0), "r_max"), (dict(d=1), "d"),
+                                       (dict(A=1), "A"), (dict(b=30), "b")])
+def test_simplex_hidden_bad_input(kw, field):
+    with pytest.raises(ValueError, match=rf"^{field} must"):
+        mdpsim.make("linear_simplex_hidden", horizon=5, **kw)
 
 
 def test_one_hot_env_equals_base_and_same_optimum():
