@@ -73,6 +73,7 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
+from ..kernels.numba_backend import inv_cdf
 from ..theory.acceptance import RULES
 from ._api import HyperParameter, Learner, ModelInfo, register_learner
 from ._common import count_transition, empirical_state
@@ -83,7 +84,8 @@ TUNING = {"stages": (((30.0, 100.0, 300.0), (0.01, 0.03, 0.1)),
           "instances": ("riverswim S=5 H=15", "garnet S=10 A=3 b=3 H=10 rng=7"),
           "episodes": 5000, "seeds": 3, "chosen": (1000.0, 0.01)}
 
-__all__ = ["OptimisticActorCritic", "TUNING", "State", "Params", "epoch_bound", "softmax_policy",
+__all__ = ["OptimisticActorCritic", "OptimisticActorCriticHybrid", "HybridState",
+           "HybridParams", "TUNING", "State", "Params", "epoch_bound", "softmax_policy",
            "doubling_fired", "REFIT", "SWITCHING"]
 
 #: critic refresh readings: every episode, or only at the start of an epoch [R]
@@ -185,7 +187,8 @@ def softmax_policy(logits, pi):
 def _oac_critic(state, params, L):
     """The optimistic ``Q*``-targeting critic (module docstring, step 2) into ``state.f``,
     ``state.V``; returns ``init @ V_0``."""
-    N, Nsas, succ, nsucc, Rsum, NR, R3, init, f, V, logits, Nstep, Nlast, clock = state
+    N, Nsas, succ, nsucc = state.N, state.Nsas, state.succ, state.nsucc
+    R3, init, f, V = state.R3, state.init, state.f, state.V
     H, S, A = f.shape
     nps = N.shape[0]
     opt = params.optimism != 0.0
@@ -224,7 +227,8 @@ def _oac_critic(state, params, L):
 def _oac_plan(state, params, k, rng, pi):
     """Switch test, critic, actor step, softmax policy (module docstring); returns the
     critic's value ``init @ max_a f_0``."""
-    N, Nsas, succ, nsucc, Rsum, NR, R3, init, f, V, logits, Nstep, Nlast, clock = state
+    init, f, V, logits = state.init, state.f, state.V, state.logits
+    Nstep, Nlast, clock = state.Nstep, state.Nlast, state.clock
     H, S, A = f.shape
     L = params.L
     if params.anytime != 0.0:
@@ -260,9 +264,8 @@ def _oac_plan(state, params, k, rng, pi):
 @njit(cache=True)
 def _oac_observe(state, params, h, s, a, r, s_next):
     """Counts of the critic's empirical model and the per-step counts of the switch test."""
-    N, Nsas, succ, nsucc, Rsum, NR, R3, init, f, V, logits, Nstep, Nlast, clock = state
-    count_transition(N, Nsas, succ, nsucc, h, s, a, s_next)
-    Nstep[h, s, a] += 1.0
+    count_transition(state.N, state.Nsas, state.succ, state.nsucc, h, s, a, s_next)
+    state.Nstep[h, s, a] += 1.0
 
 
 @njit(cache=True)
@@ -342,3 +345,144 @@ class OptimisticActorCritic(Learner):
                       refit_every=float(hp["refit"] == "every"),
                       switch_every=float(hp["switching"] == "every"),
                       SAH=SAH, delta=float(hp["delta"]), anytime=float(info.K <= 0))
+
+
+# ===================================================================== hybrid offline-online
+class HybridState(NamedTuple):
+    """:class:`State`'s fields, then the offline data source (side information, read only at
+    the first ``plan``): ``source_P: float64[n_p, S, A, S]`` and ``source_pi: float64[H, S,
+    A]`` (the behaviour policy μ), simulated — never learned from."""
+
+    N: np.ndarray
+    Nsas: np.ndarray
+    succ: np.ndarray
+    nsucc: np.ndarray
+    Rsum: np.ndarray
+    NR: np.ndarray
+    R3: np.ndarray
+    init: np.ndarray
+    f: np.ndarray
+    V: np.ndarray
+    logits: np.ndarray
+    Nstep: np.ndarray
+    Nlast: np.ndarray
+    clock: np.ndarray
+    source_P: np.ndarray
+    source_pi: np.ndarray
+
+
+class HybridParams(NamedTuple):
+    """:class:`Params`'s fields and ``noff``, the number of offline trajectories."""
+
+    scale: float
+    L: float
+    width: float
+    r_hi: float
+    c_eta: float
+    logA: float
+    optimism: float
+    resets: float
+    refit_every: float
+    switch_every: float
+    SAH: float
+    delta: float
+    anytime: float
+    noff: float
+
+
+@njit(cache=True)
+def _oac_offline_draws(state, params, rng):
+    """``noff`` trajectories of μ from the source, in the order of
+    :func:`mdpsim.engine.side.offline_dataset` (per trajectory the initial state, then per
+    step the action and the next state, inverse-CDF draws), added to the critic's counts and
+    to the per-step counts; the first epoch's reference counts are the offline counts."""
+    P, mu, init = state.source_P, state.source_pi, state.init
+    H = mu.shape[0]
+    n_p = P.shape[0]
+    for i in range(int(params.noff)):
+        s = inv_cdf(init, rng.random())
+        for h in range(H):
+            a = inv_cdf(mu[h, s], rng.random())
+            s2 = inv_cdf(P[min(h, n_p - 1), s, a], rng.random())
+            count_transition(state.N, state.Nsas, state.succ, state.nsucc, h, s, a, s2)
+            state.Nstep[h, s, a] += 1.0
+            s = s2
+    state.Nlast[:] = state.Nstep
+
+
+@njit(cache=True)
+def _oac_hybrid_plan(state, params, k, rng, pi):
+    """At ``k = 0`` the offline data first (:func:`_oac_offline_draws`), then the online
+    learner's plan."""
+    if k == 0:
+        _oac_offline_draws(state, params, rng)
+    return _oac_plan(state, params, k, rng, pi)
+
+
+def _hybrid_hps():
+    base = {p.name: p for p in OptimisticActorCritic.hyperparameters}
+    base["optimism"] = HyperParameter(
+        "optimism", False, bool, "paper",
+        "False (default): the non-optimistic hybrid (no bonus, 0 on unvisited pairs); True: "
+        "the optimistic hybrid")
+    return tuple(base.values()) + (
+        HyperParameter("offline_n", 0, int, "proposed",
+                       "N_off, the number of offline trajectories of the behaviour policy μ "
+                       "added to the data before episode 1",
+                       valid=lambda v: v >= 0, expected="an integer >= 0"),
+        HyperParameter("baseline_fraction", 0.5, float, "proposed",
+                       "the behaviour policy μ is baseline_policy(mdp, fraction, kind): the "
+                       "per-step mixture of π* and the bottom policy with V^μ = fraction V* "
+                       "(catalogue and exact c*_off: mdpsim.engine.side.behaviour_catalogue)",
+                       valid=lambda v: 0.0 < v < 1.0, expected="a number in (0, 1)"),
+        HyperParameter("baseline_kind", "uniform", str, "proposed",
+                       "bottom policy of μ: 'uniform' or 'worst'", choices=("uniform", "worst")),
+    )
+
+
+@register_learner
+class OptimisticActorCriticHybrid(OptimisticActorCritic):
+    """Hybrid offline-online actor-critic (Tan, Fan, Wei, ICML 2025, arXiv:2505.03710): the
+    data start with ``offline_n`` trajectories of a behaviour policy μ; by default the
+    critic is **not** optimistic (the paper's non-optimistic hybrid, valid when
+    N_off ≳ c*_off d H⁴ / ε²). A reconstruction; see :mod:`mdpsim.algorithms.actor_critic`."""
+
+    name = "actor_critic_hybrid"
+    title = "Hybrid actor-critic (offline data, non-optimistic by default)"
+    paper = ("Tan, Fan, Wei, Actor-Critics Can Achieve Optimal Sample Efficiency, ICML 2025, "
+             "arXiv:2505.03710 (hybrid variant; tabular instantiation reconstructed)")
+    needs = ("offline",)
+    hyperparameters = _hybrid_hps()
+    reconstructed = OptimisticActorCritic.reconstructed + (
+        "offline data counted as data of the first epoch (its counts are the doubling "
+        "test's reference) [R]", "behaviour policies: mixtures of pi* with a bottom policy "
+        "at a stated value fraction [P]")
+    State = HybridState
+    Params = HybridParams
+    plan = _oac_hybrid_plan
+
+    @classmethod
+    def init_state(cls, info: ModelInfo, hp: dict) -> HybridState:
+        base = OptimisticActorCritic.init_state(info, hp)
+        off = info.side.offline
+        if hp["offline_n"] > 0:
+            if off is None:
+                raise ValueError(f"{cls.name}: offline_n = {hp['offline_n']} needs offline data "
+                                 "(side information the engine builds for the episodic "
+                                 "setting)")
+            P = np.ascontiguousarray(off.P, dtype=np.float64)
+            mu = np.ascontiguousarray(off.behaviour_pi, dtype=np.float64)
+            H, S, A = info.H, info.S, info.A
+            if P.ndim != 4 or P.shape[1:] != (S, A, S) or mu.shape != (H, S, A):
+                raise ValueError(f"{cls.name}: offline data source of the wrong shape: P "
+                                 f"{P.shape} (expected [n_p, {S}, {A}, {S}]), behaviour "
+                                 f"policy {mu.shape} (expected [{H}, {S}, {A}])")
+        else:
+            P = np.zeros((1, 1, 1, 1))
+            mu = np.zeros((1, 1, 1))
+        return HybridState(*base, P, mu)
+
+    @classmethod
+    def params(cls, info: ModelInfo, hp: dict) -> HybridParams:
+        return HybridParams(*OptimisticActorCritic.params(info, hp),
+                            noff=float(hp["offline_n"]))

@@ -145,3 +145,34 @@ def test_bad_input_one_line(hp, field):
         OAC.resolve(hp)
     msg = str(e.value)
     assert "\n" not in msg and field in msg and repr(list(hp.values())[0]) in msg
+
+
+# ------------------------------------------------------------------------ hybrid version
+def test_hybrid_offline_data_are_offline_dataset_draws(river):
+    from mdpsim.engine.side import baseline_policy, offline_dataset, side_info
+    HY = get_algorithm("actor_critic_hybrid")
+    hp = HY.resolve({"offline_n": 7, "baseline_fraction": 0.6})
+    info = model_info(river, 10, side_info(HY, river, hp))
+    st, pa = HY.init_state(info, hp), HY.params(info, hp)
+    HY.plan(st, pa, 0, np.random.default_rng(5), np.zeros((6, 4, 2)))
+    mu = baseline_policy(river, 0.6).pi
+    states, actions = offline_dataset(river, mu, 7, rng=np.random.default_rng(5))
+    cnt = np.zeros((6, 4, 2))
+    for i in range(7):
+        for h in range(6):
+            cnt[h, states[i, h], actions[i, h]] += 1.0
+    assert np.array_equal(st.Nstep, cnt) and np.array_equal(st.Nlast, cnt)
+    assert st.N.sum() == 42.0 and st.clock[0] == 1.0
+
+
+def test_hybrid_offline_data_help_the_non_optimistic_critic(river):
+    kw = dict(episodes=300, seeds=2, eval_every=300, baseline_fraction=0.5)
+    none = mdpsim.run("actor_critic_hybrid", river, offline_n=0, **kw)
+    many = mdpsim.run("actor_critic_hybrid", river, offline_n=200, **kw)
+    assert many.regret.mean() < 0.1 * none.regret.mean()
+
+
+def test_hybrid_bad_offline_n_one_line():
+    with pytest.raises(ValueError) as e:
+        get_algorithm("actor_critic_hybrid").resolve({"offline_n": -1})
+    assert "\n" not in str(e.value) and "offline_n" in str(e.value) and "-1" in str(e.value)
