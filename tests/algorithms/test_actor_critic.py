@@ -176,3 +176,14 @@ def test_hybrid_bad_offline_n_one_line():
     with pytest.raises(ValueError) as e:
         get_algorithm("actor_critic_hybrid").resolve({"offline_n": -1})
     assert "\n" not in str(e.value) and "offline_n" in str(e.value) and "-1" in str(e.value)
+
+
+def test_proofs_check_passes_small():
+    import importlib.util
+    import pathlib
+    path = pathlib.Path(__file__).resolve().parents[2] / "proofs_checks" / "oac_actor_critic.py"
+    spec = importlib.util.spec_from_file_location("_test_check_oac", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    r = mod.check(episodes=60, seeds=2, delta=0.5)
+    assert r["passed"], r["margins"]
