@@ -187,3 +187,15 @@ def test_proofs_check_passes_small():
     spec.loader.exec_module(mod)
     r = mod.check(episodes=60, seeds=2, delta=0.5)
     assert r["passed"], r["margins"]
+
+
+def test_hybrid_offline_source_of_the_wrong_shape_one_line(river):
+    from mdpsim.algorithms import SideInfo
+    from mdpsim.engine.side import OfflineSource
+    HY = get_algorithm("actor_critic_hybrid")
+    hp = HY.resolve({"offline_n": 3})
+    bad = OfflineSource(P=np.ones((1, 4, 2, 3)) / 3, behaviour_pi=np.full((6, 4, 2), 0.5), n=3)
+    with pytest.raises(ValueError) as e:
+        HY.init_state(model_info(river, 10, SideInfo(offline=bad)), hp)
+    msg = str(e.value)
+    assert "\n" not in msg and "wrong shape" in msg and "(1, 4, 2, 3)" in msg
