@@ -58,7 +58,7 @@ from ..algorithms import NO_SIDE, SideInfo
 from ..models import TabularMDP
 
 __all__ = ["side_info", "OfflineSource", "Baseline", "baseline_policy", "offline_dataset",
-           "behaviour_estimate"]
+           "behaviour_estimate", "coverage_constant", "behaviour_catalogue"]
 
 KINDS = ("uniform", "worst")
 
@@ -216,6 +216,54 @@ def behaviour_estimate(states: np.ndarray, actions: np.ndarray, S: int, A: int) 
         np.add.at(cnt[h], (states[:, h], actions[:, h]), 1.0)
     tot = cnt.sum(-1, keepdims=True)
     return np.where(tot > 0, cnt / np.where(tot > 0, tot, 1.0), 1.0 / A)
+
+
+def coverage_constant(mdp: TabularMDP, mu: np.ndarray, pi=None) -> float:
+    r"""Single-policy concentrability of the behaviour policy ``mu: float64[H, S, A]`` for
+    ``pi`` (default: an optimal policy of ``mdp``), computed exactly from the occupancies
+    (:func:`mdpsim.planning.occupancy`):
+
+    .. math:: c^*_{\rm off} = \max_{h, s, a:\ d^{\pi}_h(s, a) > 0}
+              d^{\pi}_h(s, a) / d^{\mu}_h(s, a)
+
+    (``inf`` when ``mu`` misses a pair that ``pi`` visits; ``>= 1`` always, since both
+    occupancies sum to 1 at each step). The ratio form is the usual one for tabular hybrid
+    RL; which variant the actor-critic paper uses is a reconstruction
+    (``docs/papers/optimistic_actor_critic.md`` §3.5)."""
+    from ..planning import occupancy, solve
+    mdp = _episodic(mdp)
+    H, S, A = mdp.horizon, mdp.S, mdp.A
+    mu = np.asarray(mu, dtype=np.float64)
+    if mu.shape != (H, S, A):
+        raise ValueError(f"mu must have shape [H, S, A] = [{H}, {S}, {A}], got {mu.shape}")
+    if pi is None:
+        pi = _onehot(np.asarray(solve(mdp).policy), A)
+    dpi = np.asarray(occupancy(mdp, pi), dtype=np.float64)
+    dmu = np.asarray(occupancy(mdp, mu), dtype=np.float64)
+    on = dpi > 0.0
+    if np.any(dmu[on] <= 0.0):
+        return float("inf")
+    return float(np.max(dpi[on] / dmu[on]))
+
+
+def behaviour_catalogue(mdp: TabularMDP, fractions=(0.2, 0.5, 0.8),
+                        kinds=("uniform", "worst")) -> list:
+    """The behaviour policies the hybrid learners can be given (``baseline_fraction``,
+    ``baseline_kind``), each with its exact value and coverage constant: a list of dicts
+    ``{"kind", "fraction", "weight", "value", "optimal_value", "c_off", "pi"}``, one per
+    reachable ``(kind, fraction)`` (a fraction below the bottom policy's is skipped).
+    ``c_off`` = :func:`coverage_constant` against the optimal policy of ``solve(mdp)``."""
+    out = []
+    for kind in kinds:
+        for f in fractions:
+            try:
+                b = baseline_policy(mdp, f, kind=kind)
+            except ValueError:
+                continue
+            out.append({"kind": kind, "fraction": float(f), "weight": b.weight,
+                        "value": b.value, "optimal_value": b.optimal_value,
+                        "c_off": coverage_constant(mdp, b.pi), "pi": b.pi})
+    return out
 
 
 class OfflineSource(NamedTuple):
