@@ -38,7 +38,7 @@ exact ties (policy iteration keeps its incumbent while iterating, then reports t
 lowest-index greedy action of its final, exact ``Q``).
 
 Models as users write them (:class:`~mdpsim.models.TabularMDP`). Infeasible actions
-(``feasible``) have ``Q = -inf``: the maximisations, the greedy policies and the LP's
+(``feasible``, ``[S, A]`` or per stage ``[H, S, A]``) have ``Q = -inf``: the maximisations, the greedy policies and the LP's
 constraints range over feasible actions only, and a policy with mass on an infeasible action
 is rejected by evaluation. Next-state rewards enter through their expectation ``R`` (the
 model stores it). Terminal states are absorbing with reward 0 (in the model itself). A model
@@ -90,17 +90,21 @@ def _opt_R(mdp: TabularMDP) -> np.ndarray:
         return mdp.stage_R()
 
     def build():
-        R3 = np.array(mdp.stage_R(), copy=True)
-        R3[:, ~mdp.feasible] = -np.inf
+        F = mdp.stage_feasible()                       # [n_f, S, A], n_f in {1, H}
+        R3 = mdp.stage_R()
+        n = max(R3.shape[0], F.shape[0])
+        R3 = np.array(np.broadcast_to(R3, (n,) + R3.shape[1:]), copy=True)
+        R3[np.broadcast_to(~F, R3.shape)] = -np.inf
         R3.setflags(write=False)
         return R3
     return mdp.memo("R3_opt", build)
 
 
 def _mask_q(mdp: TabularMDP, Q: np.ndarray) -> np.ndarray:
+    """``Q: float64[H, S, A]`` or ``[S, A]`` with ``-inf`` at the infeasible pairs."""
     if mdp.masked:
-        Q = np.array(Q, copy=True)
-        Q[..., ~mdp.feasible] = -np.inf
+        F = mdp.feasible                               # [S, A] or [H, S, A]
+        Q = np.where(F, Q, -np.inf)
     return Q
 
 
@@ -191,12 +195,15 @@ def _check_feasible(mdp: TabularMDP, pi: np.ndarray, stationary: bool) -> None:
     """One line when ``pi: float64[n, S, A]`` puts mass on an infeasible action."""
     if not mdp.masked:
         return
-    bad = np.argwhere((pi > 0) & ~mdp.feasible[None])
+    F = mdp.stage_feasible()
+    bad = np.argwhere((pi > 0) & ~F)
     if bad.size:
         h, s_, a = (int(x) for x in bad[0])
-        where = f"state {s_}" if stationary else f"stage {h}, state {s_}"
-        raise ValueError(f"policy puts probability {float(pi[h, s_, a])!r} on action {a} in "
-                         f"{where}, which is infeasible there (feasible[{s_}, {a}] is False)")
+        where = f"state {s_}" if stationary and F.shape[0] == 1 else f"stage {h}, state {s_}"
+        lab = f"{s_}, {a}" if F.shape[0] == 1 else f"{h}, {s_}, {a}"
+        p = float(pi[min(h, pi.shape[0] - 1), s_, a])
+        raise ValueError(f"policy puts probability {p!r} on action {a} in {where}, which is "
+                         f"infeasible there (feasible[{lab}] is False)")
 
 
 @dataclass(frozen=True)

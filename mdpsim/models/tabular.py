@@ -10,12 +10,15 @@ A :class:`TabularMDP` is frozen data. It holds
   or both (discounted finite horizon: ``sum_{t<H} gamma^t r_t``, ``0 <= gamma <= 1``);
 * ``init`` — the initial distribution over states (default: all mass on state 0);
 * optionally (models as users write them, see ``docs/own_environment.md``): an action mask
-  ``feasible: bool[S, A]``, next-state rewards ``R_next[s, a, s']``, and terminal states
+  ``feasible: bool[S, A]`` (or per stage, ``bool[H, S, A]``), next-state rewards
+  ``R_next[s, a, s']``, and terminal states
   ``terminal: bool[S]`` with ``terminal_reward: float64[S]``.
 
 Canonical storage of the optional parts. An infeasible pair ``(s, a)`` and every action of a
 terminal state are stored as a self-loop ``P[s, a, s] = 1`` with reward 0 (whatever was given
-there: QuantEcon's ``-inf``, an all-zero row of the state-action-pair form); a terminal state
+there: QuantEcon's ``-inf``, an all-zero row of the state-action-pair form; with a per-stage
+mask, at the stages where the pair is infeasible when ``P`` or ``R`` has stages, and where it is
+infeasible at every stage otherwise); a terminal state
 is absorbing with reward 0, and ``terminal_reward[t]`` is paid on the transition *into* ``t``
 (a next-state reward), so an episode that reaches ``t`` collects nothing more — planners,
 evaluators and the simulator share this one model. ``R`` is always the expected reward
@@ -176,11 +179,15 @@ class TabularMDP:
         Discount factor in ``[0, 1)`` (criterion ``V(s) = E[sum_t gamma^t R(s_t, a_t)]``).
     init : float64[S], optional
         Initial distribution; default: state 0 with probability 1.
-    feasible : bool[S, A], optional
-        Action mask: ``feasible[s, a]`` is False when ``a`` cannot be taken in ``s``. Entries
-        of ``P`` and ``R`` at infeasible pairs are ignored (``R`` may hold ``-inf`` there, as
-        in QuantEcon). Every planner, evaluator and learner of the engine respects it; a
-        policy with mass on an infeasible action is rejected by evaluation.
+    feasible : bool[S, A] | bool[H, S, A], optional
+        Action mask: ``feasible[s, a]`` (``feasible[h, s, a]``: per stage, finite horizon
+        only) is False when ``a`` cannot be taken in ``s`` (at stage ``h``). Entries of ``P``
+        and ``R`` at infeasible pairs are ignored (``R`` may hold ``-inf`` there, as in
+        QuantEcon) — with a per-stage mask, the entries of a stationary ``P`` or ``R`` at a
+        pair that is feasible at some other stage are used there and must be valid. Every
+        planner, evaluator and learner of the engine respects it; a policy with mass on an
+        infeasible action is rejected by evaluation. A per-stage mask equal at every stage
+        is stored as ``[S, A]``.
     R_next : float64[S, A, S'] | float64[H, S, A, S'], optional
         Reward ``r(s, a, s')`` that depends on the next state (instead of ``R``). Planners use
         its expectation; the simulator pays the realised value. Entries where ``P`` is 0 are
@@ -280,23 +287,31 @@ class TabularMDP:
                 raise ValueError(f"stage-dependent P has {n_stages} stages but horizon = "
                                  f"{horizon}")
         self.S, self.A = int(S), int(A)
-        feas, term = self._parse_masks(feasible, terminal, S, A)
+        feas, term = self._parse_masks(feasible, terminal, S, A, horizon)
         override = None                       # bool[S, A]: rows stored as self-loops
+        override_h = None                     # bool[H, S, A]: the same, per stage
         if feas is not None or term is not None:
             override = np.zeros((S, A), dtype=bool)
             if feas is not None:
-                override |= ~feas
+                override |= ~feas if feas.ndim == 2 else ~feas.any(0)
             if term is not None:
                 override |= term[:, None]
-        if override is not None and override.any():
+            if feas is not None and feas.ndim == 3:
+                override_h = ~feas | override[None]
+        if override is not None and override.any() or override_h is not None:
+            # a stationary P keeps the rows of pairs feasible at some stage (they are used
+            # there); a stage-dependent P stores every infeasible (h, s, a) as a self-loop
+            over = override[None] if override_h is None or n_stages == 1 else override_h
             if dense is not None:
                 dense = np.array(dense, dtype=np.float64, copy=True)
-                ss, aa = np.nonzero(override)
-                dense[..., ss, aa, :] = 0.0
-                dense[..., ss, aa, ss] = 1.0
+                d4 = dense if dense.ndim == 4 else dense[None]
+                hh, ss, aa = np.nonzero(np.broadcast_to(over, (d4.shape[0], S, A)))
+                d4[hh, ss, aa, :] = 0.0
+                d4[hh, ss, aa, ss] = 1.0
                 copy = False
             else:
-                succ = _self_loop_rows(succ, np.tile(override.reshape(-1), n_stages))
+                succ = _self_loop_rows(succ, np.broadcast_to(
+                    over, (n_stages, S, A)).reshape(-1))
         if dense is not None:
             dense = self._copy_check_dense(dense, copy)
             dense.setflags(write=False)
@@ -333,6 +348,8 @@ class TabularMDP:
                                  f"{Rarr.shape}")
             if override is not None:
                 Rarr[..., override] = 0.0   # -inf (QuantEcon) or anything: ignored there
+            if override_h is not None and Rarr.ndim == 3:
+                Rarr[override_h] = 0.0
             bad = np.argwhere(~np.isfinite(Rarr))
             if bad.size:
                 i = tuple(bad[0])
@@ -354,7 +371,7 @@ class TabularMDP:
         elif terminal_reward is not None and terminal is None:
             raise ValueError("terminal_reward needs terminal=bool[S] (the terminal states)")
         if R_next is not None or tr is not None:
-            Rn = self._next_rewards(R_next, Rarr, tr, override, horizon)
+            Rn = self._next_rewards(R_next, Rarr, tr, override, horizon, override_h)
             Pn = self.stage_P()
             n = max(Rn.shape[0], Pn.shape[0])
             Rarr = np.empty((n, S, A))
@@ -402,7 +419,7 @@ class TabularMDP:
 
     # ---------------------------------------------------------------- validation helpers
     @staticmethod
-    def _parse_masks(feasible, terminal, S, A):
+    def _parse_masks(feasible, terminal, S, A, horizon=None):
         term = None
         if terminal is not None:
             term = np.asarray(terminal)
@@ -417,25 +434,41 @@ class TabularMDP:
         feas = None
         if feasible is not None:
             feas = np.asarray(feasible)
+            want = f"[S, A] = [{S}, {A}]" + (f" or [H, S, A] = [{horizon}, {S}, {A}]"
+                                             if horizon else "")
             if feas.dtype != bool:
-                raise ValueError(f"feasible must be a bool array of shape [S, A] = [{S}, {A}], "
-                                 f"got dtype {feas.dtype}")
-            if feas.shape != (S, A):
-                raise ValueError(f"feasible must have shape [S, A] = [{S}, {A}] to match P, got "
+                raise ValueError(f"feasible must be a bool array of shape {want}, got dtype "
+                                 f"{feas.dtype}")
+            if feas.ndim == 3 and horizon is None and feas.shape[1:] == (S, A):
+                raise ValueError(f"a per-stage feasible of shape {feas.shape} needs horizon=H; "
+                                 f"a discounted model takes feasible of shape [S, A] = "
+                                 f"[{S}, {A}]")
+            if feas.shape != (S, A) and (horizon is None or feas.shape != (horizon, S, A)):
+                raise ValueError(f"feasible must have shape {want} to match P, got "
                                  f"{feas.shape}")
             feas = np.array(feas, copy=True)
             if term is not None:   # every action of a terminal state does nothing
-                feas[term & ~feas.any(1)] = True
-            empty = np.flatnonzero(~feas.any(1))
+                feas[term & ~feas.any(-1)] = True
+            empty = np.argwhere(~feas.any(-1))
             if empty.size:
-                raise ValueError(f"state {int(empty[0])} has no feasible action (feasible[{int(empty[0])}, :] "
-                                 "is all False); every non-terminal state needs one")
+                if feas.ndim == 2:
+                    s_ = int(empty[0][0])
+                    raise ValueError(f"state {s_} has no feasible action (feasible[{s_}, :] "
+                                     "is all False); every non-terminal state needs one")
+                h, s_ = (int(x) for x in empty[0])
+                raise ValueError(f"state {s_} has no feasible action at stage {h} "
+                                 f"(feasible[{h}, {s_}, :] is all False); every non-terminal "
+                                 "state needs one at every stage")
+            if feas.ndim == 3 and (feas == feas[:1]).all():
+                feas = np.array(feas[0], copy=True)   # the same at every stage
             if feas.all():
                 feas = None
         return feas, term
 
-    def _next_rewards(self, R_next, Rarr, tr, override, horizon):
-        """Canonical next-state rewards ``float64[n, S, A, S']`` (0 where P is 0)."""
+    def _next_rewards(self, R_next, Rarr, tr, override, horizon, override_h=None):
+        """Canonical next-state rewards ``float64[n, S, A, S']`` (0 where P is 0, and at
+        infeasible pairs: every stage for ``override[S, A]``, stage ``h`` for
+        ``override_h[H, S, A]`` when the rewards have stages)."""
         S, A = self.S, self.A
         if R_next is not None:
             try:
@@ -454,6 +487,8 @@ class TabularMDP:
             Rn = np.repeat(Rarr.reshape((-1, S, A))[..., None], S, axis=-1)
         if override is not None:
             Rn[:, override, :] = 0.0
+        if override_h is not None and Rn.shape[0] > 1:
+            Rn[override_h] = 0.0
         Pn = self.stage_P()
         if Pn.shape[0] > Rn.shape[0]:
             Rn = np.repeat(Rn, Pn.shape[0], axis=0)
@@ -474,6 +509,8 @@ class TabularMDP:
         if tr is not None:
             Rn = Rn + np.where(zero, 0.0, tr[None, None, None, :])
             Rn[:, override, :] = 0.0      # terminal (and infeasible) rows pay nothing
+            if override_h is not None and Rn.shape[0] > 1:
+                Rn[override_h] = 0.0
         return np.ascontiguousarray(Rn)
 
     def _copy_check_dense(self, P: np.ndarray, copy: bool = True) -> np.ndarray:
@@ -546,8 +583,8 @@ class TabularMDP:
 
     @property
     def stationary(self) -> bool:
-        """True when neither P nor R depends on the stage."""
-        return self.n_p_stages == 1 and self._R.ndim == 2
+        """True when neither P, R nor the action mask depends on the stage."""
+        return self.n_p_stages == 1 and self._R.ndim == 2 and not self.per_stage_mask
 
     @property
     def n_p_stages(self) -> int:
@@ -598,8 +635,19 @@ class TabularMDP:
         return self._feas is not None
 
     @property
+    def per_stage_mask(self) -> bool:
+        """True when the action mask depends on the stage (``feasible`` is ``[H, S, A]``)."""
+        return self._feas is not None and self._feas.ndim == 3
+
+    def stage_feasible(self) -> np.ndarray:
+        """The action mask as ``bool[n_f, S, A]`` with ``n_f`` in {1, H}."""
+        F = self.feasible
+        return F[None] if F.ndim == 2 else F
+
+    @property
     def feasible(self) -> np.ndarray:
-        """The action mask ``bool[S, A]`` (all True for an unmasked model)."""
+        """The action mask ``bool[S, A]``, or ``bool[H, S, A]`` when it depends on the stage
+        (all True for an unmasked model)."""
         if self._feas is not None:
             return self._feas
         if "feas1" not in self._cache:
@@ -685,7 +733,8 @@ class TabularMDP:
         if self.discounted_finite:
             crit += f", gamma={self.gamma}"
         if self._feas is not None:
-            crit += f", infeasible={int((~self._feas).sum())}"
+            crit += f", infeasible={int((~self._feas).sum())}" + (
+                " (per stage)" if self._feas.ndim == 3 else "")
         if self._term is not None:
             crit += f", terminal={int(self._term.sum())}"
         nm = f"{self.name!r}, " if self.name else ""
