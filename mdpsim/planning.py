@@ -504,8 +504,18 @@ def sample_trajectory(mdp: TabularMDP, policy, *, rng=None, uniforms=None,
     kb = get_backend(backend)
     states, actions, rewards = kb.sample_trajectory(transitions(mdp), mdp.stage_R(), pi,
                                                     mdp.init, u)
-    Rn = mdp.R_next
-    if Rn is not None:   # the realised next-state rewards of the sampled transitions
+    if mdp.has_next_rewards and mdp.storage == "dense":
+        # the realised next-state rewards of the sampled transitions
+        Rn = mdp.R_next
         h = np.minimum(np.arange(steps), Rn.shape[0] - 1)
         rewards = Rn[h, states[:-1], actions, states[1:]]
+    elif mdp.has_next_rewards:            # successor lists: per successor (stays sparse)
+        L, rn = mdp.successors, mdp.R_next_successors
+        S, A = mdp.S, mdp.A
+        rewards = np.empty(steps)
+        for t in range(steps):
+            r = ((min(t, L.n_stages - 1) * S + int(states[t])) * A + int(actions[t]))
+            lo, hi = int(L.indptr[r]), int(L.indptr[r + 1])
+            k = lo + int(np.searchsorted(L.indices[lo:hi], states[t + 1]))
+            rewards[t] = rn[min(t, rn.shape[0] - 1), k]
     return states, actions, rewards

@@ -191,7 +191,10 @@ class TabularMDP:
     R_next : float64[S, A, S'] | float64[H, S, A, S'], optional
         Reward ``r(s, a, s')`` that depends on the next state (instead of ``R``). Planners use
         its expectation; the simulator pays the realised value. Entries where ``P`` is 0 are
-        ignored (with a warning when non-zero).
+        ignored (with a warning when non-zero). With successor lists ``P`` it may also be
+        given per successor, ``float64[nnz]`` (or ``[H, nnz]`` for a stationary ``P``),
+        aligned with ``P.probs``; a model stored as successor lists keeps it that way
+        (:attr:`R_next_successors`), so it stays sparse.
     terminal : bool[S], optional
         Terminal states: absorbing with reward 0 (an episode that reaches one ends).
     terminal_reward : float64[S], optional
@@ -216,14 +219,14 @@ class TabularMDP:
     """
 
     __slots__ = ("_P", "_succ", "_R", "_init", "horizon", "gamma", "S", "A", "name",
-                 "_frozen", "_cache", "_feas", "_Rn", "_term", "_term_r")
+                 "_frozen", "_cache", "_feas", "_Rn", "_term", "_term_r", "_Rn_succ")
 
     def __init__(self, P, R=None, *, horizon=None, gamma=None, init=None,
                  name: str | None = None, copy: bool = True, feasible=None, R_next=None,
                  terminal=None, terminal_reward=None):
         object.__setattr__(self, "_frozen", False)
         object.__setattr__(self, "_cache", {})
-        for k in ("_feas", "_Rn", "_term", "_term_r"):
+        for k in ("_feas", "_Rn", "_term", "_term_r", "_Rn_succ"):
             object.__setattr__(self, k, None)
         # --- criterion -------------------------------------------------------------------
         if horizon is None and gamma is None:
@@ -289,6 +292,7 @@ class TabularMDP:
         self.S, self.A = int(S), int(A)
         feas, term = self._parse_masks(feasible, terminal, S, A, horizon)
         override = None                       # bool[S, A]: rows stored as self-loops
+        succ_given, succ_rows = None, None    # successor lists as given, rows overridden
         override_h = None                     # bool[H, S, A]: the same, per stage
         if feas is not None or term is not None:
             override = np.zeros((S, A), dtype=bool)
@@ -310,8 +314,10 @@ class TabularMDP:
                 d4[hh, ss, aa, ss] = 1.0
                 copy = False
             else:
-                succ = _self_loop_rows(succ, np.broadcast_to(
+                succ_rows = np.ascontiguousarray(np.broadcast_to(
                     over, (n_stages, S, A)).reshape(-1))
+                succ_given = succ
+                succ = _self_loop_rows(succ, succ_rows)
         if dense is not None:
             dense = self._copy_check_dense(dense, copy)
             dense.setflags(write=False)
@@ -370,7 +376,13 @@ class TabularMDP:
                 tr = None
         elif terminal_reward is not None and terminal is None:
             raise ValueError("terminal_reward needs terminal=bool[S] (the terminal states)")
-        if R_next is not None or tr is not None:
+        if (R_next is not None or tr is not None) and succ is not None:
+            # successor lists: next-state rewards per successor (the model stays sparse)
+            rn, Rarr = self._next_rewards_succ(R_next, Rarr, tr, override, horizon,
+                                               override_h, succ_given, succ_rows)
+            rn.setflags(write=False)
+            self._Rn_succ = rn
+        elif R_next is not None or tr is not None:
             Rn = self._next_rewards(R_next, Rarr, tr, override, horizon, override_h)
             Pn = self.stage_P()
             n = max(Rn.shape[0], Pn.shape[0])
@@ -512,6 +524,104 @@ class TabularMDP:
             if override_h is not None and Rn.shape[0] > 1:
                 Rn[override_h] = 0.0
         return np.ascontiguousarray(Rn)
+
+    def _next_rewards_succ(self, R_next, Rarr, tr, override, horizon, override_h, given,
+                           over_rows):
+        """Next-state rewards per successor, ``float64[n_rn, nnz]`` aligned with the stored
+        successor lists (``n_rn`` = 1, or H when ``R_next`` has stages and ``P`` is
+        stationary: a stage-dependent ``P`` carries the stage in its rows), and the expected
+        rewards ``R``. ``given``/``over_rows``: the successor lists as given and the rows
+        stored as self-loops (None when none were)."""
+        S, A = self.S, self.A
+        L = self._succ
+        G = L if given is None else given
+        n_rows = G.indptr.shape[0] - 1
+        row_of = np.repeat(np.arange(n_rows), np.diff(G.indptr))
+        st, s_of, a_of = row_of // (S * A), (row_of // A) % S, row_of % A
+        idx = G.indices
+        stage_p = G.n_stages > 1
+        off = np.zeros(n_rows, dtype=bool) if over_rows is None else over_rows
+        off_k = off[row_of]                   # successors of rows stored as self-loops
+        if R_next is not None:
+            try:
+                arr = np.array(R_next, dtype=np.float64, copy=True)
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"R_next must be a numeric array: {exc}") from None
+            nnz = G.nnz
+            if arr.shape == (nnz,):
+                rn = arr[None]
+            elif horizon is not None and not stage_p and arr.shape == (horizon, nnz):
+                rn = arr
+            elif arr.shape == (S, A, S) or (horizon is not None
+                                            and arr.shape == (horizon, S, A, S)):
+                Rd = arr if arr.ndim == 4 else arr[None]
+                if stage_p:
+                    pos = (np.minimum(st, Rd.shape[0] - 1), s_of, a_of, idx)
+                    rn = Rd[pos][None]
+                    taken = np.zeros(Rd.shape, dtype=bool)
+                    taken[pos] = True
+                else:
+                    rn = Rd[:, s_of, a_of, idx]
+                    taken = np.zeros(Rd.shape, dtype=bool)
+                    taken[:, s_of, a_of, idx] = True
+                ovr = np.zeros((Rd.shape[0], S, A), dtype=bool)   # rows ignored altogether
+                if override is not None:
+                    ovr |= override[None]
+                if override_h is not None and Rd.shape[0] > 1:
+                    ovr |= override_h
+                stray = ~taken & (Rd != 0.0) & ~ovr[..., None]
+                if stray.any():
+                    i = tuple(np.argwhere(stray)[0])
+                    lab = _fmt_index(i[1:] if Rd.shape[0] == 1 else i)
+                    warnings.warn(f"R_next[{lab}] = {float(Rd[i])!r} is given where P is 0; it "
+                                  f"is ignored ({int(stray.sum())} such entries)", stacklevel=4)
+            else:
+                hs = f" or [H, S, A, S'] = [{horizon}, {S}, {A}, {S}]" if horizon else ""
+                per = f" or per successor [nnz] = [{nnz}] (aligned with P.probs)"
+                raise ValueError(f"R_next must have shape [S, A, S'] = [{S}, {A}, {S}]{hs}"
+                                 f"{per}, got {arr.shape}")
+        else:
+            if Rarr.ndim == 2:
+                rn = Rarr[s_of, a_of][None]
+            elif stage_p:
+                rn = Rarr[st, s_of, a_of][None]
+            else:
+                rn = Rarr[:, s_of, a_of]
+            rn = np.array(rn, dtype=np.float64)
+        rn[:, off_k] = 0.0
+        if override_h is not None and rn.shape[0] > 1:
+            rn[override_h[:, s_of, a_of]] = 0.0
+        bad = np.argwhere(~np.isfinite(rn))
+        if bad.size:
+            h, k = (int(x) for x in bad[0])
+            hh = int(st[k]) if stage_p else h
+            lab = _fmt_index(((hh,) if stage_p or rn.shape[0] > 1 else ())
+                             + (s_of[k], a_of[k], idx[k]))
+            raise ValueError(f"R_next[{lab}] = {float(rn[h, k])!r} is not finite; rewards must "
+                             "be finite numbers")
+        if tr is not None:
+            rn = rn + tr[idx][None]
+            rn[:, off_k] = 0.0                # terminal (and infeasible) rows pay nothing
+            if override_h is not None and rn.shape[0] > 1:
+                rn[override_h[:, s_of, a_of]] = 0.0
+        if given is not None:                 # onto the stored lists (self-loop rows: 0)
+            cnt_new = np.diff(L.indptr)
+            is_over = np.repeat(off, cnt_new)
+            out = np.zeros((rn.shape[0], L.nnz))
+            out[:, ~is_over] = rn[:, ~off_k]
+            rn = out
+            row_of = np.repeat(np.arange(n_rows), cnt_new)
+        # expected rewards: R[h, s, a] = sum_k P_k r_k over the row's successors
+        w = L.probs[None] * rn
+        Rarr = np.stack([np.bincount(row_of, weights=w[j], minlength=n_rows)
+                         for j in range(rn.shape[0])])
+        if stage_p:
+            Rarr = Rarr[0].reshape(L.n_stages, S, A)
+        else:
+            Rarr = Rarr.reshape(rn.shape[0], S, A)
+            if Rarr.shape[0] == 1:
+                Rarr = Rarr[0]
+        return np.ascontiguousarray(rn), np.ascontiguousarray(Rarr)
 
     def _copy_check_dense(self, P: np.ndarray, copy: bool = True) -> np.ndarray:
         """A C-contiguous copy of ``P`` (``P`` itself with ``copy=False`` when it is
@@ -657,10 +767,57 @@ class TabularMDP:
         return self._cache["feas1"]
 
     @property
+    def has_next_rewards(self) -> bool:
+        """True when the rewards depend on the next state (or terminal rewards were given)."""
+        return self._Rn is not None or self._Rn_succ is not None
+
+    @property
     def R_next(self) -> np.ndarray | None:
         """Realised next-state rewards ``float64[n_r, S, A, S']`` (terminal rewards included),
-        or None when rewards depend only on ``(s, a)``."""
-        return self._Rn
+        or None when rewards depend only on ``(s, a)``. A model stored as successor lists
+        keeps them per successor (:attr:`R_next_successors`); this dense view is then built
+        on first use (``S * A * S`` numbers per stage)."""
+        if self._Rn is not None or self._Rn_succ is None:
+            return self._Rn
+        if "Rn_dense" not in self._cache:
+            L, rn = self._succ, self._Rn_succ
+            S, A = self.S, self.A
+            n_rows = L.indptr.shape[0] - 1
+            row_of = np.repeat(np.arange(n_rows), np.diff(L.indptr))
+            st, s_of, a_of = row_of // (S * A), (row_of // A) % S, row_of % A
+            if L.n_stages > 1:
+                d = np.zeros((L.n_stages, S, A, S))
+                d[st, s_of, a_of, L.indices] = rn[0]
+            else:
+                d = np.zeros((rn.shape[0], S, A, S))
+                d[:, s_of, a_of, L.indices] = rn
+            d.setflags(write=False)
+            self._cache["Rn_dense"] = d
+        return self._cache["Rn_dense"]
+
+    @property
+    def R_next_successors(self) -> np.ndarray | None:
+        """Realised next-state rewards per successor, ``float64[n_rn, nnz]`` aligned with
+        :attr:`successors` (``successors.probs``): entry ``[j, k]`` is the reward of the
+        ``k``-th successor at stage ``min(h, n_rn - 1)``; ``n_rn`` is 1 (or H when the rewards
+        depend on the stage and ``P`` does not: a stage-dependent ``P`` has the stage in its
+        rows). None when rewards depend only on ``(s, a)``."""
+        if self._Rn_succ is not None or self._Rn is None:
+            return self._Rn_succ
+        if "Rn_succ" not in self._cache:
+            L, Rn = self.successors, self._Rn
+            S, A = self.S, self.A
+            n_rows = L.indptr.shape[0] - 1
+            row_of = np.repeat(np.arange(n_rows), np.diff(L.indptr))
+            st, s_of, a_of = row_of // (S * A), (row_of // A) % S, row_of % A
+            if L.n_stages > 1:
+                rn = Rn[np.minimum(st, Rn.shape[0] - 1), s_of, a_of, L.indices][None]
+            else:
+                rn = Rn[:, s_of, a_of, L.indices]
+            rn = np.ascontiguousarray(rn)
+            rn.setflags(write=False)
+            self._cache["Rn_succ"] = rn
+        return self._cache["Rn_succ"]
 
     @property
     def terminal(self) -> np.ndarray | None:
@@ -688,8 +845,13 @@ class TabularMDP:
         ``init``, ``name``); validated like any other."""
         kw = dict(P=self._P if self._P is not None else self._succ, R=self._R,
                   init=self._init, name=self.name, feasible=self._feas, terminal=self._term)
-        if self._Rn is not None and "R" not in changes:   # terminal rewards are inside R_next
-            kw["R"], kw["R_next"] = None, self._Rn if self._Rn.shape[0] > 1 else self._Rn[0]
+        if self.has_next_rewards and "R" not in changes:   # terminal rewards are inside R_next
+            if self._Rn_succ is not None and "P" not in changes:   # per successor, aligned
+                rn = self._Rn_succ
+                kw["R"], kw["R_next"] = None, rn if rn.shape[0] > 1 else rn[0]
+            else:
+                Rn = self.R_next
+                kw["R"], kw["R_next"] = None, Rn if Rn.shape[0] > 1 else Rn[0]
         if "horizon" in changes or "gamma" in changes:
             kw["horizon"] = changes.pop("horizon", None)
             kw["gamma"] = changes.pop("gamma", None)

@@ -144,13 +144,17 @@ def learner_view(mdp: TabularMDP):
 def tabular_env(mdp: TabularMDP) -> tuple:
     """A finite-horizon model as the loop's ``env`` tuple (dense or successor-list layout):
     ``(dense, P[n_p, S, A, S'], indptr, indices, probs, n_p, R3[n_r, S, A], init, H, S, A)``;
-    with next-state rewards the seventh field is ``R_next: float64[n_r, S, A, S']`` (the
-    realised rewards the simulator pays; :meth:`Episodic.eval_env` keeps the expected ``R3``)."""
+    with next-state rewards the seventh field is ``R_next: float64[n_r, S, A, S']`` (dense)
+    or ``float64[n_rn, nnz]`` (successor lists, per successor: the model stays sparse) — the
+    realised rewards the simulator pays; :meth:`Episodic.eval_env` keeps the expected ``R3``."""
     from ..planning import transitions
     T = transitions(mdp)
     # writable C-contiguous copies: one array type per field, hence one compiled signature
-    R3 = np.array(mdp.stage_R() if mdp.R_next is None else mdp.R_next, dtype=np.float64,
-                  order="C", copy=True)
+    if not mdp.has_next_rewards:
+        R3 = mdp.stage_R()
+    else:   # dense: [n_r, S, A, S']; successor lists: per successor [n_rn, nnz], aligned
+        R3 = mdp.R_next if T.kind == "dense" else mdp.R_next_successors
+    R3 = np.array(R3, dtype=np.float64, order="C", copy=True)
     init = np.array(mdp.init, dtype=np.float64, order="C", copy=True)
     if T.kind == "dense":
         return (True, np.array(T.P, dtype=np.float64, order="C", copy=True),
@@ -209,7 +213,7 @@ class Episodic(Setting):
 
     def eval_env(self) -> tuple:
         env = self.simulator_env()
-        if self.played.R_next is None:
+        if not self.played.has_next_rewards:
             return env[:8]
         R3 = np.array(self.played.stage_R(), dtype=np.float64, order="C", copy=True)
         return env[:6] + (R3, env[7])
