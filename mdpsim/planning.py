@@ -338,18 +338,22 @@ def policy_iteration(mdp: TabularMDP, *, max_iter: int = 10_000, policy0=None,
     R = mdp.stage_R()[0]
     Ropt = _opt_R(mdp)[0]
     S, A = mdp.S, mdp.A
-    pol = np.argmax(mdp.feasible, axis=1).astype(np.int64) if policy0 is None else \
-        as_stochastic_policy(mdp, np.asarray(policy0, dtype=np.int64))[0].argmax(1)
+    if policy0 is not None:
+        pol = as_stochastic_policy(mdp, np.asarray(policy0, dtype=np.int64))[0].argmax(1)
+    elif mdp.masked:
+        pol = np.argmax(mdp.feasible, axis=1).astype(np.int64)   # first feasible action
+    else:
+        pol = np.zeros(S, dtype=np.int64)
     eye = np.eye(A)
     for it in range(1, max_iter + 1):
         V = kb.evaluate_discounted(T, R, mdp.gamma, eye[pol])
         Q = kb.bellman_q(T, Ropt, V, mdp.gamma)
-        new = kb.greedy(Q)
-        keep = Q[np.arange(S), pol] >= Q[np.arange(S), new] - 1e-12 * (1 + np.abs(Q.max(1)))
-        new = np.where(keep, pol, new)
+        greedy = kb.greedy(Q)
+        keep = Q[np.arange(S), pol] >= Q[np.arange(S), greedy] - 1e-12 * (1 + np.abs(Q.max(1)))
+        new = np.where(keep, pol, greedy)
         if np.array_equal(new, pol):
             # the canonical policy: lowest-index greedy action of the final (exact) Q
-            return Solution(V, Q, kb.greedy(Q), float(mdp.init @ V), "policy_iteration", it)
+            return Solution(V, Q, greedy, float(mdp.init @ V), "policy_iteration", it)
         pol = new
     return Solution(V, Q, pol, float(mdp.init @ V), "policy_iteration", max_iter, False,
                     float("nan"))

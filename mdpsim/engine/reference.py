@@ -67,6 +67,7 @@ def reference_loop(agent, mdp, K: int, rec: np.ndarray, vstar: float, rng, noise
     # realised next-state rewards, if any: dense [n_r, S, A, S'] or per successor [n_rn, nnz]
     Rn = None if not mdp.has_next_rewards else (
         mdp.R_next if T.kind == "dense" else mdp.R_next_successors)
+    n_r, dense = R3.shape[0], T.kind == "dense"
     init = np.asarray(mdp.init)
     init_list = init.tolist()
     H = mdp.horizon
@@ -104,8 +105,8 @@ def reference_loop(agent, mdp, K: int, rec: np.ndarray, vstar: float, rng, noise
             a = agent.act(h, s)                   # draws rng.random()
             s_next = _next_state(T, h if T.n_p > 1 else 0, s, a, rng.random())
             if Rn is None:
-                r = float(R3[h if R3.shape[0] > 1 else 0, s, a])
-            elif T.kind == "dense":
+                r = float(R3[h if n_r > 1 else 0, s, a])
+            elif dense:
                 r = float(Rn[h if Rn.shape[0] > 1 else 0, s, a, s_next])
             else:
                 r = float(Rn[h if Rn.shape[0] > 1 else 0,
