@@ -5,7 +5,9 @@ The workloads this serves: V* of every model of a finite class each episode (MEX
 backups over a sweep of Garnet instances (DRPG), the exact value of many seeds' policies.
 
 * :func:`stack` — ``B`` :class:`~mdpsim.TabularMDP` of equal ``S, A`` and horizon (or
-  ``gamma``) as one :class:`~mdpsim.kernels.batched_reference.Batch`: dense
+  ``gamma``, or both: discounted finite horizon) as one
+  :class:`~mdpsim.kernels.batched_reference.Batch` (action masks, which may differ between
+  the models, in ``Batch.feasible``): dense
   ``P[B, n_p, S, A, S]`` when the models are dense, else fixed-width successor lists padded to
   the widest row (a padded slot has probability 0: it adds an exact zero).
 * :func:`backward_induction_batch` — optimal ``V[B, H, S]``, ``Q``, greedy policies and
@@ -47,10 +49,6 @@ def _models(mdps) -> list:
     for i, m in enumerate(mdps):
         if not isinstance(m, TabularMDP):
             raise ValueError(f"models[{i}] must be a TabularMDP, got {type(m).__name__}")
-        if m.masked or m.discounted_finite:
-            what = "an action mask" if m.masked else "horizon and gamma together"
-            raise ValueError(f"models[{i}] has {what}; the batched kernels do not support it "
-                             "yet: use mdpsim.solve / mdpsim.evaluate per model")
     m0 = mdps[0]
     for i, m in enumerate(mdps[1:], 1):
         for f in ("S", "A", "horizon", "gamma", "n_p_stages"):
@@ -75,7 +73,11 @@ def stack(mdps) -> _ref.Batch:
     S, A, n_p = m0.S, m0.A, m0.n_p_stages
     R = np.ascontiguousarray(np.stack([m.stage_R() for m in mdps]), dtype=np.float64)
     shape = dict(init=_inits(mdps), H=int(m0.horizon) if m0.finite_horizon else 0,
-                 gamma=1.0 if m0.finite_horizon else float(m0.gamma))
+                 gamma=1.0 if m0.gamma is None else float(m0.gamma))
+    if any(m.masked for m in mdps):
+        n_f = max(m.stage_feasible().shape[0] for m in mdps)
+        shape["feasible"] = np.ascontiguousarray(np.stack(
+            [np.broadcast_to(m.stage_feasible(), (n_f, S, A)) for m in mdps]))
     if all(m.storage == "dense" for m in mdps):
         P = np.ascontiguousarray(np.stack([m.stage_P() for m in mdps]), dtype=np.float64)
         return _ref.Batch(S, A, n_p, True, P, None, None, R, **shape)
@@ -144,15 +146,53 @@ class BatchSolution(NamedTuple):
     value: np.ndarray
 
 
+def _max_R(M: _ref.Batch) -> _ref.Batch:
+    """``M`` with ``R = -inf`` at the infeasible pairs (the rewards backward induction
+    maximises; every stage of a per-stage mask); ``M`` itself without masks."""
+    if M.feasible is None:
+        return M
+    F = M.feasible
+    n = max(M.R.shape[1], F.shape[1])
+    R = np.array(np.broadcast_to(M.R, (M.B, n) + M.R.shape[2:]), dtype=np.float64)
+    R[~np.broadcast_to(F, R.shape)] = -np.inf
+    return M._replace(R=R)
+
+
+def _check_policies_feasible(M: _ref.Batch, pi: np.ndarray) -> None:
+    """One line when a policy ``pi[B or 1, n_q, S, A]`` puts mass on an action that is
+    infeasible in its model."""
+    if M.feasible is None:
+        return
+    B = max(M.B, pi.shape[0])
+    n = max(pi.shape[1], M.feasible.shape[1])
+    bad = np.argwhere((np.broadcast_to(pi, (B, n) + pi.shape[2:]) > 0)
+                      & ~np.broadcast_to(M.feasible if M.B == B else M.feasible[:1],
+                                         (B, n) + pi.shape[2:]))
+    if bad.size:
+        b, h, s, a = (int(x) for x in bad[0])
+        where = f"stage {h}, state {s}" if n > 1 else f"state {s}"
+        raise ValueError(f"policies[{b if pi.shape[0] > 1 else 0}] puts probability on action "
+                         f"{a} in {where}, which is infeasible in models[{b if M.B > 1 else 0}]")
+
+
 def backward_induction_batch(models, *, backend: str | None = None,
                              parallel: bool | None = None) -> BatchSolution:
-    """Optimal values and greedy policies of B finite-horizon models (module docstring)."""
+    """Optimal values and greedy policies of B finite-horizon models (module docstring).
+
+    Action masks (``feasible``, ``[S, A]`` or per stage) are respected as by
+    :func:`mdpsim.backward_induction` (``Q = -inf`` at infeasible pairs). Models with both
+    ``horizon`` and ``gamma < 1`` (discounted finite horizon) run the NumPy batched code
+    whatever the backend (the compiled kernels are undiscounted); it agrees with
+    :func:`mdpsim.solve` to 1e-12."""
     M = stack(models)
     if M.H == 0:
         raise ValueError("backward_induction_batch needs finite-horizon models (horizon=H); "
                          f"these are discounted (gamma={M.gamma})")
     H = M.H
     backend = _backend(backend)
+    M = _max_R(M)
+    if M.gamma != 1.0 and backend == "numba":
+        backend = "reference"                  # discounted finite horizon: NumPy
     if backend == "numba":
         from .kernels import batched_numba
         Q, V, pol = batched_numba.backward_induction(M, H, _auto_parallel(M, parallel))
@@ -185,14 +225,21 @@ def _policies(pi, M, B: int, finite: bool):
 def evaluate_batch(models, policies, *, backend: str | None = None,
                    parallel: bool | None = None) -> np.ndarray:
     """Exact ``V^pi``: ``[B, H, S]`` (finite horizon) or ``[B, S]`` (discounted) for B models
-    and B policies, one model and B policies, or B models and one policy."""
+    and B policies, one model and B policies, or B models and one policy.
+
+    A policy with mass on an action infeasible in its model is rejected in one line (as by
+    :func:`mdpsim.evaluate`); discounted finite-horizon models run the NumPy batched code
+    (see :func:`backward_induction_batch`)."""
     M = stack(models if not isinstance(models, TabularMDP) else [models])
     finite = M.H > 0
     pi = _policies(policies, M, M.B, finite)
     if M.B > 1 and pi.shape[0] not in (1, M.B):
         raise ValueError(f"{M.B} models and {pi.shape[0]} policies: give one policy, "
                          "one model, or as many of each")
+    _check_policies_feasible(M, pi if finite else pi[:, None])
     backend = _backend(backend)
+    if finite and M.gamma != 1.0 and backend == "numba":
+        backend = "reference"                  # discounted finite horizon: NumPy
     if not finite:
         if M.n_p != 1:
             raise ValueError("discounted evaluation needs stationary models")

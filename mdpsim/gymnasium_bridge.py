@@ -60,7 +60,7 @@ def to_gymnasium(mdp: TabularMDP):
             self._succ = mdp.successors
             R = np.asarray(mdp.R, dtype=np.float64)
             self._R = R[None] if R.ndim == 2 else R
-            self._Rn = mdp.R_next                      # [n_r, S, A, S'] or None
+            self._rn = mdp.R_next_successors           # [n_rn, nnz] (aligned) or None
             self._term = mdp.terminal
             self._cdf_init = np.cumsum(mdp.init)
             self.s = 0
@@ -80,17 +80,20 @@ def to_gymnasium(mdp: TabularMDP):
             if not 0 <= a < mdp.A:
                 raise ValueError(f"action {action!r} outside Discrete({mdp.A})")
             h = self.h
-            idx, probs = self._succ.row(h if mdp.finite_horizon else 0, self.s, a)
+            L = self._succ
+            row = ((min(h, L.n_stages - 1)) * mdp.S + self.s) * mdp.A + a
+            lo, hi = int(L.indptr[row]), int(L.indptr[row + 1])
             u = self.np_random.random()
-            c, nxt = 0.0, int(idx[-1])
-            for j, p in zip(idx, probs):
+            c, nxt, kk = 0.0, int(L.indices[hi - 1]), hi - 1
+            for k in range(lo, hi):
+                p = L.probs[k]
                 if p > 0.0:
                     c += p
-                    nxt = int(j)
+                    nxt, kk = int(L.indices[k]), k
                     if u < c:
                         break
-            if self._Rn is not None:
-                r = float(self._Rn[min(h, self._Rn.shape[0] - 1), self.s, a, nxt])
+            if self._rn is not None:   # the realised reward of the sampled successor
+                r = float(self._rn[min(h, self._rn.shape[0] - 1), kk])
             else:
                 r = float(self._R[min(h, self._R.shape[0] - 1), self.s, a])
             self.s, self.h = nxt, h + 1

@@ -38,7 +38,7 @@ exact ties (policy iteration keeps its incumbent while iterating, then reports t
 lowest-index greedy action of its final, exact ``Q``).
 
 Models as users write them (:class:`~mdpsim.models.TabularMDP`). Infeasible actions
-(``feasible``) have ``Q = -inf``: the maximisations, the greedy policies and the LP's
+(``feasible``, ``[S, A]`` or per stage ``[H, S, A]``) have ``Q = -inf``: the maximisations, the greedy policies and the LP's
 constraints range over feasible actions only, and a policy with mass on an infeasible action
 is rejected by evaluation. Next-state rewards enter through their expectation ``R`` (the
 model stores it). Terminal states are absorbing with reward 0 (in the model itself). A model
@@ -90,17 +90,21 @@ def _opt_R(mdp: TabularMDP) -> np.ndarray:
         return mdp.stage_R()
 
     def build():
-        R3 = np.array(mdp.stage_R(), copy=True)
-        R3[:, ~mdp.feasible] = -np.inf
+        F = mdp.stage_feasible()                       # [n_f, S, A], n_f in {1, H}
+        R3 = mdp.stage_R()
+        n = max(R3.shape[0], F.shape[0])
+        R3 = np.array(np.broadcast_to(R3, (n,) + R3.shape[1:]), copy=True)
+        R3[np.broadcast_to(~F, R3.shape)] = -np.inf
         R3.setflags(write=False)
         return R3
     return mdp.memo("R3_opt", build)
 
 
 def _mask_q(mdp: TabularMDP, Q: np.ndarray) -> np.ndarray:
+    """``Q: float64[H, S, A]`` or ``[S, A]`` with ``-inf`` at the infeasible pairs."""
     if mdp.masked:
-        Q = np.array(Q, copy=True)
-        Q[..., ~mdp.feasible] = -np.inf
+        F = mdp.feasible                               # [S, A] or [H, S, A]
+        Q = np.where(F, Q, -np.inf)
     return Q
 
 
@@ -191,12 +195,15 @@ def _check_feasible(mdp: TabularMDP, pi: np.ndarray, stationary: bool) -> None:
     """One line when ``pi: float64[n, S, A]`` puts mass on an infeasible action."""
     if not mdp.masked:
         return
-    bad = np.argwhere((pi > 0) & ~mdp.feasible[None])
+    F = mdp.stage_feasible()
+    bad = np.argwhere((pi > 0) & ~F)
     if bad.size:
         h, s_, a = (int(x) for x in bad[0])
-        where = f"state {s_}" if stationary else f"stage {h}, state {s_}"
-        raise ValueError(f"policy puts probability {float(pi[h, s_, a])!r} on action {a} in "
-                         f"{where}, which is infeasible there (feasible[{s_}, {a}] is False)")
+        where = f"state {s_}" if stationary and F.shape[0] == 1 else f"stage {h}, state {s_}"
+        lab = f"{s_}, {a}" if F.shape[0] == 1 else f"{h}, {s_}, {a}"
+        p = float(pi[min(h, pi.shape[0] - 1), s_, a])
+        raise ValueError(f"policy puts probability {p!r} on action {a} in {where}, which is "
+                         f"infeasible there (feasible[{lab}] is False)")
 
 
 @dataclass(frozen=True)
@@ -331,18 +338,22 @@ def policy_iteration(mdp: TabularMDP, *, max_iter: int = 10_000, policy0=None,
     R = mdp.stage_R()[0]
     Ropt = _opt_R(mdp)[0]
     S, A = mdp.S, mdp.A
-    pol = np.argmax(mdp.feasible, axis=1).astype(np.int64) if policy0 is None else \
-        as_stochastic_policy(mdp, np.asarray(policy0, dtype=np.int64))[0].argmax(1)
+    if policy0 is not None:
+        pol = as_stochastic_policy(mdp, np.asarray(policy0, dtype=np.int64))[0].argmax(1)
+    elif mdp.masked:
+        pol = np.argmax(mdp.feasible, axis=1).astype(np.int64)   # first feasible action
+    else:
+        pol = np.zeros(S, dtype=np.int64)
     eye = np.eye(A)
     for it in range(1, max_iter + 1):
         V = kb.evaluate_discounted(T, R, mdp.gamma, eye[pol])
         Q = kb.bellman_q(T, Ropt, V, mdp.gamma)
-        new = kb.greedy(Q)
-        keep = Q[np.arange(S), pol] >= Q[np.arange(S), new] - 1e-12 * (1 + np.abs(Q.max(1)))
-        new = np.where(keep, pol, new)
+        greedy = kb.greedy(Q)
+        keep = Q[np.arange(S), pol] >= Q[np.arange(S), greedy] - 1e-12 * (1 + np.abs(Q.max(1)))
+        new = np.where(keep, pol, greedy)
         if np.array_equal(new, pol):
             # the canonical policy: lowest-index greedy action of the final (exact) Q
-            return Solution(V, Q, kb.greedy(Q), float(mdp.init @ V), "policy_iteration", it)
+            return Solution(V, Q, greedy, float(mdp.init @ V), "policy_iteration", it)
         pol = new
     return Solution(V, Q, pol, float(mdp.init @ V), "policy_iteration", max_iter, False,
                     float("nan"))
@@ -497,8 +508,18 @@ def sample_trajectory(mdp: TabularMDP, policy, *, rng=None, uniforms=None,
     kb = get_backend(backend)
     states, actions, rewards = kb.sample_trajectory(transitions(mdp), mdp.stage_R(), pi,
                                                     mdp.init, u)
-    Rn = mdp.R_next
-    if Rn is not None:   # the realised next-state rewards of the sampled transitions
+    if mdp.has_next_rewards and mdp.storage == "dense":
+        # the realised next-state rewards of the sampled transitions
+        Rn = mdp.R_next
         h = np.minimum(np.arange(steps), Rn.shape[0] - 1)
         rewards = Rn[h, states[:-1], actions, states[1:]]
+    elif mdp.has_next_rewards:            # successor lists: per successor (stays sparse)
+        L, rn = mdp.successors, mdp.R_next_successors
+        S, A = mdp.S, mdp.A
+        rewards = np.empty(steps)
+        for t in range(steps):
+            r = ((min(t, L.n_stages - 1) * S + int(states[t])) * A + int(actions[t]))
+            lo, hi = int(L.indptr[r]), int(L.indptr[r + 1])
+            k = lo + int(np.searchsorted(L.indices[lo:hi], states[t + 1]))
+            rewards[t] = rn[min(t, rn.shape[0] - 1), k]
     return states, actions, rewards

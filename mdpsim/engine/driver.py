@@ -36,7 +36,8 @@ Per episode ``k = 1..K`` the loop
 3. plays one episode: ``s_0 = F^{-1}_init(u)``, then per step ``a_h = F^{-1}_{pi_h(s_h)}(u)``,
    ``s_{h+1} = F^{-1}_{P_h(s_h, a_h)}(u)``, and, with Bernoulli reward noise,
    ``r_h = 1[u < R_h(s_h, a_h)]`` (else ``r_h = R_h(s_h, a_h)``; with next-state rewards
-   ``R_h(s_h, a_h, s_{h+1})``, the realised reward of the sampled transition); each ``u = rng.random()``
+   ``R_h(s_h, a_h, s_{h+1})``, the realised reward of the sampled transition, read per
+   successor on successor lists); each ``u = rng.random()``
    drawn in exactly this order; ``F^{-1}_p(u)`` is the first index ``j`` with
    ``u < p_0 + ... + p_j`` (sequential sum, zero entries skipped), the semantics of
    :mod:`mdpsim.kernels`; each step calls ``observe(state, params, h, s, a, r, s_next)``;
@@ -112,23 +113,30 @@ def _count_mistakes(eps, gap, k, mist, settle):
             break
 
 
-def _reward_at(R, h, s, a, s2):
-    """The reward the simulator pays: ``R[h', s, a]`` (``R: float64[n_r, S, A]``) or the
-    realised next-state reward ``R[h', s, a, s2]`` (``R: float64[n_r, S, A, S']``), with
-    ``h' = min(h, n_r - 1)``. Chosen at compile time from ``R.ndim`` (an overload), so a
-    model without next-state rewards compiles to the plain lookup."""
+def _reward_at(R, h, s, a, s2, kk):
+    """The reward the simulator pays: ``R[h', s, a]`` (``R: float64[n_r, S, A]``), the
+    realised next-state reward ``R[h', s, a, s2]`` (``R: float64[n_r, S, A, S']``, dense
+    models) or ``R[h', kk]`` (``R: float64[n_rn, nnz]``, per successor, aligned with the
+    successor lists; ``kk`` the sampled successor's slot), with ``h' = min(h, n - 1)``.
+    Chosen at compile time from ``R.ndim`` (an overload), so a model without next-state
+    rewards compiles to the plain lookup."""
     hr = min(h, R.shape[0] - 1)
-    return R[hr, s, a] if R.ndim == 3 else R[hr, s, a, s2]
+    if R.ndim == 3:
+        return R[hr, s, a]
+    return R[hr, s, a, s2] if R.ndim == 4 else R[hr, kk]
 
 
 @overload(_reward_at, inline="always")
-def _reward_at_impl(R, h, s, a, s2):
+def _reward_at_impl(R, h, s, a, s2, kk):
     if R.ndim == 3:
-        def impl(R, h, s, a, s2):
+        def impl(R, h, s, a, s2, kk):
             return R[min(h, R.shape[0] - 1), s, a]
-    else:
-        def impl(R, h, s, a, s2):
+    elif R.ndim == 4:
+        def impl(R, h, s, a, s2, kk):
             return R[min(h, R.shape[0] - 1), s, a, s2]
+    else:
+        def impl(R, h, s, a, s2, kk):
+            return R[min(h, R.shape[0] - 1), kk]
     return impl
 
 
@@ -203,6 +211,7 @@ def _episode_loop(state, params, env, ev, K, rec, vstar, rng, noise, always_eval
             hp = min(h, n_p - 1)
             u = rng.random()
             c = 0.0
+            kk = -1
             if dense:
                 s2 = -1
                 for y in range(S):
@@ -214,7 +223,6 @@ def _episode_loop(state, params, env, ev, K, rec, vstar, rng, noise, always_eval
                             break
             else:
                 row = (hp * S + s) * A + a
-                kk = -1
                 for kk_ in range(indptr[row], indptr[row + 1]):
                     p = probs[kk_]
                     if p > 0.0:
@@ -223,7 +231,7 @@ def _episode_loop(state, params, env, ev, K, rec, vstar, rng, noise, always_eval
                         if u < c:
                             break
                 s2 = indices[kk]
-            r = _reward_at(R3, h, s, a, s2)
+            r = _reward_at(R3, h, s, a, s2, kk)
             if noise:
                 r = 1.0 if rng.random() < r else 0.0
             observe(state, params, h, s, a, r, s2)  # noqa: F821  (bound by compiled_loop)

@@ -44,6 +44,13 @@ def _next_state(T, hp: int, s: int, a: int, u: float) -> int:
     return int(T.indices[lo + inv_cdf(T.probs[lo:hi].tolist(), u)])
 
 
+def _slot(T, hp: int, s: int, a: int, s_next: int) -> int:
+    """The position of ``s_next`` in the successor list of row ``(hp, s, a)`` (sorted)."""
+    r = (hp * T.S + s) * T.A + a
+    lo, hi = int(T.indptr[r]), int(T.indptr[r + 1])
+    return lo + int(np.searchsorted(T.indices[lo:hi], s_next))
+
+
 def reference_loop(agent, mdp, K: int, rec: np.ndarray, vstar: float, rng, noise: bool,
                    eps=None, value=None):
     """Run ``K`` episodes of ``agent`` (whose generator is ``rng``) on ``mdp``; same outputs
@@ -57,7 +64,10 @@ def reference_loop(agent, mdp, K: int, rec: np.ndarray, vstar: float, rng, noise
     ref = get_backend("reference")
     T = transitions(mdp)
     R3 = mdp.stage_R()
-    Rn = mdp.R_next                           # realised next-state rewards, if any
+    # realised next-state rewards, if any: dense [n_r, S, A, S'] or per successor [n_rn, nnz]
+    Rn = None if not mdp.has_next_rewards else (
+        mdp.R_next if T.kind == "dense" else mdp.R_next_successors)
+    n_r, dense = R3.shape[0], T.kind == "dense"
     init = np.asarray(mdp.init)
     init_list = init.tolist()
     H = mdp.horizon
@@ -94,8 +104,13 @@ def reference_loop(agent, mdp, K: int, rec: np.ndarray, vstar: float, rng, noise
         for h in range(H):
             a = agent.act(h, s)                   # draws rng.random()
             s_next = _next_state(T, h if T.n_p > 1 else 0, s, a, rng.random())
-            r = float(R3[h if R3.shape[0] > 1 else 0, s, a]) if Rn is None else \
-                float(Rn[h if Rn.shape[0] > 1 else 0, s, a, s_next])
+            if Rn is None:
+                r = float(R3[h if n_r > 1 else 0, s, a])
+            elif dense:
+                r = float(Rn[h if Rn.shape[0] > 1 else 0, s, a, s_next])
+            else:
+                r = float(Rn[h if Rn.shape[0] > 1 else 0,
+                             _slot(T, h if T.n_p > 1 else 0, s, a, s_next)])
             if noise:
                 r = 1.0 if rng.random() < r else 0.0
             agent.observe(h, s, a, r, s_next)     # the compiled observe kernel

@@ -241,7 +241,19 @@ def run(algorithm, mdp, *, episodes: int, seeds=1, rng=0, eval_every="auto",
         noise = False
     elif reward_noise == "bernoulli":
         noise = True
-        R = mdp.R if mdp.R_next is None else mdp.R_next
+        if mdp.has_next_rewards and mdp.storage == "successors":
+            rn, L = mdp.R_next_successors, mdp.successors   # per successor: stays sparse
+            bad = np.argwhere((rn < 0) | (rn > 1))
+            if bad.size:
+                j, k = (int(x) for x in bad[0])
+                row = int(np.searchsorted(L.indptr, k, side="right")) - 1
+                h, rem = divmod(row, mdp.S * mdp.A)
+                lab = ((max(h, j),) if (L.n_stages > 1 or rn.shape[0] > 1) else ()) + (
+                    rem // mdp.A, rem % mdp.A, int(L.indices[k]))
+                raise ValueError(f"reward_noise='bernoulli' needs mean rewards in [0, 1]; "
+                                 f"R_next[{', '.join(map(str, lab))}] = {rn[j, k]!r}")
+        R = mdp.R if not mdp.has_next_rewards else (
+            mdp.R_next if mdp.storage == "dense" else mdp.R)
         bad = np.argwhere((R < 0) | (R > 1))
         if bad.size:
             i = tuple(int(x) for x in bad[0])

@@ -10,8 +10,9 @@ on the model tables and B policies.
 
 Maths (per batch element ``b``; stage ``h`` reads ``P[b, h if n_p > 1 else 0]``):
 
-* backward induction ``Q_h(s,a) = R_h(s,a) + sum_s' P_h(s'|s,a) V_{h+1}(s')``,
-  ``V_h = max_a Q_h``, ``V_H = 0``; greedy policy with the lowest action among
+* backward induction ``Q_h(s,a) = R_h(s,a) + sum_s' P_h(s'|s,a) V_{h+1}(s')`` (``+ gamma
+  sum_s' ...`` for discounted finite horizon, ``Batch.gamma < 1``), ``V_h = max_a Q_h``,
+  ``V_H = 0``; greedy policy with the lowest action among
   ``TIE_RTOL``-ties (:mod:`mdpsim.kernels._common`);
 * policy evaluation ``V^pi_h(s) = sum_a pi_h(a|s) Q^pi_h(s,a)`` for stochastic
   ``pi[B, n_q, S, A]`` (a deterministic policy is one-hot);
@@ -43,7 +44,9 @@ class Batch(NamedTuple):
     R: object        # float64[B, n_r, S, A]
     init: object = None   # float64[B, S] initial distributions (for values from init)
     H: int = 0            # horizon (0: discounted)
-    gamma: float = 1.0    # discount (1.0: finite horizon)
+    gamma: float = 1.0    # discount (1.0: undiscounted finite horizon; < 1 with H > 0:
+    #                       discounted finite horizon)
+    feasible: object = None   # bool[B, n_f, S, A] action masks (None: every action)
 
     @property
     def B(self) -> int:
@@ -93,7 +96,10 @@ def backward_induction(M: Batch, H: int):
     pol = xp.empty((B, H, M.S), dtype=xp.int64)
     for h in range(H - 1, -1, -1):
         hr = h if M.R.shape[1] > 1 else 0
-        Q[:, h] = M.R[:, hr] + _pv(M, h, V[:, h + 1])
+        if M.gamma == 1.0:
+            Q[:, h] = M.R[:, hr] + _pv(M, h, V[:, h + 1])
+        else:   # discounted finite horizon
+            Q[:, h] = M.R[:, hr] + M.gamma * _pv(M, h, V[:, h + 1])
         V[:, h] = Q[:, h].max(axis=-1)
         pol[:, h] = greedy(Q[:, h])
     return Q, V, pol
@@ -110,7 +116,10 @@ def evaluate_finite(M: Batch, H: int, pi):
     for h in range(H - 1, -1, -1):
         hr = h if M.R.shape[1] > 1 else 0
         hq = h if pi.shape[1] > 1 else 0
-        Q[:, h] = M.R[:, hr] + _pv(M, h, V[:, h + 1])
+        if M.gamma == 1.0:
+            Q[:, h] = M.R[:, hr] + _pv(M, h, V[:, h + 1])
+        else:   # discounted finite horizon
+            Q[:, h] = M.R[:, hr] + M.gamma * _pv(M, h, V[:, h + 1])
         V[:, h] = (xp.broadcast_to(pi[:, hq], (B, M.S, M.A)) * Q[:, h]).sum(axis=-1)
     return Q, V
 

@@ -22,6 +22,12 @@ pymdptoolbox has no action sets.
 
 The result is a :class:`~mdpsim.models.TabularMDP` (action mask and next-state rewards
 native), and ``to_*`` write a model back.
+
+Both formats are stationary: one ``P``, one ``R`` and one action set for every period. A
+model whose ``P``, ``R`` or action mask depends on the stage cannot be written, and ``to_*``
+say so in one line. (Adding the stage to the state, ``(h, s)``, would give a stationary model
+with the same values, but that is another model with ``H`` times the states, not a writing of
+this one, so it is not done silently.)
 """
 from __future__ import annotations
 
@@ -102,7 +108,13 @@ def _stationary(mdp: TabularMDP, what: str) -> None:
     if not isinstance(mdp, TabularMDP):
         raise ValueError(f"mdp must be a TabularMDP, got {type(mdp).__name__}")
     if not mdp.stationary:
-        raise ValueError(f"{what} writes stationary models only; this one is stage-dependent")
+        parts = [n for n, on in (("P", mdp.n_p_stages > 1), ("R", mdp.R.ndim == 3),
+                                 ("the action mask", mdp.per_stage_mask)) if on]
+        fmt = ("QuantEcon's DiscreteDP" if what == "to_quantecon" else "pymdptoolbox's "
+               "(P[A, S, S], R)")
+        raise ValueError(f"{what}: {fmt} is stationary (one P, R and action set for every "
+                         f"stage) and cannot express this model, whose {' and '.join(parts)} "
+                         f"{'depends' if len(parts) == 1 else 'depend'} on the stage")
 
 
 def to_quantecon(mdp: TabularMDP, *, form: str = "product") -> tuple:

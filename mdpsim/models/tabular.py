@@ -10,12 +10,15 @@ A :class:`TabularMDP` is frozen data. It holds
   or both (discounted finite horizon: ``sum_{t<H} gamma^t r_t``, ``0 <= gamma <= 1``);
 * ``init`` — the initial distribution over states (default: all mass on state 0);
 * optionally (models as users write them, see ``docs/own_environment.md``): an action mask
-  ``feasible: bool[S, A]``, next-state rewards ``R_next[s, a, s']``, and terminal states
+  ``feasible: bool[S, A]`` (or per stage, ``bool[H, S, A]``), next-state rewards
+  ``R_next[s, a, s']``, and terminal states
   ``terminal: bool[S]`` with ``terminal_reward: float64[S]``.
 
 Canonical storage of the optional parts. An infeasible pair ``(s, a)`` and every action of a
 terminal state are stored as a self-loop ``P[s, a, s] = 1`` with reward 0 (whatever was given
-there: QuantEcon's ``-inf``, an all-zero row of the state-action-pair form); a terminal state
+there: QuantEcon's ``-inf``, an all-zero row of the state-action-pair form; with a per-stage
+mask, at the stages where the pair is infeasible when ``P`` or ``R`` has stages, and where it is
+infeasible at every stage otherwise); a terminal state
 is absorbing with reward 0, and ``terminal_reward[t]`` is paid on the transition *into* ``t``
 (a next-state reward), so an episode that reaches ``t`` collects nothing more — planners,
 evaluators and the simulator share this one model. ``R`` is always the expected reward
@@ -176,15 +179,22 @@ class TabularMDP:
         Discount factor in ``[0, 1)`` (criterion ``V(s) = E[sum_t gamma^t R(s_t, a_t)]``).
     init : float64[S], optional
         Initial distribution; default: state 0 with probability 1.
-    feasible : bool[S, A], optional
-        Action mask: ``feasible[s, a]`` is False when ``a`` cannot be taken in ``s``. Entries
-        of ``P`` and ``R`` at infeasible pairs are ignored (``R`` may hold ``-inf`` there, as
-        in QuantEcon). Every planner, evaluator and learner of the engine respects it; a
-        policy with mass on an infeasible action is rejected by evaluation.
+    feasible : bool[S, A] | bool[H, S, A], optional
+        Action mask: ``feasible[s, a]`` (``feasible[h, s, a]``: per stage, finite horizon
+        only) is False when ``a`` cannot be taken in ``s`` (at stage ``h``). Entries of ``P``
+        and ``R`` at infeasible pairs are ignored (``R`` may hold ``-inf`` there, as in
+        QuantEcon) — with a per-stage mask, the entries of a stationary ``P`` or ``R`` at a
+        pair that is feasible at some other stage are used there and must be valid. Every
+        planner, evaluator and learner of the engine respects it; a policy with mass on an
+        infeasible action is rejected by evaluation. A per-stage mask equal at every stage
+        is stored as ``[S, A]``.
     R_next : float64[S, A, S'] | float64[H, S, A, S'], optional
         Reward ``r(s, a, s')`` that depends on the next state (instead of ``R``). Planners use
         its expectation; the simulator pays the realised value. Entries where ``P`` is 0 are
-        ignored (with a warning when non-zero).
+        ignored (with a warning when non-zero). With successor lists ``P`` it may also be
+        given per successor, ``float64[nnz]`` (or ``[H, nnz]`` for a stationary ``P``),
+        aligned with ``P.probs``; a model stored as successor lists keeps it that way
+        (:attr:`R_next_successors`), so it stays sparse.
     terminal : bool[S], optional
         Terminal states: absorbing with reward 0 (an episode that reaches one ends).
     terminal_reward : float64[S], optional
@@ -209,14 +219,14 @@ class TabularMDP:
     """
 
     __slots__ = ("_P", "_succ", "_R", "_init", "horizon", "gamma", "S", "A", "name",
-                 "_frozen", "_cache", "_feas", "_Rn", "_term", "_term_r")
+                 "_frozen", "_cache", "_feas", "_Rn", "_term", "_term_r", "_Rn_succ")
 
     def __init__(self, P, R=None, *, horizon=None, gamma=None, init=None,
                  name: str | None = None, copy: bool = True, feasible=None, R_next=None,
                  terminal=None, terminal_reward=None):
         object.__setattr__(self, "_frozen", False)
         object.__setattr__(self, "_cache", {})
-        for k in ("_feas", "_Rn", "_term", "_term_r"):
+        for k in ("_feas", "_Rn", "_term", "_term_r", "_Rn_succ"):
             object.__setattr__(self, k, None)
         # --- criterion -------------------------------------------------------------------
         if horizon is None and gamma is None:
@@ -280,23 +290,34 @@ class TabularMDP:
                 raise ValueError(f"stage-dependent P has {n_stages} stages but horizon = "
                                  f"{horizon}")
         self.S, self.A = int(S), int(A)
-        feas, term = self._parse_masks(feasible, terminal, S, A)
+        feas, term = self._parse_masks(feasible, terminal, S, A, horizon)
         override = None                       # bool[S, A]: rows stored as self-loops
+        succ_given, succ_rows = None, None    # successor lists as given, rows overridden
+        override_h = None                     # bool[H, S, A]: the same, per stage
         if feas is not None or term is not None:
             override = np.zeros((S, A), dtype=bool)
             if feas is not None:
-                override |= ~feas
+                override |= ~feas if feas.ndim == 2 else ~feas.any(0)
             if term is not None:
                 override |= term[:, None]
-        if override is not None and override.any():
+            if feas is not None and feas.ndim == 3:
+                override_h = ~feas | override[None]
+        if override is not None and override.any() or override_h is not None:
+            # a stationary P keeps the rows of pairs feasible at some stage (they are used
+            # there); a stage-dependent P stores every infeasible (h, s, a) as a self-loop
+            over = override[None] if override_h is None or n_stages == 1 else override_h
             if dense is not None:
                 dense = np.array(dense, dtype=np.float64, copy=True)
-                ss, aa = np.nonzero(override)
-                dense[..., ss, aa, :] = 0.0
-                dense[..., ss, aa, ss] = 1.0
+                d4 = dense if dense.ndim == 4 else dense[None]
+                hh, ss, aa = np.nonzero(np.broadcast_to(over, (d4.shape[0], S, A)))
+                d4[hh, ss, aa, :] = 0.0
+                d4[hh, ss, aa, ss] = 1.0
                 copy = False
             else:
-                succ = _self_loop_rows(succ, np.tile(override.reshape(-1), n_stages))
+                succ_rows = np.ascontiguousarray(np.broadcast_to(
+                    over, (n_stages, S, A)).reshape(-1))
+                succ_given = succ
+                succ = _self_loop_rows(succ, succ_rows)
         if dense is not None:
             dense = self._copy_check_dense(dense, copy)
             dense.setflags(write=False)
@@ -333,6 +354,8 @@ class TabularMDP:
                                  f"{Rarr.shape}")
             if override is not None:
                 Rarr[..., override] = 0.0   # -inf (QuantEcon) or anything: ignored there
+            if override_h is not None and Rarr.ndim == 3:
+                Rarr[override_h] = 0.0
             bad = np.argwhere(~np.isfinite(Rarr))
             if bad.size:
                 i = tuple(bad[0])
@@ -353,8 +376,14 @@ class TabularMDP:
                 tr = None
         elif terminal_reward is not None and terminal is None:
             raise ValueError("terminal_reward needs terminal=bool[S] (the terminal states)")
-        if R_next is not None or tr is not None:
-            Rn = self._next_rewards(R_next, Rarr, tr, override, horizon)
+        if (R_next is not None or tr is not None) and succ is not None:
+            # successor lists: next-state rewards per successor (the model stays sparse)
+            rn, Rarr = self._next_rewards_succ(R_next, Rarr, tr, override, horizon,
+                                               override_h, succ_given, succ_rows)
+            rn.setflags(write=False)
+            self._Rn_succ = rn
+        elif R_next is not None or tr is not None:
+            Rn = self._next_rewards(R_next, Rarr, tr, override, horizon, override_h)
             Pn = self.stage_P()
             n = max(Rn.shape[0], Pn.shape[0])
             Rarr = np.empty((n, S, A))
@@ -402,7 +431,7 @@ class TabularMDP:
 
     # ---------------------------------------------------------------- validation helpers
     @staticmethod
-    def _parse_masks(feasible, terminal, S, A):
+    def _parse_masks(feasible, terminal, S, A, horizon=None):
         term = None
         if terminal is not None:
             term = np.asarray(terminal)
@@ -417,25 +446,41 @@ class TabularMDP:
         feas = None
         if feasible is not None:
             feas = np.asarray(feasible)
+            want = f"[S, A] = [{S}, {A}]" + (f" or [H, S, A] = [{horizon}, {S}, {A}]"
+                                             if horizon else "")
             if feas.dtype != bool:
-                raise ValueError(f"feasible must be a bool array of shape [S, A] = [{S}, {A}], "
-                                 f"got dtype {feas.dtype}")
-            if feas.shape != (S, A):
-                raise ValueError(f"feasible must have shape [S, A] = [{S}, {A}] to match P, got "
+                raise ValueError(f"feasible must be a bool array of shape {want}, got dtype "
+                                 f"{feas.dtype}")
+            if feas.ndim == 3 and horizon is None and feas.shape[1:] == (S, A):
+                raise ValueError(f"a per-stage feasible of shape {feas.shape} needs horizon=H; "
+                                 f"a discounted model takes feasible of shape [S, A] = "
+                                 f"[{S}, {A}]")
+            if feas.shape != (S, A) and (horizon is None or feas.shape != (horizon, S, A)):
+                raise ValueError(f"feasible must have shape {want} to match P, got "
                                  f"{feas.shape}")
             feas = np.array(feas, copy=True)
             if term is not None:   # every action of a terminal state does nothing
-                feas[term & ~feas.any(1)] = True
-            empty = np.flatnonzero(~feas.any(1))
+                feas[term & ~feas.any(-1)] = True
+            empty = np.argwhere(~feas.any(-1))
             if empty.size:
-                raise ValueError(f"state {int(empty[0])} has no feasible action (feasible[{int(empty[0])}, :] "
-                                 "is all False); every non-terminal state needs one")
+                if feas.ndim == 2:
+                    s_ = int(empty[0][0])
+                    raise ValueError(f"state {s_} has no feasible action (feasible[{s_}, :] "
+                                     "is all False); every non-terminal state needs one")
+                h, s_ = (int(x) for x in empty[0])
+                raise ValueError(f"state {s_} has no feasible action at stage {h} "
+                                 f"(feasible[{h}, {s_}, :] is all False); every non-terminal "
+                                 "state needs one at every stage")
+            if feas.ndim == 3 and (feas == feas[:1]).all():
+                feas = np.array(feas[0], copy=True)   # the same at every stage
             if feas.all():
                 feas = None
         return feas, term
 
-    def _next_rewards(self, R_next, Rarr, tr, override, horizon):
-        """Canonical next-state rewards ``float64[n, S, A, S']`` (0 where P is 0)."""
+    def _next_rewards(self, R_next, Rarr, tr, override, horizon, override_h=None):
+        """Canonical next-state rewards ``float64[n, S, A, S']`` (0 where P is 0, and at
+        infeasible pairs: every stage for ``override[S, A]``, stage ``h`` for
+        ``override_h[H, S, A]`` when the rewards have stages)."""
         S, A = self.S, self.A
         if R_next is not None:
             try:
@@ -454,6 +499,8 @@ class TabularMDP:
             Rn = np.repeat(Rarr.reshape((-1, S, A))[..., None], S, axis=-1)
         if override is not None:
             Rn[:, override, :] = 0.0
+        if override_h is not None and Rn.shape[0] > 1:
+            Rn[override_h] = 0.0
         Pn = self.stage_P()
         if Pn.shape[0] > Rn.shape[0]:
             Rn = np.repeat(Rn, Pn.shape[0], axis=0)
@@ -474,7 +521,107 @@ class TabularMDP:
         if tr is not None:
             Rn = Rn + np.where(zero, 0.0, tr[None, None, None, :])
             Rn[:, override, :] = 0.0      # terminal (and infeasible) rows pay nothing
+            if override_h is not None and Rn.shape[0] > 1:
+                Rn[override_h] = 0.0
         return np.ascontiguousarray(Rn)
+
+    def _next_rewards_succ(self, R_next, Rarr, tr, override, horizon, override_h, given,
+                           over_rows):
+        """Next-state rewards per successor, ``float64[n_rn, nnz]`` aligned with the stored
+        successor lists (``n_rn`` = 1, or H when ``R_next`` has stages and ``P`` is
+        stationary: a stage-dependent ``P`` carries the stage in its rows), and the expected
+        rewards ``R``. ``given``/``over_rows``: the successor lists as given and the rows
+        stored as self-loops (None when none were)."""
+        S, A = self.S, self.A
+        L = self._succ
+        G = L if given is None else given
+        n_rows = G.indptr.shape[0] - 1
+        row_of = np.repeat(np.arange(n_rows), np.diff(G.indptr))
+        st, s_of, a_of = row_of // (S * A), (row_of // A) % S, row_of % A
+        idx = G.indices
+        stage_p = G.n_stages > 1
+        off = np.zeros(n_rows, dtype=bool) if over_rows is None else over_rows
+        off_k = off[row_of]                   # successors of rows stored as self-loops
+        if R_next is not None:
+            try:
+                arr = np.array(R_next, dtype=np.float64, copy=True)
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"R_next must be a numeric array: {exc}") from None
+            nnz = G.nnz
+            if arr.shape == (nnz,):
+                rn = arr[None]
+            elif horizon is not None and not stage_p and arr.shape == (horizon, nnz):
+                rn = arr
+            elif arr.shape == (S, A, S) or (horizon is not None
+                                            and arr.shape == (horizon, S, A, S)):
+                Rd = arr if arr.ndim == 4 else arr[None]
+                if stage_p:
+                    pos = (np.minimum(st, Rd.shape[0] - 1), s_of, a_of, idx)
+                    rn = Rd[pos][None]
+                    taken = np.zeros(Rd.shape, dtype=bool)
+                    taken[pos] = True
+                else:
+                    rn = Rd[:, s_of, a_of, idx]
+                    taken = np.zeros(Rd.shape, dtype=bool)
+                    taken[:, s_of, a_of, idx] = True
+                ovr = np.zeros((Rd.shape[0], S, A), dtype=bool)   # rows ignored altogether
+                if override is not None:
+                    ovr |= override[None]
+                if override_h is not None and Rd.shape[0] > 1:
+                    ovr |= override_h
+                stray = ~taken & (Rd != 0.0) & ~ovr[..., None]
+                if stray.any():
+                    i = tuple(np.argwhere(stray)[0])
+                    lab = _fmt_index(i[1:] if Rd.shape[0] == 1 else i)
+                    warnings.warn(f"R_next[{lab}] = {float(Rd[i])!r} is given where P is 0; it "
+                                  f"is ignored ({int(stray.sum())} such entries)", stacklevel=4)
+            else:
+                hs = f" or [H, S, A, S'] = [{horizon}, {S}, {A}, {S}]" if horizon else ""
+                per = f" or per successor [nnz] = [{nnz}] (aligned with P.probs)"
+                raise ValueError(f"R_next must have shape [S, A, S'] = [{S}, {A}, {S}]{hs}"
+                                 f"{per}, got {arr.shape}")
+        else:
+            if Rarr.ndim == 2:
+                rn = Rarr[s_of, a_of][None]
+            elif stage_p:
+                rn = Rarr[st, s_of, a_of][None]
+            else:
+                rn = Rarr[:, s_of, a_of]
+            rn = np.array(rn, dtype=np.float64)
+        rn[:, off_k] = 0.0
+        if override_h is not None and rn.shape[0] > 1:
+            rn[override_h[:, s_of, a_of]] = 0.0
+        bad = np.argwhere(~np.isfinite(rn))
+        if bad.size:
+            h, k = (int(x) for x in bad[0])
+            hh = int(st[k]) if stage_p else h
+            lab = _fmt_index(((hh,) if stage_p or rn.shape[0] > 1 else ())
+                             + (s_of[k], a_of[k], idx[k]))
+            raise ValueError(f"R_next[{lab}] = {float(rn[h, k])!r} is not finite; rewards must "
+                             "be finite numbers")
+        if tr is not None:
+            rn = rn + tr[idx][None]
+            rn[:, off_k] = 0.0                # terminal (and infeasible) rows pay nothing
+            if override_h is not None and rn.shape[0] > 1:
+                rn[override_h[:, s_of, a_of]] = 0.0
+        if given is not None:                 # onto the stored lists (self-loop rows: 0)
+            cnt_new = np.diff(L.indptr)
+            is_over = np.repeat(off, cnt_new)
+            out = np.zeros((rn.shape[0], L.nnz))
+            out[:, ~is_over] = rn[:, ~off_k]
+            rn = out
+            row_of = np.repeat(np.arange(n_rows), cnt_new)
+        # expected rewards: R[h, s, a] = sum_k P_k r_k over the row's successors
+        w = L.probs[None] * rn
+        Rarr = np.stack([np.bincount(row_of, weights=w[j], minlength=n_rows)
+                         for j in range(rn.shape[0])])
+        if stage_p:
+            Rarr = Rarr[0].reshape(L.n_stages, S, A)
+        else:
+            Rarr = Rarr.reshape(rn.shape[0], S, A)
+            if Rarr.shape[0] == 1:
+                Rarr = Rarr[0]
+        return np.ascontiguousarray(rn), np.ascontiguousarray(Rarr)
 
     def _copy_check_dense(self, P: np.ndarray, copy: bool = True) -> np.ndarray:
         """A C-contiguous copy of ``P`` (``P`` itself with ``copy=False`` when it is
@@ -546,8 +693,8 @@ class TabularMDP:
 
     @property
     def stationary(self) -> bool:
-        """True when neither P nor R depends on the stage."""
-        return self.n_p_stages == 1 and self._R.ndim == 2
+        """True when neither P, R nor the action mask depends on the stage."""
+        return self.n_p_stages == 1 and self._R.ndim == 2 and not self.per_stage_mask
 
     @property
     def n_p_stages(self) -> int:
@@ -598,8 +745,19 @@ class TabularMDP:
         return self._feas is not None
 
     @property
+    def per_stage_mask(self) -> bool:
+        """True when the action mask depends on the stage (``feasible`` is ``[H, S, A]``)."""
+        return self._feas is not None and self._feas.ndim == 3
+
+    def stage_feasible(self) -> np.ndarray:
+        """The action mask as ``bool[n_f, S, A]`` with ``n_f`` in {1, H}."""
+        F = self.feasible
+        return F[None] if F.ndim == 2 else F
+
+    @property
     def feasible(self) -> np.ndarray:
-        """The action mask ``bool[S, A]`` (all True for an unmasked model)."""
+        """The action mask ``bool[S, A]``, or ``bool[H, S, A]`` when it depends on the stage
+        (all True for an unmasked model)."""
         if self._feas is not None:
             return self._feas
         if "feas1" not in self._cache:
@@ -609,10 +767,57 @@ class TabularMDP:
         return self._cache["feas1"]
 
     @property
+    def has_next_rewards(self) -> bool:
+        """True when the rewards depend on the next state (or terminal rewards were given)."""
+        return self._Rn is not None or self._Rn_succ is not None
+
+    @property
     def R_next(self) -> np.ndarray | None:
         """Realised next-state rewards ``float64[n_r, S, A, S']`` (terminal rewards included),
-        or None when rewards depend only on ``(s, a)``."""
-        return self._Rn
+        or None when rewards depend only on ``(s, a)``. A model stored as successor lists
+        keeps them per successor (:attr:`R_next_successors`); this dense view is then built
+        on first use (``S * A * S`` numbers per stage)."""
+        if self._Rn is not None or self._Rn_succ is None:
+            return self._Rn
+        if "Rn_dense" not in self._cache:
+            L, rn = self._succ, self._Rn_succ
+            S, A = self.S, self.A
+            n_rows = L.indptr.shape[0] - 1
+            row_of = np.repeat(np.arange(n_rows), np.diff(L.indptr))
+            st, s_of, a_of = row_of // (S * A), (row_of // A) % S, row_of % A
+            if L.n_stages > 1:
+                d = np.zeros((L.n_stages, S, A, S))
+                d[st, s_of, a_of, L.indices] = rn[0]
+            else:
+                d = np.zeros((rn.shape[0], S, A, S))
+                d[:, s_of, a_of, L.indices] = rn
+            d.setflags(write=False)
+            self._cache["Rn_dense"] = d
+        return self._cache["Rn_dense"]
+
+    @property
+    def R_next_successors(self) -> np.ndarray | None:
+        """Realised next-state rewards per successor, ``float64[n_rn, nnz]`` aligned with
+        :attr:`successors` (``successors.probs``): entry ``[j, k]`` is the reward of the
+        ``k``-th successor at stage ``min(h, n_rn - 1)``; ``n_rn`` is 1 (or H when the rewards
+        depend on the stage and ``P`` does not: a stage-dependent ``P`` has the stage in its
+        rows). None when rewards depend only on ``(s, a)``."""
+        if self._Rn_succ is not None or self._Rn is None:
+            return self._Rn_succ
+        if "Rn_succ" not in self._cache:
+            L, Rn = self.successors, self._Rn
+            S, A = self.S, self.A
+            n_rows = L.indptr.shape[0] - 1
+            row_of = np.repeat(np.arange(n_rows), np.diff(L.indptr))
+            st, s_of, a_of = row_of // (S * A), (row_of // A) % S, row_of % A
+            if L.n_stages > 1:
+                rn = Rn[np.minimum(st, Rn.shape[0] - 1), s_of, a_of, L.indices][None]
+            else:
+                rn = Rn[:, s_of, a_of, L.indices]
+            rn = np.ascontiguousarray(rn)
+            rn.setflags(write=False)
+            self._cache["Rn_succ"] = rn
+        return self._cache["Rn_succ"]
 
     @property
     def terminal(self) -> np.ndarray | None:
@@ -640,8 +845,13 @@ class TabularMDP:
         ``init``, ``name``); validated like any other."""
         kw = dict(P=self._P if self._P is not None else self._succ, R=self._R,
                   init=self._init, name=self.name, feasible=self._feas, terminal=self._term)
-        if self._Rn is not None and "R" not in changes:   # terminal rewards are inside R_next
-            kw["R"], kw["R_next"] = None, self._Rn if self._Rn.shape[0] > 1 else self._Rn[0]
+        if self.has_next_rewards and "R" not in changes:   # terminal rewards are inside R_next
+            if self._Rn_succ is not None and "P" not in changes:   # per successor, aligned
+                rn = self._Rn_succ
+                kw["R"], kw["R_next"] = None, rn if rn.shape[0] > 1 else rn[0]
+            else:
+                Rn = self.R_next
+                kw["R"], kw["R_next"] = None, Rn if Rn.shape[0] > 1 else Rn[0]
         if "horizon" in changes or "gamma" in changes:
             kw["horizon"] = changes.pop("horizon", None)
             kw["gamma"] = changes.pop("gamma", None)
@@ -685,7 +895,8 @@ class TabularMDP:
         if self.discounted_finite:
             crit += f", gamma={self.gamma}"
         if self._feas is not None:
-            crit += f", infeasible={int((~self._feas).sum())}"
+            crit += f", infeasible={int((~self._feas).sum())}" + (
+                " (per stage)" if self._feas.ndim == 3 else "")
         if self._term is not None:
             crit += f", terminal={int(self._term.sum())}"
         nm = f"{self.name!r}, " if self.name else ""

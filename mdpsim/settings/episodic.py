@@ -20,7 +20,11 @@ undiscounted model that is exactly equivalent to the user's:
   of ``s`` (``action_map[s, j]``); ``A' = max_s |F(s)|``, and a state with fewer feasible
   actions repeats its last one (a duplicate column, so optimism and sampling range over
   feasible actions only: no learner can take an infeasible action). Values, optimum and
-  regret are those of the user's model (the duplicated rows are copies);
+  regret are those of the user's model (the duplicated rows are copies). A per-stage mask
+  ``feasible[H, S, A]`` is relabelled per stage (``action_map[h, s, j]``, ``A' =
+  max_{h,s} |F_h(s)|``): the learner plays a stage-dependent model whose stage-``h`` actions
+  are the feasible actions of stage ``h`` (the learners of the engine take stage-dependent
+  models, so one mechanism serves both).
 * **next-state rewards**: the simulator pays the realised ``r_h(s, a, s')`` of the
   transition it sampled (the evaluator and the learner's known rewards use the expectation
   ``R``); with ``reward_noise="bernoulli"`` the paid reward is ``1[u < r_h(s, a, s')]``, whose
@@ -89,8 +93,10 @@ def policy_value(ev, pi, V):
 def learner_view(mdp: TabularMDP):
     """``(model, action_map)``: the unmasked, undiscounted finite-horizon model the engine's
     learners play (module docstring) and ``action_map: int64[S, A']`` (the user's action of
-    the learner's action ``j`` in ``s``; None when the model has no mask). ``model`` is
-    ``mdp`` itself when it has neither a mask nor a discount."""
+    the learner's action ``j`` in ``s``), ``int64[H, S, A']`` for a per-stage mask (the
+    relabelling of stage ``h``; the played model is then stage-dependent), None when the
+    model has no mask. ``model`` is ``mdp`` itself when it has neither a mask nor a
+    discount."""
     if not mdp.discounted_finite and not mdp.masked:
         return mdp, None
     H, S = mdp.horizon, mdp.S
@@ -103,17 +109,28 @@ def learner_view(mdp: TabularMDP):
             Rn = g[:, None, None, None] * np.broadcast_to(Rn, (H,) + Rn.shape[1:])
     amap = None
     if mdp.masked:
-        F = mdp.feasible
-        A2 = int(F.sum(1).max())
-        amap = np.empty((S, A2), dtype=np.int64)
-        for s in range(S):
-            acts = np.flatnonzero(F[s])
-            amap[s] = np.concatenate([acts, np.full(A2 - acts.size, acts[-1])])
+        F = mdp.stage_feasible()                   # [n_f, S, A], n_f in {1, H}
+        A2 = int(F.sum(-1).max())
+        amap = np.empty((F.shape[0], S, A2), dtype=np.int64)
+        for h in range(F.shape[0]):
+            for s in range(S):
+                acts = np.flatnonzero(F[h, s])
+                amap[h, s] = np.concatenate([acts, np.full(A2 - acts.size, acts[-1])])
         rows = np.arange(S)[:, None]
-        P = P[..., rows, amap, :]
-        R = R[..., rows, amap]
-        if Rn is not None:
-            Rn = Rn[..., rows, amap, :]
+        if F.shape[0] == 1:                        # one relabelling for every stage
+            amap = amap[0]
+            P = P[..., rows, amap, :]
+            R = R[..., rows, amap]
+            if Rn is not None:
+                Rn = Rn[..., rows, amap, :]
+        else:                                      # per stage: stage-dependent P and R
+            hh = np.arange(H)[:, None, None]
+            P4 = P if P.ndim == 4 else np.broadcast_to(P, (H,) + P.shape)
+            P = P4[hh, rows[None], amap, :]
+            R3 = np.broadcast_to(R if R.ndim == 3 else R[None], (H, S, mdp.A))
+            R = R3[hh, rows[None], amap]
+            if Rn is not None:
+                Rn = np.broadcast_to(Rn, (H,) + Rn.shape[1:])[hh, rows[None], amap, :]
     if Rn is not None:
         model = TabularMDP(P, R_next=Rn if Rn.shape[0] > 1 else Rn[0], horizon=H,
                            init=mdp.init, name=mdp.name)
@@ -127,13 +144,17 @@ def learner_view(mdp: TabularMDP):
 def tabular_env(mdp: TabularMDP) -> tuple:
     """A finite-horizon model as the loop's ``env`` tuple (dense or successor-list layout):
     ``(dense, P[n_p, S, A, S'], indptr, indices, probs, n_p, R3[n_r, S, A], init, H, S, A)``;
-    with next-state rewards the seventh field is ``R_next: float64[n_r, S, A, S']`` (the
-    realised rewards the simulator pays; :meth:`Episodic.eval_env` keeps the expected ``R3``)."""
+    with next-state rewards the seventh field is ``R_next: float64[n_r, S, A, S']`` (dense)
+    or ``float64[n_rn, nnz]`` (successor lists, per successor: the model stays sparse) — the
+    realised rewards the simulator pays; :meth:`Episodic.eval_env` keeps the expected ``R3``."""
     from ..planning import transitions
     T = transitions(mdp)
     # writable C-contiguous copies: one array type per field, hence one compiled signature
-    R3 = np.array(mdp.stage_R() if mdp.R_next is None else mdp.R_next, dtype=np.float64,
-                  order="C", copy=True)
+    if not mdp.has_next_rewards:
+        R3 = mdp.stage_R()
+    else:   # dense: [n_r, S, A, S']; successor lists: per successor [n_rn, nnz], aligned
+        R3 = mdp.R_next if T.kind == "dense" else mdp.R_next_successors
+    R3 = np.array(R3, dtype=np.float64, order="C", copy=True)
     init = np.array(mdp.init, dtype=np.float64, order="C", copy=True)
     if T.kind == "dense":
         return (True, np.array(T.P, dtype=np.float64, order="C", copy=True),
@@ -192,7 +213,7 @@ class Episodic(Setting):
 
     def eval_env(self) -> tuple:
         env = self.simulator_env()
-        if self.played.R_next is None:
+        if not self.played.has_next_rewards:
             return env[:8]
         R3 = np.array(self.played.stage_R(), dtype=np.float64, order="C", copy=True)
         return env[:6] + (R3, env[7])
@@ -222,9 +243,13 @@ class Episodic(Setting):
         amap = self.action_map
         if amap is None:
             return pi
-        out = np.zeros(pi.shape[:2] + (self.mdp.A,))
-        for j in range(amap.shape[1]):
-            np.add.at(out, (slice(None), np.arange(self.mdp.S), amap[:, j]), pi[..., j])
+        H, S = self.mdp.horizon, self.mdp.S
+        pi = np.broadcast_to(pi, (H,) + pi.shape[-2:])
+        am = np.broadcast_to(amap, (H, S, amap.shape[-1]))
+        out = np.zeros((H, S, self.mdp.A))
+        hh, ss = np.meshgrid(np.arange(H), np.arange(S), indexing="ij")
+        for j in range(am.shape[-1]):
+            np.add.at(out, (hh, ss, am[..., j]), pi[..., j])
         return out
 
     def describe(self) -> str:

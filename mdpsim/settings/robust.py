@@ -91,7 +91,18 @@ def robust_policy_value(ev, pi, V):
 class Robust(Setting):
     """Learn on ``rmdp.nominal``; robust value, robust optimum, robust regret (module
     docstring). ``tol`` is used for discounted models only (their evaluator and optimum are
-    iterative, certified to ``tol``); finite-horizon ones are exact."""
+    iterative, certified to ``tol``); finite-horizon ones are exact.
+
+    Refused in one line, on purpose: a nominal model with an action mask, next-state rewards
+    or terminal states of its own, or ``horizon`` and ``gamma`` together. The robust backups
+    (:mod:`mdpsim.kernels.robust_common`) maximise over all ``A`` actions of every family;
+    a mask is not one ``-inf`` entry there — in the ``s``-rectangular sets nature's budget is
+    shared by the actions and the maximisation runs over the policy simplex jointly with it,
+    so a mask means restricting that simplex in each kernel (L1, L-inf, L2, chi2, KL).
+    Next-state rewards already have their place in the robust model
+    (``RobustMDP(..., R_next=...)``), and a discount inside the finite-horizon robust sweeps
+    is another kernel change. None of these is a small change, so they stay refused until
+    the robust kernels take them."""
 
     name = "robust"
     columns = ROBUST_COLUMNS
@@ -101,7 +112,7 @@ class Robust(Setting):
         if not isinstance(rmdp, RobustMDP):
             raise ValueError(f"Robust setting needs a RobustMDP, got {type(rmdp).__name__}")
         nom = rmdp.nominal
-        for flag, what in ((nom.masked, "an action mask"), (nom.R_next is not None,
+        for flag, what in ((nom.masked, "an action mask"), (nom.has_next_rewards,
                            "next-state rewards"), (nom.terminal is not None, "terminal states"),
                            (nom.discounted_finite, "horizon and gamma together")):
             if flag:

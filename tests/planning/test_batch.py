@@ -123,15 +123,3 @@ def test_errors_name_the_field():
     rms = [drpg_garnet(8, 3, 3, rng=0).rmdp, drpg_garnet(8, 3, 4, rng=1).rmdp]
     with pytest.raises(ValueError, match="one pattern"):
         batch.stack_robust(rms)
-
-
-def test_masked_and_discounted_finite_models_are_refused():
-    m = mdpsim.make("garnet", S=5, A=2, b=2, horizon=4, rng=0)
-    feas = np.ones((5, 2), dtype=bool)
-    feas[0, 1] = False
-    masked = mdpsim.TabularMDP(m.P, m.R, horizon=4, feasible=feas)
-    with pytest.raises(ValueError, match=r"models\[1\] has an action mask"):
-        batch.stack([m, masked])
-    df = mdpsim.TabularMDP(m.P, m.R, horizon=4, gamma=0.9)
-    with pytest.raises(ValueError, match="horizon and gamma together"):
-        batch.backward_induction_batch([df])
