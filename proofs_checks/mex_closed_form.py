@@ -22,7 +22,9 @@ STATEMENT = ("model-free MEX: closed-form J(pi) = original objective at its Q-ta
              "original objective at the greedy maximiser; no class member exceeds max J")
 
 
-def _instance(g, S, A, H):
+def random_data(g, S, A, H):
+    """Random empirical data ``(P̂, R3, init, N)``: counts in {0..3} per (h, s, a), successor
+    counts multinomial on a Dirichlet draw, rewards U(0, 1), start in state 0."""
     N = g.integers(0, 4, (H, S, A)).astype(float)
     Nsas = np.zeros((H, S, A, S))
     for idx in np.ndindex(H, S, A):
@@ -32,6 +34,11 @@ def _instance(g, S, A, H):
     init = np.zeros(S)
     init[0] = 1.0
     return P, g.uniform(0, 1, (1, S, A)), init, N
+
+
+def policies(S, A, H):
+    """All ``A^(S H)`` deterministic Markov policies as ``int64[H, S]`` arrays."""
+    return [np.array(c, np.int64).reshape(H, S) for c in itertools.product(range(A), repeat=S * H)]
 
 
 def _original(P, R3, init, N, eta, Q, V):
@@ -56,9 +63,8 @@ def check(rng=0, instances: int = 20, members: int = 200, tol: float = 1e-9) -> 
     excess = -np.inf        # max over random class members of (original - max J)
     for _ in range(instances):
         S, A, H = 3, 2, 3
-        P, R3, init, N = _instance(g, S, A, H)
-        pols = [np.array(c, np.int64).reshape(H, S)
-                for c in itertools.product(range(A), repeat=S * H)]
+        P, R3, init, N = random_data(g, S, A, H)
+        pols = policies(S, A, H)
         for eta in (0.05, 0.5, 5.0):
             q0 = np.zeros((H, S, A))
             Js = np.array([objective(P, R3, init, N, eta, p, q0) for p in pols])
