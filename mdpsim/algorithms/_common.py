@@ -30,6 +30,8 @@ RiverSwim); see the notes above :func:`mdpsim.algorithms.ucbvi._plan_ch`.
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from numba import njit
 
@@ -38,7 +40,23 @@ from ..models import TabularMDP
 from ._api import ModelInfo, NO_SIDE, SideInfo
 
 __all__ = ["model_info", "empirical_state", "count_transition", "count_reward",
-           "empirical_mean", "empirical_mean_var", "set_onehot", "greedy_at"]
+           "empirical_mean", "empirical_mean_var", "set_onehot", "greedy_at",
+           "EMPIRICAL_FIELDS", "record_type"]
+
+#: the names of :func:`empirical_state`'s arrays, in its order (the first fields of a
+#: learner state that holds the empirical model)
+EMPIRICAL_FIELDS = ("N", "Nsas", "succ", "nsucc", "Rsum", "NR")
+
+
+def record_type(name: str, fields: tuple, kind: type, module: str, doc: str) -> type:
+    """A ``typing.NamedTuple`` class ``name`` whose ``fields`` all have the type ``kind``
+    (``np.ndarray`` for a learner state, ``float`` for its parameters), defined as if in
+    ``module`` (so that pickling and Numba's on-disk cache find it there), docstring ``doc``.
+    Lets a state extend another's fields (``Base._fields + (...)``) without repeating them."""
+    cls = NamedTuple(name, [(f, kind) for f in fields])
+    cls.__module__ = module
+    cls.__doc__ = doc
+    return cls
 
 
 def model_info(mdp: TabularMDP, episodes: int = 0, side: SideInfo = NO_SIDE) -> ModelInfo:

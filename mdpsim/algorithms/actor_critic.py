@@ -68,7 +68,6 @@ refit readings, the unvisited-pair values, the ablations' exact forms.
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
 
 import numpy as np
 from numba import njit
@@ -76,7 +75,7 @@ from numba import njit
 from ..kernels.numba_backend import inv_cdf
 from ..theory.acceptance import RULES
 from ._api import HyperParameter, Learner, ModelInfo, register_learner
-from ._common import count_transition, empirical_state
+from ._common import EMPIRICAL_FIELDS, count_transition, empirical_state, record_type
 
 #: the tuning grid and rule behind the defaults (module docstring)
 TUNING = {"stages": (((30.0, 100.0, 300.0), (0.01, 0.03, 0.1)),
@@ -103,50 +102,24 @@ def epoch_bound(S: int, A: int, H: int, K: int) -> int:
     return 1 + S * A * H * (1 + int(math.floor(math.log2(K))))
 
 
-class State(NamedTuple):
+State = record_type(
+    "State", EMPIRICAL_FIELDS + ("R3", "init", "f", "V", "logits", "Nstep", "Nlast", "clock"),
+    np.ndarray, __name__,
     """``N, Nsas, succ, nsucc`` the critic's empirical model (pooled over steps when ``P``
     is stationary; :mod:`mdpsim.algorithms._common`), ``Rsum, NR`` unused (known rewards);
     ``R3`` the known rewards, ``init``; ``f: float64[H, S, A]`` the critic,
     ``V: float64[H + 1, S]`` its greedy values; ``logits: float64[H, S, A]`` the actor;
     ``Nstep: float64[H, S, A]`` per-step counts and ``Nlast`` their values at the start of
     the epoch (the doubling test); ``clock: float64[3]`` = (epochs so far, first episode of
-    the current actor clock, last η)."""
+    the current actor clock, last η).""")
 
-    N: np.ndarray
-    Nsas: np.ndarray
-    succ: np.ndarray
-    nsucc: np.ndarray
-    Rsum: np.ndarray
-    NR: np.ndarray
-    R3: np.ndarray
-    init: np.ndarray
-    f: np.ndarray
-    V: np.ndarray
-    logits: np.ndarray
-    Nstep: np.ndarray
-    Nlast: np.ndarray
-    clock: np.ndarray
-
-
-class Params(NamedTuple):
+Params = record_type(
+    "Params", ("scale", "L", "width", "r_hi", "c_eta", "logA", "optimism", "resets",
+               "refit_every", "switch_every", "SAH", "delta", "anytime"), float, __name__,
     """Constants (flags as 0.0 / 1.0): ``scale`` = c_b; ``L = ln(S A H K / δ)`` (anytime:
     recomputed per episode); ``width`` = r_hi - r_lo; ``r_hi``; ``c_eta``; ``logA = ln A``;
     ``optimism``; ``resets``; ``refit_every``; ``switch_every``; ``SAH`` and ``delta`` for
-    the anytime ``L``; ``anytime`` (no episode budget)."""
-
-    scale: float
-    L: float
-    width: float
-    r_hi: float
-    c_eta: float
-    logA: float
-    optimism: float
-    resets: float
-    refit_every: float
-    switch_every: float
-    SAH: float
-    delta: float
-    anytime: float
+    the anytime ``L``; ``anytime`` (no episode budget).""")
 
 
 @njit(cache=True)
@@ -348,46 +321,15 @@ class OptimisticActorCritic(Learner):
 
 
 # ===================================================================== hybrid offline-online
-class HybridState(NamedTuple):
+HybridState = record_type(
+    "HybridState", State._fields + ("source_P", "source_pi"), np.ndarray, __name__,
     """:class:`State`'s fields, then the offline data source (side information, read only at
     the first ``plan``): ``source_P: float64[n_p, S, A, S]`` and ``source_pi: float64[H, S,
-    A]`` (the behaviour policy μ), simulated — never learned from."""
+    A]`` (the behaviour policy μ), simulated — never learned from.""")
 
-    N: np.ndarray
-    Nsas: np.ndarray
-    succ: np.ndarray
-    nsucc: np.ndarray
-    Rsum: np.ndarray
-    NR: np.ndarray
-    R3: np.ndarray
-    init: np.ndarray
-    f: np.ndarray
-    V: np.ndarray
-    logits: np.ndarray
-    Nstep: np.ndarray
-    Nlast: np.ndarray
-    clock: np.ndarray
-    source_P: np.ndarray
-    source_pi: np.ndarray
-
-
-class HybridParams(NamedTuple):
-    """:class:`Params`'s fields and ``noff``, the number of offline trajectories."""
-
-    scale: float
-    L: float
-    width: float
-    r_hi: float
-    c_eta: float
-    logA: float
-    optimism: float
-    resets: float
-    refit_every: float
-    switch_every: float
-    SAH: float
-    delta: float
-    anytime: float
-    noff: float
+HybridParams = record_type(
+    "HybridParams", Params._fields + ("noff",), float, __name__,
+    """:class:`Params`'s fields and ``noff``, the number of offline trajectories.""")
 
 
 @njit(cache=True)
@@ -404,8 +346,7 @@ def _oac_offline_draws(state, params, rng):
         for h in range(H):
             a = inv_cdf(mu[h, s], rng.random())
             s2 = inv_cdf(P[min(h, n_p - 1), s, a], rng.random())
-            count_transition(state.N, state.Nsas, state.succ, state.nsucc, h, s, a, s2)
-            state.Nstep[h, s, a] += 1.0
+            _oac_observe(state, params, h, s, a, 0.0, s2)
             s = s2
     state.Nlast[:] = state.Nstep
 

@@ -35,7 +35,8 @@ from numba import njit
 
 from ..theory.acceptance import RULES
 from ._api import HyperParameter, Learner, ModelInfo, register_learner
-from .mex_tabular import (ascent, ascent_calls, empirical_kernel, implicit_bonus, occupancy,
+from .mex_tabular import (State, ascent, ascent_calls, count_step, empirical_kernel,
+                          implicit_bonus, occupancy, onehot_policy, report_calls, tabular_state,
                           upper_bound)
 
 __all__ = ["GOLFTabular", "State", "Params", "level_loss", "solve_at"]
@@ -79,19 +80,6 @@ def solve_at(P, R3, init, N, lam, warm_pol, out_pol, max_iter):
     return J, calls
 
 
-class State(NamedTuple):
-    """Counts ``N``, ``Nsas``, work buffer ``Phat``, rewards ``R3``, ``init``, the played
-    policy ``pol: int64[H, S]``, ``last: float64[2]`` (planner calls, chosen log10 λ)."""
-
-    N: np.ndarray
-    Nsas: np.ndarray
-    Phat: np.ndarray
-    R3: np.ndarray
-    init: np.ndarray
-    pol: np.ndarray
-    last: np.ndarray
-
-
 class Params(NamedTuple):
     beta: float
     log_lo: float
@@ -123,24 +111,8 @@ def _plan(state, params, k, rng, pi):
     pol[:] = best
     last[0] = calls
     last[1] = hi
-    H, S, A = pi.shape
-    for h in range(H):
-        for s in range(S):
-            for a in range(A):
-                pi[h, s, a] = 0.0
-            pi[h, s, pol[h, s]] = 1.0
+    onehot_policy(pol, pi)
     return Jb
-
-
-@njit(cache=True)
-def _observe(state, params, h, s, a, r, s_next):
-    state.N[h, s, a] += 1.0
-    state.Nsas[h, s, a, s_next] += 1.0
-
-
-@njit(cache=True)
-def _report(state, params, pi_alt):
-    return 0.0, state.last[0], np.nan
 
 
 @register_learner
@@ -176,16 +148,14 @@ class GOLFTabular(Learner):
     State = State
     Params = Params
     plan = _plan
-    observe = _observe
-    report = _report
+    observe = count_step
+    report = report_calls
 
     @classmethod
     def init_state(cls, info: ModelInfo, hp: dict) -> State:
-        H, S, A = info.H, info.S, info.A
-        return State(np.zeros((H, S, A)), np.zeros((H, S, A, S)), np.zeros((H, S, A, S)),
-                     np.ascontiguousarray(info.R3, dtype=np.float64),
-                     np.ascontiguousarray(info.init, dtype=np.float64),
-                     np.zeros((H, S), np.int64), np.zeros(2))
+        """:func:`~mdpsim.algorithms.mex_tabular.tabular_state` with ``last: float64[2]``
+        (planner calls, chosen log10 λ)."""
+        return tabular_state(info, 2)
 
     @classmethod
     def params(cls, info: ModelInfo, hp: dict) -> Params:

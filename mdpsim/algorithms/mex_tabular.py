@@ -58,7 +58,8 @@ from ..theory.acceptance import RULES
 from ._api import HyperParameter, Learner, ModelInfo, register_learner
 
 __all__ = ["MEXTabular", "State", "Params", "empirical_kernel", "occupancy", "objective",
-           "implicit_bonus", "plan_with_bonus", "ascent", "ascent_calls", "upper_bound", "gain"]
+           "implicit_bonus", "plan_with_bonus", "ascent", "ascent_calls", "upper_bound", "gain",
+           "tabular_state", "onehot_policy", "count_step", "report_calls"]
 
 #: the ascent stops when the linearised gain is at most ``STOP_RTOL (1 + |J|)``
 STOP_RTOL = 1e-12
@@ -231,7 +232,9 @@ def upper_bound(P, R3, init, N, eta, pol=None):
 class State(NamedTuple):
     """``N: float64[H, S, A]``, ``Nsas: float64[H, S, A, S]`` step-``h`` counts; ``Phat``
     a work buffer; ``R3`` the known rewards; ``init``; ``pol: int64[H, S]`` the last fixed
-    point; ``last: float64[1]`` the last episode's planner calls."""
+    point (the played policy); ``last`` the episode's record: ``float64[1]`` (planner calls)
+    here, ``float64[2]`` (planner calls, chosen log10 λ) in
+    :mod:`~mdpsim.algorithms.golf_tabular`, which shares this state."""
 
     N: np.ndarray
     Nsas: np.ndarray
@@ -240,6 +243,41 @@ class State(NamedTuple):
     init: np.ndarray
     pol: np.ndarray
     last: np.ndarray
+
+
+def tabular_state(info: ModelInfo, n_last: int) -> State:
+    """Fresh :class:`State` (zero counts, ``pol = 0``) with ``last: float64[n_last]``."""
+    H, S, A = info.H, info.S, info.A
+    return State(np.zeros((H, S, A)), np.zeros((H, S, A, S)), np.zeros((H, S, A, S)),
+                 np.ascontiguousarray(info.R3, dtype=np.float64),
+                 np.ascontiguousarray(info.init, dtype=np.float64),
+                 np.zeros((H, S), np.int64), np.zeros(n_last))
+
+
+@njit(cache=True)
+def onehot_policy(pol, pi):
+    """``pi[h, s, :] = e_{pol[h, s]}`` (the deterministic policy ``pol: int64[H, S]`` as a
+    probability table ``float64[H, S, A]``)."""
+    H, S, A = pi.shape
+    for h in range(H):
+        for s in range(S):
+            for a in range(A):
+                pi[h, s, a] = 0.0
+            pi[h, s, pol[h, s]] = 1.0
+    return pi
+
+
+@njit(cache=True)
+def count_step(state, params, h, s, a, r, s_next):
+    """``observe``: the step-``h`` counts ``N``, ``Nsas`` of a :class:`State`."""
+    state.N[h, s, a] += 1.0
+    state.Nsas[h, s, a, s_next] += 1.0
+
+
+@njit(cache=True)
+def report_calls(state, params, pi_alt):
+    """``report``: ``aux`` = the episode's planner calls ``last[0]``."""
+    return 0.0, state.last[0], np.nan
 
 
 class Params(NamedTuple):
@@ -273,24 +311,8 @@ def _plan(state, params, k, rng, pi):
         pol[:] = chord
         J, steps = J2, steps2
     last[0] = calls
-    H, S, A = pi.shape
-    for h in range(H):
-        for s in range(S):
-            for a in range(A):
-                pi[h, s, a] = 0.0
-            pi[h, s, pol[h, s]] = 1.0
+    onehot_policy(pol, pi)
     return J
-
-
-@njit(cache=True)
-def _observe(state, params, h, s, a, r, s_next):
-    state.N[h, s, a] += 1.0
-    state.Nsas[h, s, a, s_next] += 1.0
-
-
-@njit(cache=True)
-def _report(state, params, pi_alt):
-    return 0.0, state.last[0], np.nan
 
 
 @register_learner
@@ -326,16 +348,12 @@ class MEXTabular(Learner):
     State = State
     Params = Params
     plan = _plan
-    observe = _observe
-    report = _report
+    observe = count_step
+    report = report_calls
 
     @classmethod
     def init_state(cls, info: ModelInfo, hp: dict) -> State:
-        H, S, A = info.H, info.S, info.A
-        return State(np.zeros((H, S, A)), np.zeros((H, S, A, S)), np.zeros((H, S, A, S)),
-                     np.ascontiguousarray(info.R3, dtype=np.float64),
-                     np.ascontiguousarray(info.init, dtype=np.float64),
-                     np.zeros((H, S), np.int64), np.zeros(1))
+        return tabular_state(info, 1)
 
     @classmethod
     def params(cls, info: ModelInfo, hp: dict) -> Params:
