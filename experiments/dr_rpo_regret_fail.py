@@ -28,6 +28,12 @@ the objective it is scored by; the spec runs every learner on both env labels (t
 cannot pair them), and the figure uses only the matching pairs.
 """
 
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _dr_rpo_regret import learners, run_settings  # noqa: E402
+
 _FAIL = {"rho": 0.5, "rho_stage": 0, "rho_factor": 3, "dual": "fail_state"}
 
 SPEC = {
@@ -43,24 +49,6 @@ SPEC = {
         "FailState-b0.1": {"env": "drect_fail_state_reg",
                            "params": {"rho": 0.5, "beta_reg": 0.1}},
     },
-    "algorithms": {
-        "DR-RPO": {"algorithm": "dr_rpo", "params": {**_FAIL, "beta_reg": 0.01}},
-        "DR-RPO-theory": {"algorithm": "dr_rpo",
-                          "params": {**_FAIL, "beta_reg": 0.01, "c": 1.0, "eta": 1.0}},
-        "DR-RPO-nobonus": {"algorithm": "dr_rpo", "params": {**_FAIL, "beta_reg": 0.01,
-                                                             "c": 0.0}},
-        "DR-LSVI-UCB": {"algorithm": "dr_lsvi_ucb", "params": {**_FAIL, "c": 0.01}},
-        "RPO-nominal": {"algorithm": "rpo_nominal", "params": {"beta_reg": 0.01}},
-        # the same learners for the objective with beta_reg = 0.1 (env label "FailState-b0.1")
-        "DR-RPO-b0.1": {"algorithm": "dr_rpo", "params": {**_FAIL, "beta_reg": 0.1}},
-        "RPO-nominal-b0.1": {"algorithm": "rpo_nominal", "params": {"beta_reg": 0.1}},
-    },
-    "episodes": 10_000,
-    "seeds": 20,
-    "seed_batch": 10,
-    "eval_every": ["log", 60],
-    "profiles": {
-        "quick": {"episodes": 2_000, "seeds": 5, "seed_batch": 5},
-    },
-    "figures": ["dr_rpo_regret"],
+    "algorithms": learners(_FAIL),
+    **run_settings(),
 }

@@ -11,6 +11,12 @@ from the tuning instances (rng = 100, 101). Same learners and the same two objec
 (beta_reg = 0.01 and 0.1, matching pairs only in the figure) as the fail-state spec.
 """
 
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _dr_rpo_regret import learners, run_settings  # noqa: E402
+
 _R = {"rho": 0.1}
 
 SPEC = {
@@ -28,24 +34,6 @@ SPEC = {
                          "params": {"S": 20, "A": 5, "d": 5, "horizon": 5, "rho": 0.1,
                                     "rng": 0, "beta_reg": 0.1}},
     },
-    "algorithms": {
-        "DR-RPO": {"algorithm": "dr_rpo", "params": {**_R, "beta_reg": 0.01}},
-        "DR-RPO-theory": {"algorithm": "dr_rpo",
-                          "params": {**_R, "beta_reg": 0.01, "c": 1.0, "eta": 1.0}},
-        "DR-RPO-nobonus": {"algorithm": "dr_rpo", "params": {**_R, "beta_reg": 0.01,
-                                                             "c": 0.0}},
-        "DR-LSVI-UCB": {"algorithm": "dr_lsvi_ucb", "params": {**_R, "c": 0.01}},
-        "RPO-nominal": {"algorithm": "rpo_nominal", "params": {"beta_reg": 0.01}},
-        # the same learners for the objective with beta_reg = 0.1 (env label "Simplex-b0.1")
-        "DR-RPO-b0.1": {"algorithm": "dr_rpo", "params": {**_R, "beta_reg": 0.1}},
-        "RPO-nominal-b0.1": {"algorithm": "rpo_nominal", "params": {"beta_reg": 0.1}},
-    },
-    "episodes": 10_000,
-    "seeds": 20,
-    "seed_batch": 10,
-    "eval_every": ["log", 60],
-    "profiles": {
-        "quick": {"episodes": 2_000, "seeds": 5, "seed_batch": 5},
-    },
-    "figures": ["dr_rpo_regret"],
+    "algorithms": learners(_R),
+    **run_settings(),
 }

@@ -15,27 +15,19 @@ quick|full] [--results DIR] [--figdir DIR]``.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-import mdpsim
-from mdpsim import plot
-from mdpsim.theory.fit import fit_slope
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _stored import load_run, save_run  # noqa: E402
+
+from mdpsim import plot  # noqa: E402
+from mdpsim.theory.fit import fit_slope  # noqa: E402
 
 EXPERIMENT = "dr_rpo_knobs"
-
-
-def _load(results, profile):
-    for p in ([profile] if profile is not None else ["full", "quick"]):
-        try:
-            df = mdpsim.load(EXPERIMENT, out=results, profile=p)
-        except ValueError:
-            continue
-        if not df.empty:
-            return df, p
-    return pd.DataFrame(), profile or "full"
 
 
 def matched(df: pd.DataFrame) -> pd.DataFrame:
@@ -60,7 +52,7 @@ def matched(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def make_figure(results="results", figdir="figures", profile=None) -> dict:
-    df, profile = _load(results, profile)
+    df, profile = load_run(EXPERIMENT, results, profile, required=False)
     if df.empty:
         raise ValueError(f"no stored results of {EXPERIMENT} ({profile} profile) under "
                          f"{results}/; run `mdpsim run {EXPERIMENT} --profile quick` first")
@@ -92,16 +84,13 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
         ax.legend(fontsize=7)
     fig.suptitle(f"fail-state MDP, DR-RPO (reconstruction) vs non-robust RPO; {profile} "
                  f"profile, seed mean and 95% band", fontsize=8)
-    stem = Path(figdir) / EXPERIMENT
-    paths = plot.save(fig, stem)
-    csv = stem.with_name(f"{EXPERIMENT}.csv")
-    tab.to_csv(csv, index=False)
+    paths = save_run(fig, figdir, EXPERIMENT, {"": tab})
     lines = [f"{EXPERIMENT} [{profile} profile, K = {K:,}, {int(tab.n_seeds.min())} seeds]: "
              "exact robust-regularised regret at K; slope over the last decade [95% CI]"]
     for _, r in tab.iterrows():
         lines.append(f"  {r.panel:<5} {r.learner:<12} x = {r.x:<5g} regret {r.regret:9.2f} "
                      f"± {r.half95:.2f}  slope {r.slope:.2f} [{r.lo:.2f}, {r.hi:.2f}]")
-    return {"paths": paths + [csv], "summary": "\n".join(lines), "table": tab,
+    return {"paths": paths, "summary": "\n".join(lines), "table": tab,
             "profile": profile}
 
 

@@ -18,29 +18,21 @@ Usage: ``mdpsim figs dr_rpo_perturbation`` or ``python paper_figs/dr_rpo_perturb
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-import mdpsim
-from mdpsim import plot
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _stored import load_run, save_run  # noqa: E402
+
+from mdpsim import plot  # noqa: E402
 
 EXPERIMENT = "dr_rpo_perturbation"
 ALGS = ["DR-RPO", "RPO-nominal", "DR-LSVI-UCB", "LSVI-UCB"]
 PAIRS = [("DR-RPO", "RPO-nominal"), ("DR-LSVI-UCB", "LSVI-UCB")]
 MARKERS = {"DR-RPO": "o", "RPO-nominal": "s", "DR-LSVI-UCB": "^", "LSVI-UCB": "v"}
-
-
-def _load(results, profile):
-    for p in ([profile] if profile is not None else ["full", "quick"]):
-        try:
-            df = mdpsim.load(EXPERIMENT, out=results, profile=p)
-        except ValueError:
-            continue
-        if not df.empty:
-            return df, p
-    return pd.DataFrame(), profile or "full"
 
 
 def closed_form_threshold(delta=0.3, xi_norm=0.2, p_fail=0.001) -> float:
@@ -70,7 +62,7 @@ def crossing(a0, a1, b0, b1):
 
 
 def make_figure(results="results", figdir="figures", profile=None) -> dict:
-    df, profile = _load(results, profile)
+    df, profile = load_run(EXPERIMENT, results, profile, required=False)
     if df.empty:
         raise ValueError(f"no stored results of {EXPERIMENT} ({profile} profile) under "
                          f"{results}/; run `mdpsim run {EXPERIMENT} --profile quick` first")
@@ -108,11 +100,8 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
                  f"mean and 95% band; DR-RPO: reconstruction", fontsize=7)
     ax.legend(fontsize=6.5)
     ax.grid(alpha=0.3)
-    stem = Path(figdir) / EXPERIMENT
-    paths = plot.save(fig, stem)
     out = pd.DataFrame(rows)
-    csv = stem.with_name(f"{EXPERIMENT}.csv")
-    out.to_csv(csv, index=False)
+    paths = save_run(fig, figdir, EXPERIMENT, {"": out})
     g = np.random.default_rng(0)
     lines = [f"{EXPERIMENT} [{profile} profile]: exact return at the last training episode "
              f"(K = {int(df.episode.max()):,}) in the q-perturbed fail-state MDP; DR-RPO is a "
@@ -140,7 +129,7 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
         lines.append(f"  {r} beats {nr} for q > q* = {q:.4f} (95% bootstrap [{lo:.4f}, "
                      f"{hi:.4f}]); cost at q = 0: {B[0.0].mean() - A[0.0].mean():.4f}, gain at "
                      f"q = 1: {A[1.0].mean() - B[1.0].mean():.4f}")
-    return {"paths": paths + [csv], "summary": "\n".join(lines), "table": out,
+    return {"paths": paths, "summary": "\n".join(lines), "table": out,
             "profile": profile}
 
 

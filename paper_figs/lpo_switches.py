@@ -21,14 +21,18 @@ Usage: ``python paper_figs/lpo_switches.py [--profile quick|full] [--results DIR
 """
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-import mdpsim
-from mdpsim import plot
-from mdpsim.theory import fit_slope
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _stored import save_run  # noqa: E402
+
+import mdpsim  # noqa: E402
+from mdpsim import plot  # noqa: E402
+from mdpsim.theory import fit_slope  # noqa: E402
 
 EXPERIMENT = "lpo_switches"
 T_MIN = 1_000
@@ -195,17 +199,12 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
     a2.legend(fontsize=5)
     fig.suptitle(f"LPO (reconstruction) policy switches, gamma = 0.9 ({profile} profile)",
                  fontsize=8)
-    stem = Path(figdir) / EXPERIMENT
-    paths = plot.save(fig, stem)
-    csv = stem.with_name(f"{EXPERIMENT}.csv")
-    t_tab.to_csv(csv, index=False)
     eps_tab = settle_summary(settle_table(df))
-    csv2 = stem.with_name(f"{EXPERIMENT}_eps.csv")
-    eps_tab.to_csv(csv2, index=False)
+    paths = save_run(fig, figdir, EXPERIMENT, {"": t_tab, "_eps": eps_tab})
     cols = ["env", "planner", "seeds", "T", "switches_median", "slope_ln_t", "slope_lo",
             "slope_hi", "r2_ln_t", "loglog_exponent", "loglog_lo", "loglog_hi",
             "final_gap_median"]
-    return {"paths": paths + [csv, csv2], "summary": t_tab[cols].to_string(index=False)
+    return {"paths": paths, "summary": t_tab[cols].to_string(index=False)
             + "\n\n" + eps_tab.to_string(index=False), "table": t_tab, "eps_table": eps_tab,
             "profile": profile}
 

@@ -17,32 +17,23 @@ Usage: ``python paper_figs/lsvi_ucb_scaling.py [--profile quick|full] [--results
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from matplotlib.ticker import NullLocator
 
-import mdpsim
-from mdpsim import plot
-from mdpsim.theory import fit_slope
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _stored import load_run, save_run  # noqa: E402
+
+from mdpsim import plot  # noqa: E402
+from mdpsim.theory import fit_slope  # noqa: E402
 
 EXPERIMENT = "lsvi_ucb_scaling"
 #: panel -> (env labels pooled in it, swept parameter)
 PANELS = {"d-sweep": (["d-sweep"], "d"), "d-sweep-hidden": (["d-sweep-hidden"], "d"),
           "S-sweep": (["S-sweep", "S-sweep-large"], "S")}
-
-
-def _load(results, profile):
-    for p in ([profile] if profile else ["full", "quick"]):
-        try:
-            df = mdpsim.load(EXPERIMENT, out=results, profile=p)
-        except ValueError:
-            continue
-        if not df.empty:
-            return df, p
-    raise ValueError(f"no stored results of {EXPERIMENT} under {results}/; run `mdpsim run "
-                     f"{EXPERIMENT} --profile quick` first")
 
 
 def _with_params(df: pd.DataFrame, key: str) -> pd.DataFrame:
@@ -110,7 +101,7 @@ def k_slopes(df: pd.DataFrame, key: str) -> pd.DataFrame:
 
 
 def make_figure(results="results", figdir="figures", profile=None) -> dict:
-    df, profile = _load(results, profile)
+    df, profile = load_run(EXPERIMENT, results, profile)
     panels = [(n, labs, key) for n, (labs, key) in PANELS.items()
               if df.env_label.astype(str).isin(labs).any()]
     fig, axes = plot.figure(1, len(panels), width=3.4 * len(panels), height=3.3)
@@ -162,13 +153,8 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
         ax.set_ylabel("final cumulative regret (exact)")
         ax.legend(fontsize=6.5, frameon=False)
         ax.set_title(f"{name} (K = {int(d.episode.max()):,}, {profile})", fontsize=8)
-    stem = Path(figdir) / EXPERIMENT
-    paths = plot.save(fig, stem)
     fits, pts = pd.DataFrame(rows), pd.DataFrame(points)
-    csv = stem.with_name(f"{EXPERIMENT}_fits.csv")
-    fits.to_csv(csv, index=False)
-    pcsv = stem.with_name(f"{EXPERIMENT}_points.csv")
-    pts.to_csv(pcsv, index=False)
+    paths = save_run(fig, figdir, EXPERIMENT, {"_fits": fits, "_points": pts})
     summary = "\n".join(
         f"{r.sweep:<15} {r.algorithm:<9} exponent {r.exponent:+.2f} [{r.lo:+.2f}, {r.hi:+.2f}]"
         f"  geometric {r.geo_exponent:+.2f} [{r.geo_lo:+.2f}, {r.geo_hi:+.2f}] over "
@@ -179,7 +165,7 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
                   f"[{p.lo:8.1f}, {p.hi:8.1f}]  geo {p.geo_mean:8.1f}  "
                   f"[{p.min_instance:.0f}, {p.max_instance:.0f}]  K-slope {p.k_slope:.2f} "
                   f"[{p.k_lo:.2f}, {p.k_hi:.2f}] over {p.k_window}" for _, p in pts.iterrows())
-    return {"paths": paths + [csv, pcsv], "summary": summary, "fits": fits, "points": pts,
+    return {"paths": paths, "summary": summary, "fits": fits, "points": pts,
             "profile": profile}
 
 

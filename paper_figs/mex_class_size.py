@@ -13,15 +13,18 @@ Usage: ``python paper_figs/mex_class_size.py [--profile quick|full] [--results D
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from matplotlib.ticker import NullFormatter, NullLocator, ScalarFormatter
 
-import mdpsim
-from mdpsim import plot
-from mdpsim.theory.fit import boot_slope_interval
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _stored import load_run, save_run  # noqa: E402
+
+from mdpsim import plot  # noqa: E402
+from mdpsim.theory.fit import boot_slope_interval  # noqa: E402
 
 EXPERIMENT = "mex_class_size"
 ALGS = ["MEX", "MLE-greedy", "OMLE"]
@@ -50,18 +53,7 @@ def exponent(d, x: str, rng=0, n_boot=2000):
 
 
 def make_figure(results="results", figdir="figures", profile=None) -> dict:
-    df = None
-    for p in ([profile] if profile else ["full", "quick"]):
-        try:
-            df = mdpsim.load(EXPERIMENT, out=results, profile=p)
-        except ValueError:
-            continue
-        if not df.empty:
-            profile = p
-            break
-    if df is None or df.empty:
-        raise ValueError(f"no stored results of {EXPERIMENT} under {results}/; run `mdpsim run "
-                         f"{EXPERIMENT} --profile quick` first")
+    df, profile = load_run(EXPERIMENT, results, profile)
     f = finals(df)
     colors = plot.palette(ALGS)
     fig, axes = plot.figure(1, 2, width=7.6, height=3.3)
@@ -97,15 +89,12 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
                   title=f"exponent in {'log M' if env == 'Lock' else 'M'} [95% CI]",
                   title_fontsize=6.5)
     fig.suptitle(f"MEX: final regret vs class size ({profile} profile)", fontsize=8)
-    stem = Path(figdir) / EXPERIMENT
-    paths = plot.save(fig, stem)
     fits = pd.DataFrame(rows)
-    csv = stem.with_name(f"{EXPERIMENT}.csv")
-    fits.to_csv(csv, index=False)
+    paths = save_run(fig, figdir, EXPERIMENT, {"": fits})
     lines = [f"{r.env:<7} {r.algorithm:<11} exponent in {r.x}: {r.slope:.3f} "
              f"[{r.lo:.3f}, {r.hi:.3f}]  {r.means}"
              for r in fits.itertuples()]
-    return {"paths": paths + [csv], "summary": "\n".join(lines), "fits": fits,
+    return {"paths": paths, "summary": "\n".join(lines), "fits": fits,
             "profile": profile}
 
 

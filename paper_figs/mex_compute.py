@@ -15,13 +15,17 @@ Usage: ``python paper_figs/mex_compute.py [--profile quick|full] [--results DIR]
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-import mdpsim
-from mdpsim import plot
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _stored import load_run, save_run  # noqa: E402
+
+import mdpsim  # noqa: E402
+from mdpsim import plot  # noqa: E402
 
 EXPERIMENT = "mex_compute"
 ENVS = ["RiverSwim", "Garnet"]
@@ -50,18 +54,7 @@ def table(df) -> pd.DataFrame:
 
 
 def make_figure(results="results", figdir="figures", profile=None) -> dict:
-    df = None
-    for p in ([profile] if profile else ["full", "quick"]):
-        try:
-            df = mdpsim.load(EXPERIMENT, out=results, profile=p)
-        except ValueError:
-            continue
-        if not df.empty:
-            profile = p
-            break
-    if df is None or df.empty:
-        raise ValueError(f"no stored results of {EXPERIMENT} under {results}/; run `mdpsim run "
-                         f"{EXPERIMENT} --profile quick` first")
+    df, profile = load_run(EXPERIMENT, results, profile)
     df = df.assign(alg_label=[_label(a, p) for a, p in zip(df.alg_label, df.alg_params)])
     t = table(mdpsim.load(EXPERIMENT, out=results, profile=profile))
     labels = list(pd.unique(df.alg_label))
@@ -85,14 +78,11 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
         ax.legend(fontsize=6, frameon=False, loc="center")
     fig.suptitle(f"MEX (model-free tabular) vs confidence-set optimism by bisection: regret "
                  f"and compute ({profile} profile)", fontsize=8)
-    stem = Path(figdir) / EXPERIMENT
-    paths = plot.save(fig, stem)
-    csv = stem.with_name(f"{EXPERIMENT}.csv")
-    t.to_csv(csv, index=False)
+    paths = save_run(fig, figdir, EXPERIMENT, {"": t})
     lines = [f"{r.env_label:<10} {r.label:<17} final regret {r.mean:9.2f} ± {r.half:7.2f}  "
              f"planner calls/ep {r.planner_calls_per_episode:6.1f}  CPU {r.cpu_ms_per_episode:.3f}"
              f" ms/ep" for r in t.itertuples()]
-    return {"paths": paths + [csv], "summary": "\n".join(lines), "table": t,
+    return {"paths": paths, "summary": "\n".join(lines), "table": t,
             "profile": profile}
 
 

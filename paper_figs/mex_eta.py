@@ -10,12 +10,16 @@ Usage: ``python paper_figs/mex_eta.py [--profile quick|full] [--results DIR] [--
 """
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
 
-import mdpsim
-from mdpsim import plot
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _stored import save_run  # noqa: E402
+
+import mdpsim  # noqa: E402
+from mdpsim import plot  # noqa: E402
 
 EXPERIMENT = "mex_eta"
 
@@ -70,11 +74,8 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
     a2.set_ylabel("final regret (mean ± 95%)")
     a2.legend(fontsize=6)
     fig.suptitle(f"MEX on riverswim_class ({profile} profile)", fontsize=8)
-    stem = Path(figdir) / EXPERIMENT
-    paths = plot.save(fig, stem)
-    csv = stem.with_name(f"{EXPERIMENT}.csv")
-    t.to_csv(csv, index=False)
-    return {"paths": paths + [csv], "summary": u[["c_eta", "mean", "half", "median"]]
+    paths = save_run(fig, figdir, EXPERIMENT, {"": t})
+    return {"paths": paths, "summary": u[["c_eta", "mean", "half", "median"]]
             .to_string(index=False), "table": t, "profile": profile}
 
 

@@ -10,12 +10,15 @@ Usage: ``python paper_figs/mex_regret.py [--profile quick|full] [--results DIR] 
 """
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pandas as pd
 
-import mdpsim
-from mdpsim import plot
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _stored import load_run, save_run  # noqa: E402
+
+from mdpsim import plot  # noqa: E402
 
 EXPERIMENT = "mex_regret"
 ENVS = ["RiverSwim-class", "Garnet-class"]
@@ -23,20 +26,8 @@ ALGS = ["MEX", "MEX-PS", "OMLE", "MLE-greedy"]
 HARD_EXPLORATION = {"RiverSwim-class": True, "Garnet-class": False}
 
 
-def _load(results, profile):
-    for p in ([profile] if profile else ["full", "quick"]):
-        try:
-            df = mdpsim.load(EXPERIMENT, out=results, profile=p)
-        except ValueError:
-            continue
-        if not df.empty:
-            return df, p
-    raise ValueError(f"no stored results of {EXPERIMENT} under {results}/; run `mdpsim run "
-                     f"{EXPERIMENT} --profile quick` first")
-
-
 def make_figure(results="results", figdir="figures", profile=None) -> dict:
-    df, profile = _load(results, profile)
+    df, profile = load_run(EXPERIMENT, results, profile)
     envs = [e for e in ENVS if e in set(df.env_label)]
     algs = [a for a in ALGS if a in set(df.alg_label)]
     colors = plot.palette(algs)
@@ -51,15 +42,12 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
                          legend=True, fontsize=6.5)
     fig.suptitle(f"Finite model classes: exact cumulative regret ({profile} profile)",
                  fontsize=8)
-    stem = Path(figdir) / EXPERIMENT
-    paths = plot.save(fig, stem)
     fits = pd.concat(fits, ignore_index=True)
-    csv = stem.with_name(f"{EXPERIMENT}_fits.csv")
-    fits.to_csv(csv, index=False)
+    paths = save_run(fig, figdir, EXPERIMENT, {"_fits": fits})
     lines = [f"{r.env_label:<16} {r.alg_label:<11} slope {r.slope:.3f} [{r.lo:.3f}, {r.hi:.3f}]"
              f" rule {r.rule or '-'} {'' if r.passed is None else r.passed}"
              for r in fits.itertuples()]
-    return {"paths": paths + [csv], "summary": "\n".join(lines), "fits": fits,
+    return {"paths": paths, "summary": "\n".join(lines), "fits": fits,
             "profile": profile}
 
 

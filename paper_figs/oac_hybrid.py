@@ -13,30 +13,22 @@ Usage: ``python paper_figs/oac_hybrid.py [--profile quick|full] [--results DIR] 
 """
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-import mdpsim
-from mdpsim import plot
-from mdpsim.engine.side import behaviour_catalogue
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _stored import load_run, save_run  # noqa: E402
+
+import mdpsim  # noqa: E402
+from mdpsim import plot  # noqa: E402
+from mdpsim.engine.side import behaviour_catalogue  # noqa: E402
 
 EXPERIMENT = "oac_hybrid"
 EPS = (0.1, 0.3, 1.0)
 SUCCESS = 0.9
-
-
-def _load(results, profile):
-    for p in ([profile] if profile else ["full", "quick"]):
-        try:
-            df = mdpsim.load(EXPERIMENT, out=results, profile=p)
-        except ValueError:
-            continue
-        if not df.empty:
-            return df, p
-    raise ValueError(f"no stored results of {EXPERIMENT} under {results}/; run `mdpsim run "
-                     f"{EXPERIMENT} --profile quick` first")
 
 
 def success_table(df: pd.DataFrame, mdp) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -74,7 +66,7 @@ def success_table(df: pd.DataFrame, mdp) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def make_figure(results="results", figdir="figures", profile=None) -> dict:
-    df, profile = _load(results, profile)
+    df, profile = load_run(EXPERIMENT, results, profile)
     mdp = mdpsim.make("riverswim", S=6, horizon=20)
     tab, thr = success_table(df, mdp)
     fig, axes = plot.figure(1, 2, width=7.4, height=3.3)
@@ -104,16 +96,11 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
     axes[1].axhline(SUCCESS, color="grey", lw=0.6)
     fig.suptitle("Non-optimistic hybrid actor-critic on RiverSwim (S=6, H=20), "
                  f"reconstructed; {profile} profile", fontsize=8)
-    stem = Path(figdir) / EXPERIMENT
-    paths = plot.save(fig, stem)
-    csv = stem.with_name(f"{EXPERIMENT}_thresholds.csv")
-    thr.to_csv(csv, index=False)
-    csv2 = stem.with_name(f"{EXPERIMENT}_success.csv")
-    tab.to_csv(csv2, index=False)
+    paths = save_run(fig, figdir, EXPERIMENT, {"_thresholds": thr, "_success": tab})
     lines = [f"V^mu/V*={r.fraction} c*_off={r.c_off:.2f} eps={r.eps}: observed N_off "
              f"{r.observed}, predicted {r.predicted:.3g}, ratio {r.ratio:.3g}"
              for r in thr.itertuples()]
-    return {"paths": paths + [csv, csv2], "summary": "\n".join(lines), "thresholds": thr,
+    return {"paths": paths, "summary": "\n".join(lines), "thresholds": thr,
             "profile": profile}
 
 

@@ -9,33 +9,24 @@ Usage: ``python paper_figs/oac_linear.py [--profile quick|full] [--results DIR] 
 """
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-import mdpsim
-from mdpsim import plot
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _stored import load_run, save_run  # noqa: E402
+
+from mdpsim import plot  # noqa: E402
 
 EXPERIMENT = "oac_linear"
 ENVS = ["RiverSwim-kernel", "Simplex"]
 ALGS = ["AC-linear", "AC-linear-no-optimism", "LSVI-UCB", "LSVI-greedy"]
 
 
-def _load(results, profile):
-    for p in ([profile] if profile else ["full", "quick"]):
-        try:
-            df = mdpsim.load(EXPERIMENT, out=results, profile=p)
-        except ValueError:
-            continue
-        if not df.empty:
-            return df, p
-    raise ValueError(f"no stored results of {EXPERIMENT} under {results}/; run `mdpsim run "
-                     f"{EXPERIMENT} --profile quick` first")
-
-
 def make_figure(results="results", figdir="figures", profile=None) -> dict:
-    df, profile = _load(results, profile)
+    df, profile = load_run(EXPERIMENT, results, profile)
     envs = [e for e in ENVS if e in set(df.env_label)]
     algs = [a for a in ALGS if a in set(df.alg_label)]
     colors = plot.palette(algs)
@@ -65,17 +56,14 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
         ax.legend(fontsize=5.5)
     fig.suptitle(f"Linear optimistic actor-critic (reconstructed), {profile} profile",
                  fontsize=8)
-    stem = Path(figdir) / EXPERIMENT
-    paths = plot.save(fig, stem)
     fits = pd.concat(fits, ignore_index=True)
-    csv = stem.with_name(f"{EXPERIMENT}_fits.csv")
-    fits.to_csv(csv, index=False)
+    paths = save_run(fig, figdir, EXPERIMENT, {"_fits": fits})
     K = int(df.episode.max())
     fin = df[df.episode == K].groupby(["env_label", "alg_label"]).regret.mean()
     lines = [f"{r.env_label:<16} {r.alg_label:<22} slope {r.slope:.3f} [{r.lo:.3f}, {r.hi:.3f}]"
              f" regret {fin.loc[(r.env_label, r.alg_label)]:.1f}"
              for r in fits.itertuples()] + lines
-    return {"paths": paths + [csv], "summary": "\n".join(lines), "fits": fits,
+    return {"paths": paths, "summary": "\n".join(lines), "fits": fits,
             "profile": profile}
 
 

@@ -17,14 +17,17 @@ Usage: ``python paper_figs/oac_regret.py [--profile quick|full] [--results DIR] 
 from __future__ import annotations
 
 import math
+import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-import mdpsim
-from mdpsim import plot
-from mdpsim.algorithms.actor_critic import epoch_bound
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _stored import load_run, save_run  # noqa: E402
+
+from mdpsim import plot  # noqa: E402
+from mdpsim.algorithms.actor_critic import epoch_bound  # noqa: E402
 
 EXPERIMENT = "oac_regret"
 ENVS = {"RiverSwim": (6, 2, 20), "ChainLock": (11, 3, 10)}   # (S, A, H) of the model
@@ -32,18 +35,6 @@ ALGS = ["AC", "AC-refit-switch", "AC-theory-eta", "AC-no-optimism", "AC-no-reset
         "AC-every-episode", "UCBVI-CH", "UCBVI-CH-matched"]
 FIT_FROM = 100   # epochs are fitted against ln K from this episode on (after the burn-in)
 EPOCH_ALGS = ["AC", "AC-refit-switch", "AC-theory-eta", "AC-no-optimism", "AC-no-reset"]
-
-
-def _load(results, profile):
-    for p in ([profile] if profile else ["full", "quick"]):
-        try:
-            df = mdpsim.load(EXPERIMENT, out=results, profile=p)
-        except ValueError:
-            continue
-        if not df.empty:
-            return df, p
-    raise ValueError(f"no stored results of {EXPERIMENT} under {results}/; run `mdpsim run "
-                     f"{EXPERIMENT} --profile quick` first")
 
 
 def epoch_fits(df: pd.DataFrame) -> pd.DataFrame:
@@ -67,7 +58,7 @@ def epoch_fits(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def make_figure(results="results", figdir="figures", profile=None) -> dict:
-    df, profile = _load(results, profile)
+    df, profile = load_run(EXPERIMENT, results, profile)
     envs = [e for e in ENVS if e in set(df.env_label)]
     algs = [a for a in ALGS if a in set(df.alg_label)]
     colors = plot.palette(algs)
@@ -103,14 +94,9 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
         ax.set_title(f"{env}: epochs vs ln K (S={S}, A={A}, H={H})", fontsize=7)
         ax.legend(fontsize=5.5, loc="upper left")
     fig.suptitle(f"Optimistic actor-critic (reconstructed), {profile} profile", fontsize=8)
-    stem = Path(figdir) / EXPERIMENT
-    paths = plot.save(fig, stem)
     fits = pd.concat(fits, ignore_index=True)
-    csv = stem.with_name(f"{EXPERIMENT}_fits.csv")
-    fits.to_csv(csv, index=False)
     ep = epoch_fits(df)
-    csv2 = stem.with_name(f"{EXPERIMENT}_epochs.csv")
-    ep.to_csv(csv2, index=False)
+    paths = save_run(fig, figdir, EXPERIMENT, {"_fits": fits, "_epochs": ep})
     lines = [f"{r.env_label:<10} {r.alg_label:<17} slope {r.slope:.3f} [{r.lo:.3f}, "
              f"{r.hi:.3f}]" for r in fits.itertuples()]
     for env in envs:
@@ -124,7 +110,7 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
     lines += [f"{r.env_label:<10} {r.alg_label:<17} epochs {r.epochs:.1f} (max {r.epochs_max:.0f})"
               f" at K={r.K}; {r.per_lnK:.2f} per unit ln K, R² {r.r2:.3f}; bounds "
               f"SAH log2K {r.bound_SAHlog2K:.0f}, exact {r.bound_exact}" for r in ep.itertuples()]
-    return {"paths": paths + [csv, csv2], "summary": "\n".join(lines), "fits": fits,
+    return {"paths": paths, "summary": "\n".join(lines), "fits": fits,
             "epochs": ep, "profile": profile}
 
 

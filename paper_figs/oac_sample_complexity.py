@@ -12,30 +12,21 @@ Usage: ``python paper_figs/oac_sample_complexity.py [--profile quick|full] [--re
 """
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-import mdpsim
-from mdpsim import plot
-from mdpsim.theory import fit_eps_exponent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _stored import load_run, save_run  # noqa: E402
+
+from mdpsim import plot  # noqa: E402
+from mdpsim.theory import fit_eps_exponent  # noqa: E402
 
 EXPERIMENT = "oac_sample_complexity"
 ALGS = ["AC", "UCBVI-CH-matched", "AC-theory-eta"]
 EPS = np.geomspace(0.005, 0.05, 6)   # a decade
-
-
-def _load(results, profile):
-    for p in ([profile] if profile else ["full", "quick"]):
-        try:
-            df = mdpsim.load(EXPERIMENT, out=results, profile=p)
-        except ValueError:
-            continue
-        if not df.empty:
-            return df, p
-    raise ValueError(f"no stored results of {EXPERIMENT} under {results}/; run `mdpsim run "
-                     f"{EXPERIMENT} --profile quick` first")
 
 
 def k_eps(d: pd.DataFrame, eps=EPS) -> np.ndarray:
@@ -54,7 +45,7 @@ def k_eps(d: pd.DataFrame, eps=EPS) -> np.ndarray:
 
 
 def make_figure(results="results", figdir="figures", profile=None) -> dict:
-    df, profile = _load(results, profile)
+    df, profile = load_run(EXPERIMENT, results, profile)
     algs = [a for a in ALGS if a in set(df.alg_label)]
     colors = plot.palette(algs)
     fig, axes = plot.figure(1, 2, width=7.2, height=3.2)
@@ -102,11 +93,8 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
     axes[1].legend(fontsize=5.5)
     fig.suptitle(f"Optimistic actor-critic (reconstructed), RiverSwim S=6 H=20, {profile} "
                  "profile", fontsize=8)
-    stem = Path(figdir) / EXPERIMENT
-    paths = plot.save(fig, stem)
     fits = pd.DataFrame(rows)
-    csv = stem.with_name(f"{EXPERIMENT}_fits.csv")
-    fits.to_csv(csv, index=False)
+    paths = save_run(fig, figdir, EXPERIMENT, {"_fits": fits})
     lines = []
     for r in rows:
         if r["censored"]:
@@ -116,7 +104,7 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
             lines.append(f"{r['alg_label']}: K_eps exponent {r['exponent']:.3f} [{r['lo']:.3f}, "
                          f"{r['hi']:.3f}] (theorem: >= -2); "
                          + ", ".join(f"eps={e:.4g}: {r[f'K_eps_{e:.4g}']:.0f}" for e in EPS))
-    return {"paths": paths + [csv], "summary": "\n".join(lines), "fits": fits,
+    return {"paths": paths, "summary": "\n".join(lines), "fits": fits,
             "profile": profile}
 
 
