@@ -7,6 +7,7 @@ traceback instead. ``run`` exits with status 1 when some cells failed (the other
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 
@@ -418,5 +419,25 @@ def main(argv=None) -> int:
         return 128 + signum
 
 
+def console_main() -> None:  # pragma: no cover - exits the process
+    """Entry point of the ``mdpsim`` command and of ``python -m mdpsim.cli``: :func:`main`,
+    then ``os._exit`` with its status after flushing the output, skipping the interpreter's
+    teardown. When :func:`main` returns every command has finished its work (cells written
+    and synced, process pools and Dask clusters shut down by their context managers); the
+    teardown of native thread pools that pandas/pyarrow load could abort the process
+    afterwards (SIGABRT, "terminate called without an active exception"), measured in 4 of 30
+    concurrent ``mdpsim verify`` runs whose output was complete, and 0 of 36 with this exit.
+    Call :func:`main` (which returns the status) to use the CLI from Python."""
+    try:
+        rc = main()
+    except SystemExit as e:          # argparse's --help / usage errors
+        rc = e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
+        if e.code is not None and not isinstance(e.code, int):
+            print(e.code, file=sys.stderr)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(int(rc or 0))
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    console_main()

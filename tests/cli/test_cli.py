@@ -42,4 +42,4 @@ def test_entry_point_installed():
     eps = [e for e in entry_points(group="console_scripts") if e.name == "mdpsim"]
     if not eps:
         pytest.skip("package not installed with its entry point (run pip install -e .)")
-    assert eps[0].value == "mdpsim.cli:main"
+    assert eps[0].value == "mdpsim.cli:console_main"
