@@ -37,7 +37,7 @@ from ...theory.acceptance import SlopeRule
 from ...theory.bounds import Bound
 from .._api import Learner, HyperParameter, ModelInfo, register_learner
 from .lsvi_ucb import check_features
-from .lsvi_ucb_kernels import linear_observe, lsvi_ucb_beta, ridge_weights
+from .lsvi_ucb_kernels import linear_observe, lsvi_ucb_beta, lsvi_ucb_state, ridge_weights
 
 __all__ = ["OPPO_Linear", "State", "Params", "oppo_linear_regret"]
 
@@ -182,11 +182,9 @@ class OPPO_Linear(Learner):
     def init_state(cls, info: ModelInfo, hp: dict) -> State:
         phi4 = check_features(cls.name, info)
         H, S, A, d = info.H, info.S, info.A, phi4.shape[3]
-        Lam_inv = np.zeros((H, d, d))
-        for h in range(H):
-            np.fill_diagonal(Lam_inv[h], 1.0 / hp["lam"])
-        return State(phi4=phi4, Lam_inv=Lam_inv, b_r=np.zeros((H, d)),
-                     M=np.zeros((H, d, S)), Q=np.zeros((H, S, A)), w=np.zeros((H, d)),
+        Lam_inv, b_r, M = lsvi_ucb_state(H, S, d, hp["lam"])
+        return State(phi4=phi4, Lam_inv=Lam_inv, b_r=b_r,
+                     M=M, Q=np.zeros((H, S, A)), w=np.zeros((H, d)),
                      V=np.zeros(S), init=np.array(info.init, dtype=np.float64, copy=True),
                      logits=np.zeros((H, S, A)), pol=np.full((H, S, A), 1.0 / A))
 
