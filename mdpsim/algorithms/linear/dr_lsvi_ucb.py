@@ -241,6 +241,29 @@ def radii(H: int, d: int, rho: float, stage: int, factor: int) -> np.ndarray:
     return out
 
 
+# Hyper-parameters shared with DR-RPO (:mod:`mdpsim.algorithms.linear.dr_rpo`).
+HP_LAM = HyperParameter("lam", 1.0, float, "paper", "ridge parameter λ",
+                        valid=lambda v: v > 0.0, expected="a positive number")
+HP_DELTA = HyperParameter("delta", 0.05, float, "proposed", "confidence δ",
+                          valid=lambda v: 0.0 < v < 1.0, expected="a number in (0, 1)")
+HP_RADII = (
+    HyperParameter("rho", 0.1, float, "proposed",
+                   "TV radius of the uncertainty set (problem statement; match the "
+                   "setting's)", valid=lambda v: 0.0 <= v <= 1.0,
+                   expected="a number in [0, 1]"),
+    HyperParameter("rho_stage", -1, int, "proposed",
+                   "stage (0-based) carrying the radius, -1 = every stage",
+                   valid=lambda v: v >= -1, expected="an integer >= -1"),
+    HyperParameter("rho_factor", -1, int, "proposed",
+                   "factor (0-based) carrying the radius, -1 = every factor",
+                   valid=lambda v: v >= -1, expected="an integer >= -1"),
+)
+HP_BONUS = HyperParameter("bonus", "drect", str, "paper",
+                          "bonus form: 'drect' Σ_i φ_i sqrt([Λ⁻¹]_ii) (theory) or 'quadratic' "
+                          "sqrt(Σ_i φ_i² [Λ⁻¹]_ii) (the group's offline code)",
+                          choices=BONUSES)
+
+
 @register_learner
 class DR_LSVI_UCB(Learner):
     """DR-LSVI-UCB for d-rectangular TV-robust linear MDPs. See
@@ -258,26 +281,13 @@ class DR_LSVI_UCB(Learner):
     State = State
     Params = Params
     hyperparameters = (
-        HyperParameter("lam", 1.0, float, "paper", "ridge parameter λ",
-                       valid=lambda v: v > 0.0, expected="a positive number"),
+        HP_LAM,
         HyperParameter("c", 0.03, float, "proposed",
                        "multiplier of β = c·d·H·sqrt(log(2dT/δ)) (LSVI-UCB's tuned value)",
                        theory=1.0, valid=lambda v: v >= 0.0, expected="a number >= 0"),
-        HyperParameter("delta", 0.05, float, "proposed", "confidence δ",
-                       valid=lambda v: 0.0 < v < 1.0, expected="a number in (0, 1)"),
-        HyperParameter("rho", 0.1, float, "proposed",
-                       "TV radius of the uncertainty set (problem statement; match the "
-                       "setting's)", valid=lambda v: 0.0 <= v <= 1.0,
-                       expected="a number in [0, 1]"),
-        HyperParameter("rho_stage", -1, int, "proposed",
-                       "stage (0-based) carrying the radius, -1 = every stage",
-                       valid=lambda v: v >= -1, expected="an integer >= -1"),
-        HyperParameter("rho_factor", -1, int, "proposed",
-                       "factor (0-based) carrying the radius, -1 = every factor",
-                       valid=lambda v: v >= -1, expected="an integer >= -1"),
-        HyperParameter("bonus", "drect", str, "paper",
-                       "bonus form: 'drect' Σ_i φ_i sqrt([Λ⁻¹]_ii) (theory) or 'quadratic' "
-                       "sqrt(Σ_i φ_i² [Λ⁻¹]_ii) (the group's offline code)", choices=BONUSES),
+        HP_DELTA,
+        *HP_RADII,
+        HP_BONUS,
         HyperParameter("dual", "general", str, "paper",
                        "TV dual's anchor: 'general' min V (exact for any model) or "
                        "'fail_state' min(0, min V) (the paper's form; problem statement: a "

@@ -80,8 +80,8 @@ from numba import njit
 from ...theory.acceptance import RULES
 from ...theory.bounds import Bound
 from .._api import Learner, HyperParameter, ModelInfo, register_learner
-from .dr_lsvi_ucb import (BONUSES, DUALS, dr_lsvi_ucb_regret, dr_optimistic_q_stage,
-                          dr_ridge_stage, dr_tv_nu_stage, radii)
+from .dr_lsvi_ucb import (DUALS, HP_BONUS, HP_DELTA, HP_LAM, HP_RADII, dr_lsvi_ucb_regret,
+                          dr_optimistic_q_stage, dr_ridge_stage, dr_tv_nu_stage, radii)
 from .lsvi_ucb import check_features
 from .lsvi_ucb_kernels import linear_observe, lsvi_ucb_beta, lsvi_ucb_state
 
@@ -222,14 +222,12 @@ def gibbs_closed_form(Qs, eta: float, beta_reg: float, logref) -> np.ndarray:
 
 
 _HP_COMMON = (
-    HyperParameter("lam", 1.0, float, "paper", "ridge parameter λ",
-                   valid=lambda v: v > 0.0, expected="a positive number"),
+    HP_LAM,
     HyperParameter("c", 0.01, float, "proposed",
                    "multiplier of the bonus β = c·d·H·sqrt(log(2dT/δ)) (tuned on held-out "
                    "instances: drect_simplex rng 100, 101 and the fail state, K = 3000)",
                    theory=1.0, valid=lambda v: v >= 0.0, expected="a number >= 0"),
-    HyperParameter("delta", 0.05, float, "proposed", "confidence δ",
-                   valid=lambda v: 0.0 < v < 1.0, expected="a number in (0, 1)"),
+    HP_DELTA,
     HyperParameter("eta", 1000.0, float, "proposed",
                    "multiplier of the actor step η = eta·sqrt(2 log A / (H² K)) (tuned with c "
                    "on the same held-out instances)", theory=1.0,
@@ -237,21 +235,11 @@ _HP_COMMON = (
     HyperParameter("beta_reg", 0.0, float, "proposed",
                    "KL weight β_reg towards the uniform π_ref (match the setting's)",
                    valid=lambda v: v >= 0.0, expected="a number >= 0"),
-    HyperParameter("bonus", "drect", str, "paper",
-                   "bonus form: 'drect' Σ_i φ_i sqrt([Λ⁻¹]_ii) (theory) or 'quadratic' "
-                   "sqrt(Σ_i φ_i² [Λ⁻¹]_ii) (the group's offline code)", choices=BONUSES),
+    HP_BONUS,
 )
 
 _HP_RADII = (
-    HyperParameter("rho", 0.1, float, "proposed",
-                   "TV radius of the uncertainty set (problem statement; match the setting's)",
-                   valid=lambda v: 0.0 <= v <= 1.0, expected="a number in [0, 1]"),
-    HyperParameter("rho_stage", -1, int, "proposed",
-                   "stage (0-based) carrying the radius, -1 = every stage",
-                   valid=lambda v: v >= -1, expected="an integer >= -1"),
-    HyperParameter("rho_factor", -1, int, "proposed",
-                   "factor (0-based) carrying the radius, -1 = every factor",
-                   valid=lambda v: v >= -1, expected="an integer >= -1"),
+    *HP_RADII,
     HyperParameter("dual", "general", str, "paper",
                    "TV dual's anchor: 'general' min V (exact for any model) or 'fail_state' "
                    "min(0, min V) (the papers' form; problem statement: a fail state of value "

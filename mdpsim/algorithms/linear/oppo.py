@@ -36,6 +36,7 @@ from numba import njit
 from ...theory.acceptance import SlopeRule
 from ...theory.bounds import Bound
 from .._api import Learner, HyperParameter, ModelInfo, register_learner
+from ..actor_critic import softmax_policy
 from .lsvi_ucb import check_features
 from .lsvi_ucb_kernels import linear_observe, lsvi_ucb_beta, lsvi_ucb_state, ridge_weights
 
@@ -125,19 +126,10 @@ def _plan(state, params, k, rng, pi):
     alpha = params.alpha
     for h in range(H):
         for s in range(S):
-            m = -np.inf
             for a in range(A):
                 logits[h, s, a] += alpha * Q[h, s, a]
-                if logits[h, s, a] > m:
-                    m = logits[h, s, a]
-            z = 0.0
-            for a in range(A):
-                e = math.exp(logits[h, s, a] - m)
-                pol[h, s, a] = e
-                z += e
-            for a in range(A):
-                pol[h, s, a] /= z
-                pi[h, s, a] = pol[h, s, a]
+    softmax_policy(logits, pol)
+    pi[:] = pol
     return est
 
 
