@@ -40,8 +40,9 @@ from numba import njit
 from ...theory.acceptance import RULES
 from .._api import HyperParameter, Learner, ModelInfo, register_learner
 from ..actor_critic import REFIT, softmax_policy
+from ..policy_opt.sensitivity import quad_form
 from .lsvi_ucb import check_features
-from .lsvi_ucb_kernels import lsvi_plan, lsvi_ucb_beta, observe_step
+from .lsvi_ucb_kernels import lsvi_plan, lsvi_ucb_beta, lsvi_ucb_state, observe_step
 
 __all__ = ["LinearActorCritic", "State", "Params", "linear_epoch_bound", "logdet_fired"]
 
@@ -140,14 +141,7 @@ def _lac_observe(state, params, h, s, a, r, s_next):
     :func:`~mdpsim.algorithms.linear.lsvi_ucb_kernels.observe_step`."""
     phi4 = state.phi4
     x = phi4[min(h, phi4.shape[0] - 1), s, a]
-    Li = state.Lam_inv[h]
-    d = x.shape[0]
-    quad = 0.0
-    for i in range(d):
-        t = 0.0
-        for j in range(d):
-            t += Li[i, j] * x[j]
-        quad += x[i] * t
+    quad = quad_form(state.Lam_inv[h], x)
     state.logdet[h] += math.log1p(max(quad, 0.0))
     observe_step(phi4, state.Lam_inv, state.b_r, state.M, h, s, a, r, s_next)
 
@@ -212,11 +206,9 @@ class LinearActorCritic(Learner):
         phi4 = check_features(cls.name, info)
         H, S, A, d = info.H, info.S, info.A, phi4.shape[3]
         lam = hp["lam"]
-        Lam_inv = np.zeros((H, d, d))
-        for h in range(H):
-            np.fill_diagonal(Lam_inv[h], 1.0 / lam)
+        Lam_inv, b_r, M = lsvi_ucb_state(H, S, d, lam)
         ld = np.full(H, d * math.log(lam))
-        return State(phi4=phi4, Lam_inv=Lam_inv, b_r=np.zeros((H, d)), M=np.zeros((H, d, S)),
+        return State(phi4=phi4, Lam_inv=Lam_inv, b_r=b_r, M=M,
                      f=np.zeros((H, S, A)), fu=np.zeros((H, S, A)), w=np.zeros((H, d)),
                      V=np.zeros(S), init=np.array(info.init, dtype=np.float64, copy=True),
                      logits=np.zeros((H, S, A)), logdet=ld, logdet_last=ld.copy(),

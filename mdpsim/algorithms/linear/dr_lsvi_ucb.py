@@ -51,7 +51,7 @@ from ...theory.acceptance import RULES
 from ...theory.bounds import Bound
 from .._api import Learner, HyperParameter, ModelInfo, register_learner
 from .lsvi_ucb import check_features
-from .lsvi_ucb_kernels import linear_observe, lsvi_ucb_beta
+from .lsvi_ucb_kernels import linear_observe, lsvi_ucb_beta, lsvi_ucb_state
 
 __all__ = ["DR_LSVI_UCB", "State", "Params", "dr_lsvi_ucb_regret", "dr_plan", "tv_dual_ridge",
            "radii", "tv_dual_anchor", "DUALS"]
@@ -99,22 +99,7 @@ class Params(NamedTuple):
 def tv_dual_ridge(G_i, V, order, rho):
     """``max_{α ∈ {V(s)}} Σ_s G_i[s] min(V(s), α) - ρ (α - min V)``, floored at ``min V``
     (exact breakpoint enumeration; ``order = argsort(V)``)."""
-    S = V.shape[0]
-    vmin = V[order[0]]
-    tail = 0.0
-    for s in range(S):
-        tail += G_i[s]
-    head = 0.0
-    best = vmin
-    for j in range(S):
-        s = order[j]
-        head += G_i[s] * V[s]
-        tail -= G_i[s]
-        a = V[s]
-        f = head + a * tail - rho * (a - vmin)
-        if f > best:
-            best = f
-    return best
+    return tv_dual_anchor(G_i, V, order, rho, V[order[0]])
 
 
 @njit(cache=True)
@@ -143,6 +128,64 @@ def tv_dual_anchor(G_i, V, order, rho, v0):
     return best
 
 
+@njit(cache=True, inline="always")
+def dr_ridge_stage(Li, b_r_h, M_h, w, G):
+    """Stage ridge solves ``w = Λ_h^{-1} b_h`` (reward weights) and ``G = Λ_h^{-1} M_h``
+    (``Li = Λ_h^{-1}``), in place."""
+    d = Li.shape[0]
+    S = M_h.shape[1]
+    for i in range(d):
+        t = 0.0
+        for j in range(d):
+            t += Li[i, j] * b_r_h[j]
+        w[i] = t
+        for s in range(S):
+            t = 0.0
+            for j in range(d):
+                t += Li[i, j] * M_h[j, s]
+            G[i, s] = t
+
+
+@njit(cache=True, inline="always")
+def dr_tv_nu_stage(G, V, rho_h, fail_state, nu_h):
+    """``nu_h[i]`` = the TV dual of factor ``i`` (:func:`tv_dual_anchor`), anchored at
+    ``min V`` (general form, :func:`tv_dual_ridge`) or, when ``fail_state = 1``, at
+    ``min(0, min V)``."""
+    order = np.argsort(V, kind="mergesort")
+    v0 = V[order[0]]
+    if fail_state != 0.0 and v0 > 0.0:
+        v0 = 0.0
+    for i in range(G.shape[0]):
+        nu_h[i] = tv_dual_anchor(G[i], V, order, rho_h[i], v0)
+
+
+@njit(cache=True, inline="always")
+def dr_optimistic_q_stage(ph, Li, w, nu_h, beta, bonus, cap, Q_h):
+    """``Q_h = clip(φᵀ(ŵ_h + ν_h) + Γ_h, 0, cap)`` with the bonus
+    ``Γ_h = β Σ_i φ_i sqrt([Λ_h^{-1}]_{ii})`` (``bonus = 0``) or
+    ``β sqrt(Σ_i φ_i² [Λ_h^{-1}]_{ii})`` (``bonus = 1``); ``ph = φ[S,A,d]``."""
+    S, A, d = ph.shape
+    for s in range(S):
+        for a in range(A):
+            x = ph[s, a]
+            q = 0.0
+            g = 0.0
+            for i in range(d):
+                q += x[i] * (w[i] + nu_h[i])
+                if bonus == 0.0:
+                    g += x[i] * math.sqrt(max(Li[i, i], 0.0))
+                else:
+                    g += x[i] * x[i] * max(Li[i, i], 0.0)
+            if bonus != 0.0:
+                g = math.sqrt(g)
+            val = q + beta * g
+            if val > cap:
+                val = cap
+            if val < 0.0:
+                val = 0.0
+            Q_h[s, a] = val
+
+
 @njit(cache=True)
 def dr_plan(phi4, Lam_inv, b_r, M, rho, beta, bonus, Q, nu, V, G, w, fail_state=0.0):
     """Optimistic robust backward induction (module docstring); ``V`` holds ``V_0``.
@@ -152,45 +195,11 @@ def dr_plan(phi4, Lam_inv, b_r, M, rho, beta, bonus, Q, nu, V, G, w, fail_state=
     for s in range(S):
         V[s] = 0.0
     for h in range(H - 1, -1, -1):
-        ph = phi4[min(h, n - 1)]
         Li = Lam_inv[h]
-        for i in range(d):
-            t = 0.0
-            for j in range(d):
-                t += Li[i, j] * b_r[h, j]
-            w[i] = t
-            for s in range(S):
-                t = 0.0
-                for j in range(d):
-                    t += Li[i, j] * M[h, j, s]
-                G[i, s] = t
-        order = np.argsort(V, kind="mergesort")
-        if fail_state != 0.0 and V[order[0]] > 0.0:
-            for i in range(d):
-                nu[h, i] = tv_dual_anchor(G[i], V, order, rho[h, i], 0.0)
-        else:
-            for i in range(d):
-                nu[h, i] = tv_dual_ridge(G[i], V, order, rho[h, i])
-        cap = float(H - h)
-        for s in range(S):
-            for a in range(A):
-                x = ph[s, a]
-                q = 0.0
-                g = 0.0
-                for i in range(d):
-                    q += x[i] * (w[i] + nu[h, i])
-                    if bonus == 0.0:
-                        g += x[i] * math.sqrt(max(Li[i, i], 0.0))
-                    else:
-                        g += x[i] * x[i] * max(Li[i, i], 0.0)
-                if bonus != 0.0:
-                    g = math.sqrt(g)
-                val = q + beta * g
-                if val > cap:
-                    val = cap
-                if val < 0.0:
-                    val = 0.0
-                Q[h, s, a] = val
+        dr_ridge_stage(Li, b_r[h], M[h], w, G)
+        dr_tv_nu_stage(G, V, rho[h], fail_state, nu[h])
+        dr_optimistic_q_stage(phi4[min(h, n - 1)], Li, w, nu[h], beta, bonus,
+                              float(H - h), Q[h])
         for s in range(S):   # V_{h+1} is overwritten only once stage h is done
             best = Q[h, s, 0]
             for a in range(1, A):
@@ -232,6 +241,29 @@ def radii(H: int, d: int, rho: float, stage: int, factor: int) -> np.ndarray:
     return out
 
 
+# Hyper-parameters shared with DR-RPO (:mod:`mdpsim.algorithms.linear.dr_rpo`).
+HP_LAM = HyperParameter("lam", 1.0, float, "paper", "ridge parameter λ",
+                        valid=lambda v: v > 0.0, expected="a positive number")
+HP_DELTA = HyperParameter("delta", 0.05, float, "proposed", "confidence δ",
+                          valid=lambda v: 0.0 < v < 1.0, expected="a number in (0, 1)")
+HP_RADII = (
+    HyperParameter("rho", 0.1, float, "proposed",
+                   "TV radius of the uncertainty set (problem statement; match the "
+                   "setting's)", valid=lambda v: 0.0 <= v <= 1.0,
+                   expected="a number in [0, 1]"),
+    HyperParameter("rho_stage", -1, int, "proposed",
+                   "stage (0-based) carrying the radius, -1 = every stage",
+                   valid=lambda v: v >= -1, expected="an integer >= -1"),
+    HyperParameter("rho_factor", -1, int, "proposed",
+                   "factor (0-based) carrying the radius, -1 = every factor",
+                   valid=lambda v: v >= -1, expected="an integer >= -1"),
+)
+HP_BONUS = HyperParameter("bonus", "drect", str, "paper",
+                          "bonus form: 'drect' Σ_i φ_i sqrt([Λ⁻¹]_ii) (theory) or 'quadratic' "
+                          "sqrt(Σ_i φ_i² [Λ⁻¹]_ii) (the group's offline code)",
+                          choices=BONUSES)
+
+
 @register_learner
 class DR_LSVI_UCB(Learner):
     """DR-LSVI-UCB for d-rectangular TV-robust linear MDPs. See
@@ -249,26 +281,13 @@ class DR_LSVI_UCB(Learner):
     State = State
     Params = Params
     hyperparameters = (
-        HyperParameter("lam", 1.0, float, "paper", "ridge parameter λ",
-                       valid=lambda v: v > 0.0, expected="a positive number"),
+        HP_LAM,
         HyperParameter("c", 0.03, float, "proposed",
                        "multiplier of β = c·d·H·sqrt(log(2dT/δ)) (LSVI-UCB's tuned value)",
                        theory=1.0, valid=lambda v: v >= 0.0, expected="a number >= 0"),
-        HyperParameter("delta", 0.05, float, "proposed", "confidence δ",
-                       valid=lambda v: 0.0 < v < 1.0, expected="a number in (0, 1)"),
-        HyperParameter("rho", 0.1, float, "proposed",
-                       "TV radius of the uncertainty set (problem statement; match the "
-                       "setting's)", valid=lambda v: 0.0 <= v <= 1.0,
-                       expected="a number in [0, 1]"),
-        HyperParameter("rho_stage", -1, int, "proposed",
-                       "stage (0-based) carrying the radius, -1 = every stage",
-                       valid=lambda v: v >= -1, expected="an integer >= -1"),
-        HyperParameter("rho_factor", -1, int, "proposed",
-                       "factor (0-based) carrying the radius, -1 = every factor",
-                       valid=lambda v: v >= -1, expected="an integer >= -1"),
-        HyperParameter("bonus", "drect", str, "paper",
-                       "bonus form: 'drect' Σ_i φ_i sqrt([Λ⁻¹]_ii) (theory) or 'quadratic' "
-                       "sqrt(Σ_i φ_i² [Λ⁻¹]_ii) (the group's offline code)", choices=BONUSES),
+        HP_DELTA,
+        *HP_RADII,
+        HP_BONUS,
         HyperParameter("dual", "general", str, "paper",
                        "TV dual's anchor: 'general' min V (exact for any model) or "
                        "'fail_state' min(0, min V) (the paper's form; problem statement: a "
@@ -284,10 +303,8 @@ class DR_LSVI_UCB(Learner):
     def init_state(cls, info: ModelInfo, hp: dict) -> State:
         phi4 = check_features(cls.name, info)
         H, S, A, d = info.H, info.S, info.A, phi4.shape[3]
-        Lam_inv = np.zeros((H, d, d))
-        for h in range(H):
-            np.fill_diagonal(Lam_inv[h], 1.0 / hp["lam"])
-        return State(phi4=phi4, Lam_inv=Lam_inv, b_r=np.zeros((H, d)), M=np.zeros((H, d, S)),
+        Lam_inv, b_r, M = lsvi_ucb_state(H, S, d, hp["lam"])
+        return State(phi4=phi4, Lam_inv=Lam_inv, b_r=b_r, M=M,
                      rho=radii(H, d, hp["rho"], hp["rho_stage"], hp["rho_factor"]),
                      Q=np.zeros((H, S, A)), nu=np.zeros((H, d)), V=np.zeros(S),
                      G=np.zeros((d, S)), w=np.zeros(d),

@@ -80,9 +80,10 @@ from numba import njit
 from ...theory.acceptance import RULES
 from ...theory.bounds import Bound
 from .._api import Learner, HyperParameter, ModelInfo, register_learner
-from .dr_lsvi_ucb import BONUSES, DUALS, dr_lsvi_ucb_regret, radii, tv_dual_anchor
+from .dr_lsvi_ucb import (DUALS, HP_BONUS, HP_DELTA, HP_LAM, HP_RADII, dr_lsvi_ucb_regret,
+                          dr_optimistic_q_stage, dr_ridge_stage, dr_tv_nu_stage, radii)
 from .lsvi_ucb import check_features
-from .lsvi_ucb_kernels import linear_observe, lsvi_ucb_beta
+from .lsvi_ucb_kernels import linear_observe, lsvi_ucb_beta, lsvi_ucb_state
 
 __all__ = ["DR_RPO", "RPO_Nominal", "State", "Params", "rpo_critic", "rpo_actor",
            "rpo_step_size", "gibbs_closed_form"]
@@ -133,51 +134,18 @@ def rpo_critic(phi4, Lam_inv, b_r, M, rho, beta, bonus, robust, fail_state, beta
     for s in range(S):
         V[s] = 0.0
     for h in range(H - 1, -1, -1):
-        ph = phi4[min(h, n - 1)]
         Li = Lam_inv[h]
-        for i in range(d):
-            t = 0.0
-            for j in range(d):
-                t += Li[i, j] * b_r[h, j]
-            w[i] = t
-            for s in range(S):
-                t = 0.0
-                for j in range(d):
-                    t += Li[i, j] * M[h, j, s]
-                G[i, s] = t
+        dr_ridge_stage(Li, b_r[h], M[h], w, G)
         if robust != 0.0:
-            order = np.argsort(V, kind="mergesort")
-            v0 = V[order[0]]
-            if fail_state != 0.0 and v0 > 0.0:
-                v0 = 0.0
-            for i in range(d):
-                nu[h, i] = tv_dual_anchor(G[i], V, order, rho[h, i], v0)
+            dr_tv_nu_stage(G, V, rho[h], fail_state, nu[h])
         else:
             for i in range(d):
                 t = 0.0
                 for s in range(S):
                     t += G[i, s] * V[s]
                 nu[h, i] = t
-        cap = float(H - h)
-        for s in range(S):
-            for a in range(A):
-                x = ph[s, a]
-                q = 0.0
-                g = 0.0
-                for i in range(d):
-                    q += x[i] * (w[i] + nu[h, i])
-                    if bonus == 0.0:
-                        g += x[i] * math.sqrt(max(Li[i, i], 0.0))
-                    else:
-                        g += x[i] * x[i] * max(Li[i, i], 0.0)
-                if bonus != 0.0:
-                    g = math.sqrt(g)
-                val = q + beta * g
-                if val > cap:
-                    val = cap
-                if val < 0.0:
-                    val = 0.0
-                Q[h, s, a] = val
+        dr_optimistic_q_stage(phi4[min(h, n - 1)], Li, w, nu[h], beta, bonus,
+                              float(H - h), Q[h])
         for s in range(S):   # V_{h+1} is overwritten only once stage h is done
             t = 0.0
             for a in range(A):
@@ -254,14 +222,12 @@ def gibbs_closed_form(Qs, eta: float, beta_reg: float, logref) -> np.ndarray:
 
 
 _HP_COMMON = (
-    HyperParameter("lam", 1.0, float, "paper", "ridge parameter λ",
-                   valid=lambda v: v > 0.0, expected="a positive number"),
+    HP_LAM,
     HyperParameter("c", 0.01, float, "proposed",
                    "multiplier of the bonus β = c·d·H·sqrt(log(2dT/δ)) (tuned on held-out "
                    "instances: drect_simplex rng 100, 101 and the fail state, K = 3000)",
                    theory=1.0, valid=lambda v: v >= 0.0, expected="a number >= 0"),
-    HyperParameter("delta", 0.05, float, "proposed", "confidence δ",
-                   valid=lambda v: 0.0 < v < 1.0, expected="a number in (0, 1)"),
+    HP_DELTA,
     HyperParameter("eta", 1000.0, float, "proposed",
                    "multiplier of the actor step η = eta·sqrt(2 log A / (H² K)) (tuned with c "
                    "on the same held-out instances)", theory=1.0,
@@ -269,21 +235,11 @@ _HP_COMMON = (
     HyperParameter("beta_reg", 0.0, float, "proposed",
                    "KL weight β_reg towards the uniform π_ref (match the setting's)",
                    valid=lambda v: v >= 0.0, expected="a number >= 0"),
-    HyperParameter("bonus", "drect", str, "paper",
-                   "bonus form: 'drect' Σ_i φ_i sqrt([Λ⁻¹]_ii) (theory) or 'quadratic' "
-                   "sqrt(Σ_i φ_i² [Λ⁻¹]_ii) (the group's offline code)", choices=BONUSES),
+    HP_BONUS,
 )
 
 _HP_RADII = (
-    HyperParameter("rho", 0.1, float, "proposed",
-                   "TV radius of the uncertainty set (problem statement; match the setting's)",
-                   valid=lambda v: 0.0 <= v <= 1.0, expected="a number in [0, 1]"),
-    HyperParameter("rho_stage", -1, int, "proposed",
-                   "stage (0-based) carrying the radius, -1 = every stage",
-                   valid=lambda v: v >= -1, expected="an integer >= -1"),
-    HyperParameter("rho_factor", -1, int, "proposed",
-                   "factor (0-based) carrying the radius, -1 = every factor",
-                   valid=lambda v: v >= -1, expected="an integer >= -1"),
+    *HP_RADII,
     HyperParameter("dual", "general", str, "paper",
                    "TV dual's anchor: 'general' min V (exact for any model) or 'fail_state' "
                    "min(0, min V) (the papers' form; problem statement: a fail state of value "
@@ -304,13 +260,11 @@ class _RPOBase(Learner):
     def init_state(cls, info: ModelInfo, hp: dict) -> State:
         phi4 = check_features(cls.name, info)
         H, S, A, d = info.H, info.S, info.A, phi4.shape[3]
-        Lam_inv = np.zeros((H, d, d))
-        for h in range(H):
-            np.fill_diagonal(Lam_inv[h], 1.0 / hp["lam"])
+        Lam_inv, b_r, M = lsvi_ucb_state(H, S, d, hp["lam"])
         rho = (radii(H, d, hp["rho"], hp["rho_stage"], hp["rho_factor"]) if cls._robust
                else np.zeros((H, d)))
         logref = np.full((H, S, A), -math.log(A))
-        return State(phi4=phi4, Lam_inv=Lam_inv, b_r=np.zeros((H, d)), M=np.zeros((H, d, S)),
+        return State(phi4=phi4, Lam_inv=Lam_inv, b_r=b_r, M=M,
                      rho=rho, Q=np.zeros((H, S, A)), nu=np.zeros((H, d)), logref=logref,
                      logits=logref.copy(), pol=np.exp(logref), V=np.zeros(S),
                      G=np.zeros((d, S)), w=np.zeros(d),

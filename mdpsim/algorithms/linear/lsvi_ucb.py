@@ -40,7 +40,7 @@ from numba import njit
 from ...theory.acceptance import RULES
 from ...theory.bounds import Bound
 from .._api import Learner, HyperParameter, ModelInfo, register_learner
-from .lsvi_ucb_kernels import linear_observe, lsvi_plan, lsvi_ucb_beta
+from .lsvi_ucb_kernels import linear_observe, lsvi_plan, lsvi_ucb_beta, lsvi_ucb_state
 
 __all__ = ["LSVI_UCB", "State", "Params", "lsvi_ucb_regret", "check_features", "lsvi_plan"]
 
@@ -171,11 +171,9 @@ class LSVI_UCB(Learner):
     def init_state(cls, info: ModelInfo, hp: dict) -> State:
         phi4 = check_features(cls.name, info)
         H, S, A, d = info.H, info.S, info.A, phi4.shape[3]
-        Lam_inv = np.zeros((H, d, d))
-        for h in range(H):
-            np.fill_diagonal(Lam_inv[h], 1.0 / hp["lam"])
-        return State(phi4=phi4, Lam_inv=Lam_inv, b_r=np.zeros((H, d)),
-                     M=np.zeros((H, d, S)), Q=np.zeros((H, S, A)), Qu=np.zeros((H, S, A)),
+        Lam_inv, b_r, M = lsvi_ucb_state(H, S, d, hp["lam"])
+        return State(phi4=phi4, Lam_inv=Lam_inv, b_r=b_r,
+                     M=M, Q=np.zeros((H, S, A)), Qu=np.zeros((H, S, A)),
                      w=np.zeros((H, d)), V=np.zeros(S),
                      init=np.array(info.init, dtype=np.float64, copy=True))
 

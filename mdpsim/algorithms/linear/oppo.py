@@ -36,8 +36,9 @@ from numba import njit
 from ...theory.acceptance import SlopeRule
 from ...theory.bounds import Bound
 from .._api import Learner, HyperParameter, ModelInfo, register_learner
+from ..actor_critic import softmax_policy
 from .lsvi_ucb import check_features
-from .lsvi_ucb_kernels import linear_observe, lsvi_ucb_beta, ridge_weights
+from .lsvi_ucb_kernels import linear_observe, lsvi_ucb_beta, lsvi_ucb_state, ridge_weights
 
 __all__ = ["OPPO_Linear", "State", "Params", "oppo_linear_regret"]
 
@@ -125,19 +126,10 @@ def _plan(state, params, k, rng, pi):
     alpha = params.alpha
     for h in range(H):
         for s in range(S):
-            m = -np.inf
             for a in range(A):
                 logits[h, s, a] += alpha * Q[h, s, a]
-                if logits[h, s, a] > m:
-                    m = logits[h, s, a]
-            z = 0.0
-            for a in range(A):
-                e = math.exp(logits[h, s, a] - m)
-                pol[h, s, a] = e
-                z += e
-            for a in range(A):
-                pol[h, s, a] /= z
-                pi[h, s, a] = pol[h, s, a]
+    softmax_policy(logits, pol)
+    pi[:] = pol
     return est
 
 
@@ -182,11 +174,9 @@ class OPPO_Linear(Learner):
     def init_state(cls, info: ModelInfo, hp: dict) -> State:
         phi4 = check_features(cls.name, info)
         H, S, A, d = info.H, info.S, info.A, phi4.shape[3]
-        Lam_inv = np.zeros((H, d, d))
-        for h in range(H):
-            np.fill_diagonal(Lam_inv[h], 1.0 / hp["lam"])
-        return State(phi4=phi4, Lam_inv=Lam_inv, b_r=np.zeros((H, d)),
-                     M=np.zeros((H, d, S)), Q=np.zeros((H, S, A)), w=np.zeros((H, d)),
+        Lam_inv, b_r, M = lsvi_ucb_state(H, S, d, hp["lam"])
+        return State(phi4=phi4, Lam_inv=Lam_inv, b_r=b_r,
+                     M=M, Q=np.zeros((H, S, A)), w=np.zeros((H, d)),
                      V=np.zeros(S), init=np.array(info.init, dtype=np.float64, copy=True),
                      logits=np.zeros((H, S, A)), pol=np.full((H, S, A), 1.0 / A))
 

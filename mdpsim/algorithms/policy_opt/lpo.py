@@ -54,6 +54,7 @@ import numpy as np
 from numba import njit
 
 from ..._rng import as_generator
+from ...kernels.numba_backend import inv_cdf
 from ...models import LinearMDP, TabularMDP
 from ...settings.discounted import discounted_env, discounted_value, generative_next
 from .._planner import Planner, register_planner
@@ -68,20 +69,6 @@ BONUS = ("indicator", "none")
 
 
 # ------------------------------------------------------------------------------ kernels
-@njit(cache=True)
-def _lpo_draw(p, u):
-    """Inverse-CDF draw from ``p: float64[n]`` (zeros skipped)."""
-    c = 0.0
-    last = -1
-    for j in range(p.shape[0]):
-        if p[j] > 0.0:
-            c += p[j]
-            last = j
-            if u < c:
-                return j
-    return last
-
-
 @njit(cache=True)
 def _lpo_softmax(logits, pi):
     S, A = logits.shape
@@ -115,11 +102,11 @@ def lpo_explore(ev, pi, phi, tabular, Lam, Linv, n_w, C_s, log_term, lam, rng, b
     episodes = 0
     added = 0
     while steps < budget_left:
-        s = _lpo_draw(init, rng.random())
+        s = inv_cdf(init, rng.random())
         episodes += 1
         added_ep = 0
         while steps < budget_left:
-            a = _lpo_draw(pi[s], rng.random())
+            a = inv_cdf(pi[s], rng.random())
             s2 = generative_next(ev, s, a, rng)
             steps += 1
             j = s * A + a
@@ -162,9 +149,9 @@ def lpo_npg_phase(ev, phi, bonus, cover, n_cover, K, M, eta, lam_c, rng, logits)
         g[:] = 0.0
         for m in range(M):
             c = min(int(rng.random() * n_cover), n_cover - 1)
-            s = _lpo_draw(init, rng.random())
+            s = inv_cdf(init, rng.random())
             while rng.random() < gamma:
-                a = _lpo_draw(cover[c, s], rng.random())
+                a = inv_cdf(cover[c, s], rng.random())
                 s = generative_next(ev, s, a, rng)
                 trans += 1
             a0 = min(int(rng.random() * A), A - 1)
@@ -177,7 +164,7 @@ def lpo_npg_phase(ev, phi, bonus, cover, n_cover, K, M, eta, lam_c, rng, logits)
                 if not rng.random() < gamma:
                     break
                 ss = generative_next(ev, ss, aa, rng)
-                aa = _lpo_draw(pi[ss], rng.random())
+                aa = inv_cdf(pi[ss], rng.random())
             x = phi[s * A + a0]
             t = y - bonus[s, a0]
             for i in range(d):

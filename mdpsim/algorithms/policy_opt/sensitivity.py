@@ -35,7 +35,7 @@ from numba import njit
 
 from ..._rng import as_generator
 
-__all__ = ["sensitivity_log_term", "leverage_score", "sensitivity_step",
+__all__ = ["sensitivity_log_term", "quad_form", "leverage_score", "sensitivity_step",
            "sensitivity_step_counts", "SensitivityResult", "online_sensitivity_sample",
            "online_sensitivity_sample_counts", "expected_size_bound"]
 
@@ -49,10 +49,9 @@ def sensitivity_log_term(T: int, delta: float) -> float:
     return float(np.log(T / float(delta)))
 
 
-@njit(cache=True)
-def leverage_score(Linv, x):
-    """``Linv: float64[d, d]`` (``(Lambda_Z + lambda I)^{-1}``), ``x: float64[d]`` ->
-    ``min(1, xᵀ Linv x)``."""
+@njit(cache=True, inline="always")
+def quad_form(Linv, x):
+    """``xᵀ Linv x`` (``Linv: float64[d, d]``, ``x: float64[d]``; row by row, no clipping)."""
     d = x.shape[0]
     acc = 0.0
     for i in range(d):
@@ -60,7 +59,14 @@ def leverage_score(Linv, x):
         for j in range(d):
             t += Linv[i, j] * x[j]
         acc += x[i] * t
-    return min(1.0, acc)
+    return acc
+
+
+@njit(cache=True)
+def leverage_score(Linv, x):
+    """``Linv: float64[d, d]`` (``(Lambda_Z + lambda I)^{-1}``), ``x: float64[d]`` ->
+    ``min(1, xᵀ Linv x)``."""
+    return min(1.0, quad_form(Linv, x))
 
 
 @njit(cache=True)
