@@ -421,8 +421,8 @@ def main(argv=None) -> int:
 
 def console_main() -> None:  # pragma: no cover - exits the process
     """Entry point of the ``mdpsim`` command and of ``python -m mdpsim.cli``: :func:`main`,
-    then ``os._exit`` with its status after flushing the output, skipping the interpreter's
-    teardown. When :func:`main` returns every command has finished its work (cells written
+    then the ``atexit`` handlers, then ``os._exit`` with its status after flushing the output,
+    skipping the rest of the interpreter's teardown. When :func:`main` returns every command has finished its work (cells written
     and synced, process pools and Dask clusters shut down by their context managers); the
     teardown of native thread pools that pandas/pyarrow load could abort the process
     afterwards (SIGABRT, "terminate called without an active exception"), measured in 4 of 30
@@ -434,8 +434,10 @@ def console_main() -> None:  # pragma: no cover - exits the process
         rc = e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
         if e.code is not None and not isinstance(e.code, int):
             print(e.code, file=sys.stderr)
-    sys.stdout.flush()
-    sys.stderr.flush()
+    import atexit
+    atexit._run_exitfuncs()          # Python-level clean-up still runs (multiprocessing's
+    sys.stdout.flush()               # semaphores and pools, Dask, logging); only the native
+    sys.stderr.flush()               # teardown is skipped
     os._exit(int(rc or 0))
 
 
