@@ -54,7 +54,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .tabular import TabularMDP, ROW_SUM_TOL, _fmt_index
+from .tabular import TabularMDP, ROW_SUM_TOL, _fmt_index, _raise_at_first
 
 __all__ = ["RobustMDP", "SET_KINDS", "RECTANGULARITIES"]
 
@@ -134,16 +134,10 @@ class RobustMDP:
                 hint = " (per-state radii need rect='s')"
             raise ValueError(f"radius must have shape {label} = {list(shape)} for rect={rect!r}, "
                              f"got {r.shape}{hint}")
-        bad = np.argwhere(~np.isfinite(r))
-        if bad.size:
-            i = tuple(bad[0])
-            raise ValueError(f"radius[{_fmt_index(i)}] = {float(r[i])!r} is not finite; radii "
-                             "must be finite, non-negative numbers")
-        bad = np.argwhere(r < 0)
-        if bad.size:
-            i = tuple(bad[0])
-            raise ValueError(f"radius[{_fmt_index(i)}] = {float(r[i])!r} < 0 makes the "
-                             f"uncertainty set empty; radii must be >= 0 (0 = nominal only)")
+        _raise_at_first(~np.isfinite(r), r, "radius[{idx}] = {val!r} is not finite; radii "
+                        "must be finite, non-negative numbers")
+        _raise_at_first(r < 0, r, "radius[{idx}] = {val!r} < 0 makes the uncertainty set "
+                        "empty; radii must be >= 0 (0 = nominal only)")
         top = _MAX_RADIUS.get(kind)
         if top is not None:
             scale = 1.0 if rect == "sa" else (A if kind in ("l1", "tv") else

@@ -47,7 +47,7 @@ import numpy as np
 
 from .linear import LinearMDP
 from .robust import RobustMDP
-from .tabular import ROW_SUM_TOL, _fmt_index
+from .tabular import ROW_SUM_TOL, _raise_at_first
 
 __all__ = ["DRectLinearMDP", "DRECT_KINDS"]
 
@@ -100,31 +100,19 @@ class DRectLinearMDP:
             raise ValueError(f"kind must be one of {', '.join(DRECT_KINDS)}; got {kind!r}")
         H, d = nominal.horizon, nominal.d
         phi = nominal.phi
-        bad = np.argwhere(phi < 0)
-        if bad.size:
-            i = tuple(bad[0])
-            raise ValueError(f"phi[{_fmt_index(i)}] = {float(phi[i])!r} < 0; a d-rectangular "
-                             "set needs features in the simplex (phi >= 0, summing to 1)")
+        _raise_at_first(phi < 0, phi, "phi[{idx}] = {val!r} < 0; a d-rectangular set needs "
+                        "features in the simplex (phi >= 0, summing to 1)")
         sums = phi.sum(-1)
-        bad = np.argwhere(np.abs(sums - 1.0) > ROW_SUM_TOL)
-        if bad.size:
-            i = tuple(bad[0])
-            raise ValueError(f"phi[{_fmt_index(i)}, :] sums to {float(sums[i])!r}; a "
-                             "d-rectangular set needs features in the simplex (phi >= 0, "
-                             f"summing to 1 within {ROW_SUM_TOL:g})")
+        _raise_at_first(np.abs(sums - 1.0) > ROW_SUM_TOL, sums,
+                        "phi[{idx}, :] sums to {val!r}; a d-rectangular set needs features in "
+                        f"the simplex (phi >= 0, summing to 1 within {ROW_SUM_TOL:g})")
         mu = nominal.mu
-        bad = np.argwhere(mu < 0)
-        if bad.size:
-            i = tuple(bad[0])
-            raise ValueError(f"mu[{_fmt_index(i)}] = {float(mu[i])!r} < 0; a d-rectangular set "
-                             "needs every factor mu[h, i, :] to be a probability distribution")
+        _raise_at_first(mu < 0, mu, "mu[{idx}] = {val!r} < 0; a d-rectangular set needs every "
+                        "factor mu[h, i, :] to be a probability distribution")
         sums = mu.sum(-1)
-        bad = np.argwhere(np.abs(sums - 1.0) > ROW_SUM_TOL)
-        if bad.size:
-            i = tuple(bad[0])
-            raise ValueError(f"mu[{_fmt_index(i)}, :] sums to {float(sums[i])!r}; a "
-                             "d-rectangular set needs every factor to be a probability "
-                             f"distribution (tolerance {ROW_SUM_TOL:g})")
+        _raise_at_first(np.abs(sums - 1.0) > ROW_SUM_TOL, sums,
+                        "mu[{idx}, :] sums to {val!r}; a d-rectangular set needs every factor "
+                        f"to be a probability distribution (tolerance {ROW_SUM_TOL:g})")
         try:
             r = np.array(radius, dtype=np.float64, copy=True)
         except (TypeError, ValueError) as exc:
@@ -137,22 +125,14 @@ class DRectLinearMDP:
         elif r.shape != (H, d):
             raise ValueError(f"radius must be a scalar or have shape [d] = [{d}] or [H, d] = "
                              f"[{H}, {d}], got {r.shape}")
-        bad = np.argwhere(~np.isfinite(r))
-        if bad.size:
-            i = tuple(bad[0])
-            raise ValueError(f"radius[{_fmt_index(i)}] = {float(r[i])!r} is not finite; radii "
-                             "must be finite numbers >= 0")
-        bad = np.argwhere(r < 0)
-        if bad.size:
-            i = tuple(bad[0])
-            raise ValueError(f"radius[{_fmt_index(i)}] = {float(r[i])!r} < 0 makes the "
-                             "uncertainty set empty; radii must be >= 0 (0 = nominal only)")
-        bad = np.argwhere(r > 1.0 * (1.0 + 1e-12)) if kind == "tv" else np.zeros((0, 2))
-        if bad.size:
-            i = tuple(bad[0])
-            raise ValueError(f"radius[{_fmt_index(i)}] = {float(r[i])!r} exceeds 1, the largest "
-                             "TV distance between two distributions; pass 1 for the whole "
-                             "simplex")
+        _raise_at_first(~np.isfinite(r), r, "radius[{idx}] = {val!r} is not finite; radii "
+                        "must be finite numbers >= 0")
+        _raise_at_first(r < 0, r, "radius[{idx}] = {val!r} < 0 makes the uncertainty set "
+                        "empty; radii must be >= 0 (0 = nominal only)")
+        if kind == "tv":
+            _raise_at_first(r > 1.0 * (1.0 + 1e-12), r, "radius[{idx}] = {val!r} exceeds 1, "
+                            "the largest TV distance between two distributions; pass 1 for "
+                            "the whole simplex")
         r.setflags(write=False)
         self.nominal = nominal
         self.kind = kind

@@ -56,6 +56,15 @@ def _fmt_index(idx) -> str:
     return ", ".join(str(int(i)) for i in idx)
 
 
+def _raise_at_first(mask, values, template: str) -> None:
+    """One-line ``ValueError`` at the first index where ``mask`` holds: ``template`` is
+    formatted with ``idx`` (the index, ``"i, j"``) and ``val`` (``float(values[idx])``)."""
+    bad = np.argwhere(mask)
+    if bad.size:
+        i = tuple(bad[0])
+        raise ValueError(template.format(idx=_fmt_index(i), val=float(values[i])))
+
+
 @dataclass(frozen=True, eq=False)
 class SuccessorLists:
     """Sparse transition storage: one CSR row per ``(h, s, a)``.
