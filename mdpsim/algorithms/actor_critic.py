@@ -83,7 +83,7 @@ TUNING = {"stages": (((30.0, 100.0, 300.0), (0.01, 0.03, 0.1)),
           "instances": ("riverswim S=5 H=15", "garnet S=10 A=3 b=3 H=10 rng=7"),
           "episodes": 5000, "seeds": 3, "chosen": (1000.0, 0.01)}
 
-__all__ = ["OptimisticActorCritic", "OptimisticActorCriticHybrid", "HybridState",
+__all__ = ["epoch_step", "OptimisticActorCritic", "OptimisticActorCriticHybrid", "HybridState",
            "HybridParams", "TUNING", "State", "Params", "epoch_bound", "softmax_policy",
            "doubling_fired", "REFIT", "SWITCHING"]
 
@@ -120,6 +120,27 @@ Params = record_type(
     recomputed per episode); ``width`` = r_hi - r_lo; ``r_hi``; ``c_eta``; ``logA = ln A``;
     ``optimism``; ``resets``; ``refit_every``; ``switch_every``; ``SAH`` and ``delta`` for
     the anytime ``L``; ``anytime`` (no episode budget).""")
+
+
+@njit(cache=True, inline="always")
+def epoch_step(k, fired, resets, clock, logits):
+    """Epoch bookkeeping shared by the tabular and linear learners. Episode ``k = 0`` starts
+    epoch 1 (``clock = [1, 0]``); later, when ``fired`` (the switch test, or switching every
+    episode), a new epoch is counted (``clock[0] += 1``) and, with ``resets``, the actor goes
+    back to uniform (``logits = 0``) and its step clock restarts at ``k`` (``clock[1] = k``).
+    Returns whether episode ``k`` starts a new epoch (the caller then moves its reference
+    statistics)."""
+    if k == 0:
+        clock[0] = 1.0
+        clock[1] = 0.0
+        return False
+    if fired:
+        clock[0] += 1.0
+        if resets != 0.0:
+            logits[:] = 0.0
+            clock[1] = k
+        return True
+    return False
 
 
 @njit(cache=True)
@@ -206,17 +227,11 @@ def _oac_plan(state, params, k, rng, pi):
     L = params.L
     if params.anytime != 0.0:
         L = math.log(params.SAH * (k + 1) / params.delta)
-    switch = False
-    if k == 0:
-        clock[0] = 1.0
-        clock[1] = 0.0
-    elif params.switch_every != 0.0 or doubling_fired(Nstep, Nlast):
-        switch = True
-        clock[0] += 1.0
+    switch = epoch_step(k, k > 0 and (params.switch_every != 0.0
+                                       or doubling_fired(Nstep, Nlast)),
+                        params.resets, clock, logits)
+    if switch:
         Nlast[:] = Nstep
-        if params.resets != 0.0:
-            logits[:] = 0.0
-            clock[1] = k
     est = 0.0
     if k == 0 or switch or params.refit_every != 0.0:
         est = _oac_critic(state, params, L)

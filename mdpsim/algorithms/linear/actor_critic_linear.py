@@ -39,7 +39,7 @@ from numba import njit
 
 from ...theory.acceptance import RULES
 from .._api import HyperParameter, Learner, ModelInfo, register_learner
-from ..actor_critic import REFIT, softmax_policy
+from ..actor_critic import REFIT, epoch_step, softmax_policy
 from ..policy_opt.sensitivity import quad_form
 from .lsvi_ucb import check_features
 from .lsvi_ucb_kernels import lsvi_plan, lsvi_ucb_beta, lsvi_ucb_state, observe_step
@@ -107,17 +107,11 @@ def _lac_plan(state, params, k, rng, pi):
     (phi4, Lam_inv, b_r, M, f, fu, w, V, init, logits, logdet, logdet_last,
      clock) = state
     H, S, A = f.shape
-    switch = False
-    if k == 0:
-        clock[0] = 1.0
-        clock[1] = 0.0
-    elif params.switch_every != 0.0 or logdet_fired(logdet, logdet_last):
-        switch = True
-        clock[0] += 1.0
+    switch = epoch_step(k, k > 0 and (params.switch_every != 0.0
+                                       or logdet_fired(logdet, logdet_last)),
+                        params.resets, clock, logits)
+    if switch:
         logdet_last[:] = logdet
-        if params.resets != 0.0:
-            logits[:] = 0.0
-            clock[1] = k
     if k == 0 or switch or params.refit_every != 0.0:
         lsvi_plan(phi4, Lam_inv, b_r, M, params.beta, f, fu, w, V)
         acc = 0.0
