@@ -17,7 +17,8 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 SPECS = {"lsvi_ucb_regret": ["full", "quick"], "lsvi_ucb_scaling": ["full", "quick", "longK"],
          "lsvi_ucb_tuning": ["full", "quick", "hidden"],
          "lsvi_ucb_burnin": ["full", "quick", "hidden"],
-         "lsvi_ucb_confirm": ["full", "quick"]}
+         "lsvi_ucb_confirm": ["full", "quick"],
+         "lsvi_ucb_drate": ["full", "quick", "tune"]}
 
 
 CASES = [pytest.param(n, p, marks=[pytest.mark.slow] if n == "lsvi_ucb_scaling" else [])
