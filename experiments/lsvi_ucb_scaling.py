@@ -12,7 +12,9 @@ stay sparse at large S). d-scaling: d in {2, 4, 8, 16} at S = 20 on twenty rando
 per d (instance seeds 1..20, disjoint from the tuning seeds 100..103), and the same sweep on
 the hidden-reward-factor construction (linear_simplex_hidden, where exploration matters;
 instance seeds 1..20). S-scaling: S in {20, 100, 500, 2000} at d = 5, ten instances per S
-(seeds 1..10; five, seeds 1..5, at S = 2000, where an episode costs ~100x more). Four seeds per instance: the spread between random instances, not the seeds,
+(seeds 1..10; at S = 2000, where an episode costs ~100x more, five instances (seeds 1..5) in
+the first full run, ten (seeds 1..10) since the profile "S-sweep" of the follow-up). Four
+seeds per instance: the spread between random instances, not the seeds,
 dominates the interval (the quick run of the previous design, five instances x eight seeds,
 gave 0.42 [-0.03, 1.50] in d), so the full profile buys instances. K = 5000, the same at every
 point; each point's own slope in K over the last decade is reported as the check that the
@@ -46,7 +48,7 @@ SPEC = {
         "S-sweep": {"env": "linear_simplex", "params": {"d": 5, **_SIMPLEX},
                     "grid": {"S": [20, 100, 500], "rng": list(range(1, 11))}},
         "S-sweep-large": {"env": "linear_simplex", "params": {"d": 5, **_SIMPLEX},
-                          "grid": {"S": [2000], "rng": list(range(1, 6))}},
+                          "grid": {"S": [2000], "rng": list(range(1, 11))}},
     },
     "algorithms": {
         "LSVI-UCB": "lsvi_ucb",
@@ -61,6 +63,9 @@ SPEC = {
                   "envs": ["d-sweep", "S-sweep"]},
         # the d-sweep four times longer, LSVI-UCB only: is K = 5000 past the burn-in?
         "longK": {"episodes": 20_000, "envs": ["d-sweep"], "algorithms": ["LSVI-UCB"]},
+        # the S-sweep alone with ten instances at every S (follow-up; same seeds, so the
+        # S <= 500 points and S = 2000 instances 1..5 repeat the full run's numbers)
+        "S-sweep": {"envs": ["S-sweep", "S-sweep-large"]},
     },
     "figures": ["lsvi_ucb_scaling"],
 }

@@ -14,7 +14,8 @@ import pytest
 from mdpsim.experiment.spec import expand, load_spec
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-SPECS = {"lsvi_ucb_regret": ["full", "quick"], "lsvi_ucb_scaling": ["full", "quick", "longK"],
+SPECS = {"lsvi_ucb_regret": ["full", "quick"],
+         "lsvi_ucb_scaling": ["full", "quick", "longK", "S-sweep"],
          "lsvi_ucb_tuning": ["full", "quick", "hidden"],
          "lsvi_ucb_burnin": ["full", "quick", "hidden"],
          "lsvi_ucb_confirm": ["full", "quick"],
