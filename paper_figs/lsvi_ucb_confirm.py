@@ -96,9 +96,9 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
         plot.metric_plot(d, ax=axes[j], order=algs, colors=colors, fits=f,
                          title=env + (" (instances 10..19 pooled)" if env == "Simplex-hidden"
                                       else ""), legend=True, fontsize=6.5)
-    fig.suptitle(f"Confirmatory test of LSVI-UCB's tuned preset c = 0.1 ({profile} profile): "
-                 "exact cumulative regret, seed mean and 95% band; legend: slope [95% CI]",
-                 fontsize=8)
+    fig.suptitle(f"Confirmatory test of LSVI-UCB's tuned preset c = 0.1 ({profile} profile)\n"
+                 "exact cumulative regret, seed mean and 95% band; legend: slope over "
+                 "[10^3, 10^4] [95% CI]", fontsize=8)
     if not per_instance.empty:
         fits.append(plot.slopes(per_instance, by=("env_label", "alg_label")))
     fits = pd.concat(fits, ignore_index=True)
