@@ -19,7 +19,8 @@ SPECS = {"lsvi_ucb_regret": ["full", "quick"],
          "lsvi_ucb_tuning": ["full", "quick", "hidden"],
          "lsvi_ucb_burnin": ["full", "quick", "hidden"],
          "lsvi_ucb_confirm": ["full", "quick"],
-         "lsvi_ucb_drate": ["full", "quick", "tune"]}
+         "lsvi_ucb_drate": ["full", "quick", "tune", "rate-d2", "rate-d4", "rate-d8",
+                            "rate-d16"]}
 
 
 CASES = [pytest.param(n, p, marks=[pytest.mark.slow] if n == "lsvi_ucb_scaling" else [])
