@@ -80,7 +80,8 @@ from numba import njit
 from ...theory.acceptance import RULES
 from ...theory.bounds import Bound
 from .._api import Learner, HyperParameter, ModelInfo, register_learner
-from .dr_lsvi_ucb import (DUALS, HP_BONUS, HP_DELTA, HP_LAM, HP_RADII, dr_lsvi_ucb_regret,
+from .dr_lsvi_ucb import (BONUSES, DUALS, HP_BONUS, HP_DELTA, HP_LAM, HP_RADII,
+                          dr_lsvi_ucb_regret,
                           dr_optimistic_q_stage, dr_ridge_stage, dr_tv_nu_stage, radii)
 from .lsvi_ucb import check_features
 from .lsvi_ucb_kernels import linear_observe, lsvi_ucb_beta, lsvi_ucb_state
@@ -112,7 +113,8 @@ class State(NamedTuple):
 
 
 class Params(NamedTuple):
-    """``beta`` bonus scale; ``bonus`` 0 (d-rectangular) or 1 (quadratic); ``eta`` the actor
+    """``beta`` bonus scale; ``bonus`` 0 (d-rectangular), 1 (quadratic) or 2 (ellipsoidal,
+    diagnostic option); ``eta`` the actor
     step; ``beta_reg`` the KL weight; ``robust`` 1 (TV dual) or 0 (nominal regression);
     ``fail_state`` 1: the dual's anchor is ``min(0, min V)`` (fail-state form), 0: ``min V``."""
 
@@ -276,7 +278,7 @@ class _RPOBase(Learner):
         d = int(np.shape(f)[-1]) if f is not None else 1
         K = max(int(info.K), 1)
         beta = lsvi_ucb_beta(d, info.H, K, delta=hp["delta"], c=hp["c"])
-        return Params(beta=float(beta), bonus=float(hp["bonus"] == "quadratic"),
+        return Params(beta=float(beta), bonus=float(BONUSES.index(hp["bonus"])),
                       eta=rpo_step_size(info.A, info.H, K, hp["eta"]),
                       beta_reg=float(hp["beta_reg"]), robust=float(cls._robust),
                       fail_state=float(hp.get("dual", "general") == "fail_state"))
