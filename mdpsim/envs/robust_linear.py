@@ -28,13 +28,18 @@ __all__ = ["drect_simplex", "drect_simplex_hidden", "drect_fail_state"]
 
 @register("drect_simplex")
 def drect_simplex(S: int = 20, A: int = 5, d: int = 5, *, horizon: int = 5, rho: float = 0.1,
-                  rng=0, stage_dependent: bool = False, b: int | None = None) -> DRectLinearMDP:
-    """``linear_simplex(S, A, d, horizon, rng, b, stage_dependent)`` with TV radius ``rho`` on
-    every factor at every stage. **[P]** instance of mdpsim."""
-    lin = linear_simplex(S, A, d, horizon=horizon, rng=rng, b=b,
+                  rng=0, stage_dependent: bool = False, b: int | None = None,
+                  alpha: float = 1.0) -> DRectLinearMDP:
+    """``linear_simplex(S, A, d, horizon, rng, b, alpha, stage_dependent)`` with TV radius
+    ``rho`` on every factor at every stage. ``alpha`` is the Dirichlet concentration of the
+    features: small ``alpha`` (e.g. 0.1) puts them near the coordinate vectors, where the
+    d-rectangular bonus behaves like the ellipsoidal one (``docs/papers/drrpo.md`` §8).
+    **[P]** instance of mdpsim."""
+    lin = linear_simplex(S, A, d, horizon=horizon, rng=rng, b=b, alpha=alpha,
                          stage_dependent=stage_dependent)
+    tail = "" if alpha == 1.0 else f",alpha={alpha:g}"
     return DRectLinearMDP(lin, rho, name=f"drect_simplex(S={S},A={A},d={d},H={horizon},"
-                                         f"rho={rho:g})")
+                                         f"rho={rho:g}{tail})")
 
 
 @register("drect_simplex_hidden")

@@ -136,10 +136,11 @@ def drect_fail_state_reg(*, rho: float = 0.1, beta_reg: float = 0.0,
 
 @register("drect_simplex_reg")
 def drect_simplex_reg(S: int = 20, A: int = 5, d: int = 5, *, horizon: int = 5,
-                      rho: float = 0.1, rng=0, beta_reg: float = 0.0) -> RobustLinear:
-    """``RobustLinear(drect_simplex(S, A, d, horizon=horizon, rho=rho, rng=rng),
+                      rho: float = 0.1, rng=0, beta_reg: float = 0.0,
+                      alpha: float = 1.0) -> RobustLinear:
+    """``RobustLinear(drect_simplex(S, A, d, horizon=horizon, rho=rho, rng=rng, alpha=alpha),
     beta_reg=beta_reg)`` (uniform ``π_ref``)."""
-    return RobustLinear(drect_simplex(S, A, d, horizon=horizon, rho=rho, rng=rng),
+    return RobustLinear(drect_simplex(S, A, d, horizon=horizon, rho=rho, rng=rng, alpha=alpha),
                         beta_reg=beta_reg)
 
 
