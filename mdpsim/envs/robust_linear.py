@@ -50,6 +50,10 @@ def drect_simplex_hidden(S: int = 20, A: int = 5, d: int = 5, *, horizon: int = 
     ``d - 1`` is loaded (weight ``load``) only by the last action — with TV radius ``rho`` on
     every factor at every stage. Exactly linear with ``φ ∈ Δ_d`` and ``μ_{h,i} ∈ Δ(S)``, hence
     d-rectangular. **[P]** instance of mdpsim (issue #13, fixed before any learner ran on it)."""
+    load = check_real("load", load)
+    if not 0.0 < load <= 1.0:
+        raise ValueError(f"load must lie in (0, 1] (weight of the reward factor in the last "
+                         f"action's features), got load={load!r}")
     lin = linear_simplex_hidden(S, A, d, horizon=horizon, rng=rng, b=b, rho=load, r_max=r_max)
     return DRectLinearMDP(lin, rho, name=f"drect_simplex_hidden(S={S},A={A},d={d},H={horizon},"
                                          f"rho={rho:g},load={load:g})")
