@@ -69,6 +69,10 @@ def d_fits(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
             pts.append({"family": fam, "alg_label": alg, "d": int(dd),
                         "regret": Y[:, j].mean(),
                         "half": 1.96 * Y[:, j].std(ddof=1) / np.sqrt(Y.shape[0])})
+        if ds.size < 3 or np.isnan(Y).any():     # a sweep still running: no fit yet
+            fits.append({"family": fam, "alg_label": alg, "d_exponent": np.nan,
+                         "lo": np.nan, "hi": np.nan, "n_seeds": Y.shape[0]})
+            continue
         f = fit_eps_exponent(ds.astype(float), Y, rng=0)
         fits.append({"family": fam, "alg_label": alg, "d_exponent": f.exponent,
                      "lo": f.lo, "hi": f.hi, "n_seeds": Y.shape[0]})
