@@ -85,6 +85,7 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
         raise ValueError(f"no stored results of {', '.join(EXPERIMENTS)} ({profile} profile) "
                          f"under {results}/; run `mdpsim run dr_rpo_regret_hidden --profile "
                          f"quick` (and dr_rpo_simplex_long, dr_rpo_d_sweep) first")
+    colors = plot.palette(ALGS)          # one colour per learner across the panels
     fig, axes = plot.figure(2, 2, width=9.4, height=7.6)
     axes = axes.reshape(-1)
     lines, kfits = [], []
@@ -97,7 +98,7 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
         f = plot.slopes(df, by=("env_label", "alg_label"))
         f["experiment"] = name
         kfits.append(f)
-        plot.metric_plot(df, ax=axes[j], order=algs, colors=plot.palette(algs), fits=f,
+        plot.metric_plot(df, ax=axes[j], order=algs, colors=colors, fits=f,
                          title=TITLES[name] + f" [{p}]", legend=True, fontsize=6.0)
         last = df[df.episode == df.episode.max()]
         opt = float(df.optimal_value.iloc[0])
@@ -125,7 +126,6 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
         df, p = data["dr_rpo_d_sweep"]
         pts, dfit = d_fits(df)
         algs = [a for a in ALGS if a in set(pts.alg_label)]
-        colors = plot.palette(algs)
         lines.append(f"dr_rpo_d_sweep [{p} profile], regret at K = {int(df.episode.max()):,} "
                      f"vs d; exponent b of log R = a + b log d [95% bootstrap CI]")
         for k, fam in enumerate(FAMILIES):
