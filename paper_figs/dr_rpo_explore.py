@@ -1,6 +1,7 @@
 """Figure: DR-RPO (a reconstruction) where exploration matters, on the random simplex instance
-to K = 10^5, and against d — experiments/dr_rpo_regret_hidden.py, dr_rpo_simplex_long.py and
-dr_rpo_d_sweep.py (docs/papers/drrpo.md §8-9).
+to K = 10^5, and against d — experiments/dr_rpo_regret_hidden.py, dr_rpo_simplex_long.py,
+dr_rpo_d_sweep.py and dr_rpo_d8_long.py (the last in the printed summary only;
+docs/papers/drrpo.md §8-9).
 
 Reads stored results only (``mdpsim.load``); never runs an algorithm. Panels: (a) exact
 robust-regularised regret vs K on the hidden-reward-factor instance, (b) the same on the random
@@ -26,9 +27,13 @@ import mdpsim
 from mdpsim import plot
 from mdpsim.theory.sample_complexity import fit_eps_exponent
 
-EXPERIMENTS = ("dr_rpo_regret_hidden", "dr_rpo_simplex_long", "dr_rpo_d_sweep")
+EXPERIMENTS = ("dr_rpo_regret_hidden", "dr_rpo_simplex_long", "dr_rpo_d_sweep",
+               "dr_rpo_d8_long")
 ALGS = ["DR-RPO", "DR-RPO-c0.1", "DR-RPO-theory", "DR-RPO-nobonus", "DR-LSVI-UCB",
         "RPO-nominal", "DR-RPO-ellipsoidal", "DR-RPO-ellipsoidal-c0.1"]
+COLORS = {"DR-RPO": "#1f77b4", "DR-RPO-c0.1": "#17becf", "DR-RPO-theory": "#7f7f7f",
+          "DR-RPO-nobonus": "#ff7f0e", "DR-LSVI-UCB": "#2ca02c", "RPO-nominal": "#d62728",
+          "DR-RPO-ellipsoidal": "#9467bd", "DR-RPO-ellipsoidal-c0.1": "#9467bd"}
 TITLES = {"dr_rpo_regret_hidden": "(a) hidden reward factor, S=20 A=5 d=5 H=5, ρ=0.1, "
                                   "β_reg=0.01",
           "dr_rpo_simplex_long": "(b) random simplex S=20 A=5 d=5 H=5, ρ=0.1, β_reg=0.01"}
@@ -85,7 +90,7 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
         raise ValueError(f"no stored results of {', '.join(EXPERIMENTS)} ({profile} profile) "
                          f"under {results}/; run `mdpsim run dr_rpo_regret_hidden --profile "
                          f"quick` (and dr_rpo_simplex_long, dr_rpo_d_sweep) first")
-    colors = plot.palette(ALGS)          # one colour per learner across the panels
+    colors = dict(COLORS)                # one colour per learner across the panels
     fig, axes = plot.figure(2, 2, width=9.4, height=7.6)
     axes = axes.reshape(-1)
     lines, kfits = [], []
@@ -150,6 +155,20 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
     else:
         axes[2].set_visible(False)
         axes[3].set_visible(False)
+    if "dr_rpo_d8_long" in data:                 # text only: the d = 8 cells to K = 10^5
+        df, p = data["dr_rpo_d8_long"]
+        f = plot.slopes(df, by=("env_label", "alg_label"))
+        f["experiment"] = "dr_rpo_d8_long"
+        kfits.append(f)
+        last = df[df.episode == df.episode.max()]
+        lines.append(f"dr_rpo_d8_long [{p} profile], K = {int(df.episode.max()):,}: slope over "
+                     f"the last decade [95% CI], regret at K, gap of the last policy (stuck)")
+        for _, r in f.iterrows():
+            g = last[(last.env_label == r.env_label) & (last.alg_label == r.alg_label)]
+            gap = float(g.optimal_value.iloc[0]) - g.value.to_numpy()
+            lines.append(f"  {r.env_label:<10} {r.alg_label:<20} {r.slope:5.2f} [{r.lo:.2f}, "
+                         f"{r.hi:.2f}]  {g.regret.mean():9.1f}  gap {gap.mean():.4f} "
+                         f"({int((gap > 0.01).sum())}/{len(g)})")
     fig.suptitle("DR-RPO (reconstruction): exact robust-regularised regret; 'ellipsoidal' = "
                  "diagnostic bonus variant, not the algorithm", fontsize=8)
     stem = Path(figdir) / "dr_rpo_explore"
