@@ -29,14 +29,15 @@ import numpy as np
 from numba import njit
 
 from ..envs import register
-from ..envs.robust_linear import drect_fail_state, drect_simplex
+from ..envs.robust_linear import drect_fail_state, drect_simplex, drect_simplex_hidden
 from ..models.robust_linear import DRectLinearMDP
 from ..robust.linear import (drect_evaluate_kernel, drect_eval_env, drect_solve, drect_evaluate,
                              drect_solve_reference, check_regularisation)
 from .linear import Linear
 
 __all__ = ["RobustLinear", "drect_policy_value", "ROBUST_LINEAR_COLUMNS",
-           "drect_fail_state_reg", "drect_simplex_reg", "PerturbedTest",
+           "drect_fail_state_reg", "drect_simplex_reg", "drect_simplex_hidden_reg",
+           "PerturbedTest",
            "drect_fail_state_test"]
 
 ROBUST_LINEAR_COLUMNS = {
@@ -135,11 +136,23 @@ def drect_fail_state_reg(*, rho: float = 0.1, beta_reg: float = 0.0,
 
 @register("drect_simplex_reg")
 def drect_simplex_reg(S: int = 20, A: int = 5, d: int = 5, *, horizon: int = 5,
-                      rho: float = 0.1, rng=0, beta_reg: float = 0.0) -> RobustLinear:
-    """``RobustLinear(drect_simplex(S, A, d, horizon=horizon, rho=rho, rng=rng),
+                      rho: float = 0.1, rng=0, beta_reg: float = 0.0,
+                      alpha: float = 1.0) -> RobustLinear:
+    """``RobustLinear(drect_simplex(S, A, d, horizon=horizon, rho=rho, rng=rng, alpha=alpha),
     beta_reg=beta_reg)`` (uniform ``π_ref``)."""
-    return RobustLinear(drect_simplex(S, A, d, horizon=horizon, rho=rho, rng=rng),
+    return RobustLinear(drect_simplex(S, A, d, horizon=horizon, rho=rho, rng=rng, alpha=alpha),
                         beta_reg=beta_reg)
+
+
+@register("drect_simplex_hidden_reg")
+def drect_simplex_hidden_reg(S: int = 20, A: int = 5, d: int = 5, *, horizon: int = 5,
+                             rho: float = 0.1, load: float = 0.5, r_max: float = 0.5, rng=0,
+                             beta_reg: float = 0.0) -> RobustLinear:
+    """``RobustLinear(drect_simplex_hidden(S, A, d, horizon=horizon, rho=rho, load=load,
+    r_max=r_max, rng=rng), beta_reg=beta_reg)`` (uniform ``π_ref``): the instance where
+    exploration matters."""
+    return RobustLinear(drect_simplex_hidden(S, A, d, horizon=horizon, rho=rho, load=load,
+                                             r_max=r_max, rng=rng), beta_reg=beta_reg)
 
 
 class PerturbedTest(RobustLinear):

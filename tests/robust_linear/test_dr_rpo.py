@@ -184,3 +184,51 @@ def test_errors_are_one_line():
         assert "\n" not in str(e.value)
     with pytest.raises(ValueError, match="rho_stage must be < H"):
         mdpsim.run("dr_rpo", st, episodes=2, rho_stage=5)
+
+
+def test_bonus_forms_under_collinear_data():
+    """docs/papers/drrpo.md §8: with Λ = I + n v vᵀ (one feature direction observed n times)
+    the d-rectangular bonus of v tends to β Σ_i v_i sqrt(1 − v_i²/‖v‖²) > 0, the
+    ellipsoidal one (``bonus = 2``) to 0; the three forms of the kernel equal their formulas."""
+    from mdpsim.algorithms.linear.dr_lsvi_ucb import dr_optimistic_q_stage
+    v = np.array([0.137, 0.056, 0.063, 0.236, 0.508])
+    v = v / v.sum()
+    other = np.array([0.2, 0.2, 0.2, 0.2, 0.2])
+    ph = np.stack([v, other])[None]               # φ[S=1, A=2, d=5]
+    beta, d = 0.85, 5
+    limit = beta * float((v * np.sqrt(1.0 - v ** 2 / (v @ v))).sum())
+    prev = {}
+    for n in (10, 1000, 100_000):
+        Li = np.linalg.inv(np.eye(d) + n * np.outer(v, v))
+        got = {}
+        for form in (0.0, 1.0, 2.0):
+            Q = np.zeros((1, 2))
+            dr_optimistic_q_stage(ph, Li, np.zeros(d), np.zeros(d), beta, form, 1e9, Q)
+            got[form] = Q[0]
+        dg = np.sqrt(np.diag(Li))
+        np.testing.assert_allclose(got[0.0], beta * ph[0] @ dg, rtol=0, atol=1e-14)
+        np.testing.assert_allclose(got[1.0], beta * np.sqrt(ph[0] ** 2 @ np.diag(Li)),
+                                   rtol=0, atol=1e-14)
+        np.testing.assert_allclose(got[2.0], beta * np.sqrt(np.einsum("ai,ij,aj->a", ph[0],
+                                                                      Li, ph[0])),
+                                   rtol=0, atol=1e-14)
+        prev[n] = got
+    assert abs(prev[100_000][0.0][0] - limit) < 1e-3       # d-rectangular: a positive floor
+    assert limit > 0.5 * beta
+    assert prev[100_000][2.0][0] < 0.01 * beta              # ellipsoidal: shrinks as 1/sqrt(n)
+    # the unobserved direction keeps a large ellipsoidal bonus, but not a larger d-rect one
+    assert prev[100_000][2.0][1] > 0.25 * beta
+    assert prev[100_000][0.0][1] < 1.5 * prev[100_000][0.0][0]
+
+
+def test_ellipsoidal_option_runs_and_default_unchanged():
+    m, st = _small(0.2)
+    hp = dict(beta_reg=0.2, rho=0.2)
+    a = mdpsim.run("dr_rpo", st, episodes=30, seeds=1, **hp)
+    b = mdpsim.run("dr_rpo", st, episodes=30, seeds=1, bonus="drect", **hp)
+    e = mdpsim.run("dr_rpo", st, episodes=30, seeds=1, bonus="ellipsoidal", **hp)
+    assert np.array_equal(a["regret"].to_numpy(), b["regret"].to_numpy())
+    assert np.isfinite(e["regret"].to_numpy()).all()
+    assert not np.array_equal(a["regret"].to_numpy(), e["regret"].to_numpy())
+    with pytest.raises(ValueError, match="bonus"):
+        mdpsim.run("dr_rpo", st, episodes=2, seeds=1, bonus="nope", **hp)

@@ -27,7 +27,10 @@ Per episode (0-based stages, ``h = H-1, …, 0``; ``V_H = 0``; data of past epis
   and the worst case is underestimated (measured on ``drect_fail_state`` with ``ρ = 0.5``,
   ``docs/papers/drrpo.md`` §7);
 * bonus ``Γ_h(s,a) = β Σ_i φ_i(s,a) sqrt([Λ_h^{-1}]_{ii})`` (the theory's d-rectangular
-  form; ``bonus="quadratic"``: ``β sqrt(Σ_i φ_i² [Λ_h^{-1}]_{ii})``, the group's offline code);
+  form; ``bonus="quadratic"``: ``β sqrt(Σ_i φ_i² [Λ_h^{-1}]_{ii})``, the group's offline code;
+  ``bonus="ellipsoidal"``: ``β sqrt(φᵀΛ_h^{-1}φ)``, LSVI-UCB's form, an mdpsim option **[P]**
+  that shrinks along an observed direction — the d-rectangular forms do not when the observed
+  features are collinear and not coordinate vectors, ``docs/papers/drrpo.md`` §8);
 * ``Q_h = clip(φᵀ(ŵ_h + ν_h) + Γ_h, 0, H - h)``, ``V_h = max_a Q_h``; play greedily (lowest
   index on ties).
 
@@ -56,7 +59,7 @@ from .lsvi_ucb_kernels import linear_observe, lsvi_ucb_beta, lsvi_ucb_state
 __all__ = ["DR_LSVI_UCB", "State", "Params", "dr_lsvi_ucb_regret", "dr_plan", "tv_dual_ridge",
            "radii", "tv_dual_anchor", "DUALS"]
 
-BONUSES = ("drect", "quadratic")
+BONUSES = ("drect", "quadratic", "ellipsoidal")
 #: the TV dual's anchor ``v0``: ``min V`` (general form) or ``min(0, min V)`` (fail-state form)
 DUALS = ("general", "fail_state")
 
@@ -162,8 +165,10 @@ def dr_tv_nu_stage(G, V, rho_h, fail_state, nu_h):
 @njit(cache=True, inline="always")
 def dr_optimistic_q_stage(ph, Li, w, nu_h, beta, bonus, cap, Q_h):
     """``Q_h = clip(φᵀ(ŵ_h + ν_h) + Γ_h, 0, cap)`` with the bonus
-    ``Γ_h = β Σ_i φ_i sqrt([Λ_h^{-1}]_{ii})`` (``bonus = 0``) or
-    ``β sqrt(Σ_i φ_i² [Λ_h^{-1}]_{ii})`` (``bonus = 1``); ``ph = φ[S,A,d]``."""
+    ``Γ_h = β Σ_i φ_i sqrt([Λ_h^{-1}]_{ii})`` (``bonus = 0``),
+    ``β sqrt(Σ_i φ_i² [Λ_h^{-1}]_{ii})`` (``bonus = 1``) or the ellipsoidal
+    ``β sqrt(φᵀ Λ_h^{-1} φ)`` (``bonus = 2``, LSVI-UCB's form; a diagnostic option, not the
+    paper's); ``ph = φ[S,A,d]``."""
     S, A, d = ph.shape
     for s in range(S):
         for a in range(A):
@@ -174,10 +179,15 @@ def dr_optimistic_q_stage(ph, Li, w, nu_h, beta, bonus, cap, Q_h):
                 q += x[i] * (w[i] + nu_h[i])
                 if bonus == 0.0:
                     g += x[i] * math.sqrt(max(Li[i, i], 0.0))
-                else:
+                elif bonus == 1.0:
                     g += x[i] * x[i] * max(Li[i, i], 0.0)
+                else:
+                    t = 0.0
+                    for j in range(d):
+                        t += Li[i, j] * x[j]
+                    g += x[i] * t
             if bonus != 0.0:
-                g = math.sqrt(g)
+                g = math.sqrt(max(g, 0.0))
             val = q + beta * g
             if val > cap:
                 val = cap
@@ -259,8 +269,11 @@ HP_RADII = (
                    valid=lambda v: v >= -1, expected="an integer >= -1"),
 )
 HP_BONUS = HyperParameter("bonus", "drect", str, "paper",
-                          "bonus form: 'drect' Σ_i φ_i sqrt([Λ⁻¹]_ii) (theory) or 'quadratic' "
-                          "sqrt(Σ_i φ_i² [Λ⁻¹]_ii) (the group's offline code)",
+                          "bonus form: 'drect' Σ_i φ_i sqrt([Λ⁻¹]_ii) (theory), 'quadratic' "
+                          "sqrt(Σ_i φ_i² [Λ⁻¹]_ii) (the group's offline code) or "
+                          "'ellipsoidal' sqrt(φᵀΛ⁻¹φ) (LSVI-UCB's form, shrinks along the "
+                          "played direction; a diagnostic option of mdpsim [P], "
+                          "docs/papers/drrpo.md §8)",
                           choices=BONUSES)
 
 
@@ -315,5 +328,5 @@ class DR_LSVI_UCB(Learner):
         f = info.side.features
         d = int(np.shape(f)[-1]) if f is not None else 1
         beta = lsvi_ucb_beta(d, info.H, max(int(info.K), 1), delta=hp["delta"], c=hp["c"])
-        return Params(beta=float(beta), bonus=float(hp["bonus"] == "quadratic"),
+        return Params(beta=float(beta), bonus=float(BONUSES.index(hp["bonus"])),
                       fail_state=float(hp["dual"] == "fail_state"))
