@@ -22,11 +22,26 @@ Figure and numbers: ``paper_figs/lpo_switches.py`` -> ``experiments/results/lpo_
 summary.md`` (slope of switches on ln t and R^2 per environment, log-log exponents with
 bootstrap intervals from :func:`mdpsim.theory.fit_slope`).
 
+Baselines at larger T (profiles ``baselines`` and ``baselines_full``): the every-round cover
+and the PC-PG-style cover (planner ``pcpg``, a reconstruction, ``docs/papers/lpo.md`` §7)
+switch once per exploration episode and pay one NPG phase per switch, about 10^4 phases per
+10^5 transitions. At the default phase (K = 20, M = 100: 11-27 ms per phase on the shared
+machine) that is 2-5 minutes per run at T = 10^5 and ten times more at 10^6, so these profiles
+use **cheaper NPG phases, K = 4 iterations x M = 10 critic samples (0.4-0.5 ms per phase),
+for LPO, every-round and PC-PG alike** (``CHEAP``): the three planners run on the same
+schedule on the lock, RiverSwim and the simplex MDP with d = 8, 8 seeds, T_max = 10^5
+(``baselines``) or 10^6 (``baselines_full``). Switch counts, not the output policies' quality,
+are the claim there (the cheap phases give poorer policies).
+
 Usage: ``mdpsim run experiments/lpo_switches.py --profile quick`` (8 seeds, T_max = 10^5),
-``mdpsim run experiments/lpo_switches.py`` (20 seeds, T_max = 10^6).
+``mdpsim run experiments/lpo_switches.py`` (20 seeds, T_max = 10^6),
+``mdpsim run experiments/lpo_switches.py --profile baselines`` (LPO, every-round and PC-PG
+with cheap phases, 8 seeds, T_max = 10^5; ``baselines_full``: 10^6).
 """
 
 CRITIC = {}   # the planner defaults: K = 20 NPG iterations x M = 100 critic samples
+CHEAP = {"K": 4, "M": 10}   # cheaper NPG phases, applied to all three planners alike
+BASE_ENVS = ["lock", "riverswim", "simplex_d8"]
 
 SPEC = {
     "name": "lpo_switches",
@@ -54,6 +69,22 @@ SPEC = {
         "every-round": {"planner": "lpo",
                         "params": {"budget": 10_000, "switching": "every_round", **CRITIC},
                         "seeds": 4},
+        "LPO_cheap_T1e5": {"planner": "lpo", "params": {"budget": 100_000, **CHEAP},
+                           "envs": BASE_ENVS},
+        "every-round_cheap_T1e5": {"planner": "lpo",
+                                   "params": {"budget": 100_000, "switching": "every_round",
+                                              **CHEAP},
+                                   "envs": BASE_ENVS},
+        "PC-PG_cheap_T1e5": {"planner": "pcpg", "params": {"budget": 100_000, **CHEAP},
+                             "envs": BASE_ENVS},
+        "LPO_cheap": {"planner": "lpo", "params": {"budget": 1_000_000, **CHEAP},
+                      "envs": BASE_ENVS},
+        "every-round_cheap": {"planner": "lpo",
+                              "params": {"budget": 1_000_000, "switching": "every_round",
+                                         **CHEAP},
+                              "envs": BASE_ENVS},
+        "PC-PG_cheap": {"planner": "pcpg", "params": {"budget": 1_000_000, **CHEAP},
+                        "envs": BASE_ENVS},
     },
     "iterations": 1_000_000,
     "seeds": 20,
@@ -63,6 +94,15 @@ SPEC = {
                   "seeds": 8, "planners": ["LPO_T1e5", "every-round"]},
         "full": {"description": "20 seeds, T_max = 1e6 (LPO), 4 seeds every-round to 1e4",
                  "planners": ["LPO", "every-round"]},
+        "baselines": {"description": "LPO, every-round and PC-PG with the same cheap NPG "
+                                     "phases (K = 4, M = 10), lock / RiverSwim / simplex "
+                                     "d = 8, 8 seeds, T_max = 1e5",
+                      "seeds": 8, "envs": BASE_ENVS,
+                      "planners": ["LPO_cheap_T1e5", "every-round_cheap_T1e5",
+                                   "PC-PG_cheap_T1e5"]},
+        "baselines_full": {"description": "the same to T_max = 1e6",
+                           "seeds": 8, "envs": BASE_ENVS,
+                           "planners": ["LPO_cheap", "every-round_cheap", "PC-PG_cheap"]},
     },
     "figures": ["lpo_switches"],
 }

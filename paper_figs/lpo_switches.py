@@ -1,5 +1,6 @@
 """Figure: LPO's policy switches against the exploration stream length t, next to the
-every-round (ENIAC-style) cover — experiments/lpo_switches.py (docs/papers/lpo.md §5).
+every-round (ENIAC-style) cover and the PC-PG-style cover (profiles ``baselines`` /
+``baselines_full``) — experiments/lpo_switches.py (docs/papers/lpo.md §5, §7).
 
 Reads stored results only. For each run, ``switches(t)`` = number of switch rows with
 ``explore_transitions <= t``, at log-spaced checkpoints ``t`` from 10^3 to the run's budget.
@@ -36,6 +37,12 @@ from mdpsim.theory import fit_slope  # noqa: E402
 
 EXPERIMENT = "lpo_switches"
 T_MIN = 1_000
+#: line style per planner family: LPO solid, every-round dashed, PC-PG dotted
+STYLES = (("LPO", "-"), ("every-round", "--"), ("PC-PG", ":"))
+
+
+def style(label: str) -> str:
+    return next((ls for pre, ls in STYLES if label.startswith(pre)), "-.")
 
 
 def switch_curves(df, n_points: int = 25):
@@ -171,7 +178,7 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
     colors = {}
     for (env, alg), (t, Y, _) in curves.items():
         c = colors.setdefault(env, f"C{len(colors)}")
-        ls = "-" if alg.startswith("LPO") else "--"
+        ls = style(alg)
         med = np.median(Y, axis=0)
         q1, q3 = np.quantile(Y, [0.25, 0.75], axis=0)
         row = t_tab[(t_tab.env == env) & (t_tab.planner == alg)].iloc[0]
@@ -186,7 +193,8 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
     a1.set_yscale("linear")
     a1.set_xlabel("exploration transitions t")
     a1.set_ylabel("policy switches (median, IQR band)")
-    a1.set_title("switches vs ln t (solid: LPO, dashed: every round)", fontsize=7)
+    a1.set_title("switches vs ln t (solid: LPO, dashed: every round, dotted: PC-PG)",
+                 fontsize=7)
     lpo_max = [np.median(Y, axis=0).max() for (e, a), (t, Y, _) in curves.items()
                if a.startswith("LPO")]
     if lpo_max:      # a profile with only the every-round baseline keeps the default limits
@@ -198,8 +206,11 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
     a2.set_ylabel("policy switches")
     a2.set_title("log-log: fitted exponent [95% bootstrap]", fontsize=7)
     a2.legend(fontsize=5)
-    fig.suptitle(f"LPO (reconstruction) policy switches, gamma = 0.9 ({profile} profile)",
-                 fontsize=8)
+    phase = ""
+    if {"K", "M"} <= set(df.columns) and df.K.nunique() == 1 and df.M.nunique() == 1:
+        phase = f", NPG phase K = {int(df.K.iloc[0])}, M = {int(df.M.iloc[0])} for all"
+    fig.suptitle(f"LPO (reconstruction) policy switches, gamma = 0.9 ({profile} profile"
+                 f"{phase})", fontsize=8)
     eps_tab = settle_summary(settle_table(df))
     paths = save_run(fig, figdir, EXPERIMENT, {"": t_tab, "_eps": eps_tab})
     cols = ["env", "planner", "seeds", "T", "switches_median", "slope_ln_t", "slope_lo",

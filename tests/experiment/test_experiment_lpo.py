@@ -38,3 +38,11 @@ def test_switching_spec_parses():
     full = load_spec(ROOT / "experiments" / "lpo_switches.py", profile="full")
     assert len(quick.cells()) == 5 * (8 // 4 + 4 // 4)
     assert len(full.cells()) == 5 * (20 // 4 + 4 // 4)
+    for prof in ("baselines", "baselines_full"):
+        base = load_spec(ROOT / "experiments" / "lpo_switches.py", profile=prof)
+        cells = base.cells()
+        assert len(cells) == 3 * 3 * (8 // 4)
+        for c in cells:     # the same cheap NPG phase for LPO and both baselines
+            a = c.content["algorithm"]
+            assert a["params"]["K"] == 4 and a["params"]["M"] == 10
+            assert a["params"]["budget"] == (10**5 if prof == "baselines" else 10**6)
