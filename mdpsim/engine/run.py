@@ -234,6 +234,11 @@ def run(algorithm, mdp, *, episodes: int, seeds=1, rng=0, eval_every="auto",
     algo = get_algorithm(algorithm)
     setting = _setting(mdp)
     mdp = setting.learner_model()
+    lazy = getattr(algo, "contract", "table") == "lazy"
+    if lazy and setting.evaluator is not policy_value:
+        raise ValueError(f"{algo.name} plays a lazy policy (contract = 'lazy'), which the engine "
+                         f"evaluates over reachable states in the episodic and linear settings "
+                         f"only; got {setting.describe()}")
     K = _check_positive_int("episodes", episodes)
     idx = _seed_indices(seeds)
     rec = schedule(eval_every, K)
@@ -277,11 +282,6 @@ def run(algorithm, mdp, *, episodes: int, seeds=1, rng=0, eval_every="auto",
     root = as_seed_sequence(rng)
     env = setting.simulator_env()
     ev = setting.eval_env()
-    lazy = getattr(algo, "contract", "table") == "lazy"
-    if lazy and setting.evaluator is not policy_value:
-        raise ValueError(f"{algo.name} plays a lazy policy (contract = 'lazy'), which the engine "
-                         f"evaluates over reachable states in the episodic and linear settings "
-                         f"only; got {setting.describe()}")
     if engine != "compiled":
         loop = None
     else:

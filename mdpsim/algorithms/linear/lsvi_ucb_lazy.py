@@ -90,7 +90,7 @@ class LazyState(NamedTuple):
     init_p: np.ndarray
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _lazy_lsvi_row(state, beta, h, s):
     """Fill the memo ``Qc[h, s, :]``, ``Qu[h, s, :]`` (if not done this episode) and return
     ``V_h(s) = max_a Qc[h, s, a]``. The expression and order of ``lsvi_plan``'s inner loop."""
@@ -161,7 +161,7 @@ def lazy_lsvi_plan(state, params, k, rng):
             state.w[h, i] = t
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def lazy_lsvi_act(state, params, h, s):
     """``int64``: the greedy action of the planned policy at stage ``h``, state ``s`` (lowest
     index among exactly equal clipped values; with ``params.ties != 0`` the largest unclipped
