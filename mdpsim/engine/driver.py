@@ -59,6 +59,36 @@ whose exact value is below ``floor`` are counted (``below_floor``, cumulative ov
 episodes); ``q > 0`` declares an episode-level mixture — the policy played (``pi``, drawn
 by ``plan``) or, with probability ``q``, ``pi_alt`` — whose exact value
 ``(1 - q) V^pi + q V^pi_alt`` is the episode's value.
+
+**Lazy-policy learners** (``contract = "lazy"``, :mod:`mdpsim.algorithms._api`) run in a
+second loop body, :func:`_lazy_episode_loop` (:func:`compiled_lazy_loop`, the same
+per-learner copy and cache naming, globals ``plan``, ``act``, ``observe``, ``estimate``), in
+the episodic family of settings (episodic, linear; :func:`mdpsim.run` refuses others in one
+line). Per episode it
+
+1. calls ``plan(state, params, k - 1, rng)`` (no table);
+2. decides whether the played policy changed: it asks ``act`` at the states the last
+   evaluated policy reaches (stored per stage with that policy's actions) and calls it
+   changed when one action differs — then, and only then, the reachable set and the value
+   may differ; otherwise the stored value is reused (a change at an unreached state changes
+   neither). On a change it re-runs the **forward reachability pass** (stage 0: the support
+   of the initial distribution; stage ``h + 1``: every successor with positive probability of
+   a reached ``(s, act(h, s))``) and the backward evaluation over the reached states only,
+   :func:`_reach_value` — the arithmetic of ``policy_value``, so the value has the same bits
+   as the table evaluation of the same policy. ``switches`` counts these changes (never more
+   than the table contract's count, which also sees unreached states);
+3. at recorded episodes only, asks the learner's ``estimate``;
+4. plays the episode as in the table loop, with ``a_h = act(h, s_h)`` and the action's
+   uniform draw still taken (and unused), so the random stream and the trajectory are those
+   of the table contract for the same policy; the start state is drawn over the support of
+   the initial distribution (the same ``F^{-1}``);
+5. returns the table loop's outputs plus ``int64[3]``: nanoseconds spent in ``plan``, in the
+   evaluation (step 2 and the estimate) and in the roll-out (``act``, ``observe``,
+   simulation), recorded by :func:`mdpsim.run` as ``df.attrs["time_split"]``.
+
+Nothing in it is ``O(S)`` per episode except what the reachable set is: the learner's cost is
+whatever its ``plan`` and ``act`` cost, the evaluation ``O(Σ_{reached (h, s)} (act + row
+length))``. Buffers of size ``H x S`` are allocated once per call.
 """
 from __future__ import annotations
 
@@ -463,7 +493,7 @@ def _lazy_episode_loop(state, params, env, ev, K, rec, vstar, rng, noise, always
                 for i in range(n_r[h]):
                     a = act(state, params, h, rs[h, i])  # noqa: F821
                     ra[h, i] = a
-                    if h + 1 < H:
+                    if h + 1 < H and n_r[h + 1] < S:   # (all S reached: nothing to add)
                         _reach_successors(ev, h, rs[h, i], a, tag, mark, rs, n_r)
             vpi = _reach_value(ev, init_s, rs, ra, n_r, Vr)
             n_evals += 1
