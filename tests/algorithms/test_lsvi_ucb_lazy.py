@@ -94,7 +94,11 @@ def test_act_is_the_eager_policy_and_plan_touches_observed_successors_only():
     assert touched == int(st.n_succ[:-1].sum()) < lm.S * (lm.horizon - 1)
     for h in range(lm.horizon):
         row = st.succ[h, :st.n_succ[h]]
-        assert np.all(np.diff(row) > 0) and np.array_equal(row, np.flatnonzero(st.seen[h]))
+        assert np.all(np.diff(row) > 0) and np.array_equal(row, np.flatnonzero(st.slot[h] >= 0))
+        # the sums by slot are lsvi_ucb's sums by state
+        M = eager._state.M[h]
+        assert np.array_equal(st.Mc[h, st.succ_slot[h, :st.n_succ[h]]], M[:, row].T)
+        assert np.all(M[:, np.setdiff1d(np.arange(lm.S), row)] == 0.0)
 
 
 def test_lazy_outside_the_episodic_family_is_one_line():

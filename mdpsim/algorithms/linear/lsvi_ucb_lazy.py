@@ -18,9 +18,13 @@ Per episode (0-based stages, ``β`` and the cap ``H - h`` as in ``lsvi_ucb``):
   for the ``A`` actions (``O(A d²)``, memoised per episode by a stamp, so nothing is cleared per
   episode), then the lowest index among exactly equal clipped values (``ties="unclipped"``:
   the largest unclipped value among them, then the lowest index) — the rule of ``lsvi_ucb``.
-* :func:`lazy_lsvi_observe` — the Sherman–Morrison step of ``lsvi_ucb`` (the same kernel,
-  :func:`~mdpsim.algorithms.linear.lsvi_ucb_kernels.observe_step`) plus a sorted insertion of
-  ``s'`` into ``N_h`` the first time it is seen (``O(|N_h|)`` once per new successor).
+* :func:`lazy_lsvi_observe` — the Sherman–Morrison step and the sums of ``lsvi_ucb``
+  (:func:`~mdpsim.algorithms.linear.lsvi_ucb_kernels.observe_step`: the same additions),
+  with the successor sums stored by *slot* rather than by state: ``s'`` gets the next free
+  slot of stage ``h`` the first time it is seen (and is inserted in the sorted list ``N_h``,
+  ``O(|N_h|)`` once per new successor), and ``Mc[h, slot, :] += φ``. The regression then reads
+  one contiguous ``d``-vector per observed successor instead of ``d`` entries strided by
+  ``S`` (``M_h[:, s']`` of ``lsvi_ucb``), so its memory traffic does not depend on ``S``.
 * :func:`lazy_lsvi_estimate` — the optimistic ``Σ_s init(s) V_0(s)`` over the support of the
   initial distribution (the engine asks for it only at recorded episodes).
 
@@ -52,7 +56,7 @@ from numba import njit
 
 from .._api import ModelInfo, register_learner
 from .lsvi_ucb import LSVI_UCB, check_features
-from .lsvi_ucb_kernels import lsvi_ucb_state, observe_step
+from .lsvi_ucb_kernels import lsvi_ucb_state, sherman_morrison
 
 __all__ = ["LSVI_UCB_Lazy", "LazyState", "lazy_lsvi_plan", "lazy_lsvi_act",
            "lazy_lsvi_observe", "lazy_lsvi_estimate"]
@@ -60,11 +64,13 @@ __all__ = ["LSVI_UCB_Lazy", "LazyState", "lazy_lsvi_plan", "lazy_lsvi_act",
 
 class LazyState(NamedTuple):
     """``phi4: float64[n, S, A, d]`` features; ``Lam_inv: float64[H, d, d]``, ``b_r:
-    float64[H, d]``, ``M: float64[H, d, S]`` the statistics of ``lsvi_ucb``; ``Lp:
+    float64[H, d]`` the statistics of ``lsvi_ucb``; ``Mc: float64[H, S, d]`` its successor
+    sums by slot (``Mc[h, slot[h, s']] = M_h[:, s']``); ``Lp:
     float64[H, d, d]`` the episode's snapshot of ``Lam_inv`` (what ``act`` reads, so a call
     after an observation of the same episode still answers for the planned policy); ``w:
     float64[H, d]``; ``succ: int64[H, S]`` (row ``h``: the ``n_succ[h]`` distinct observed
-    successors of stage ``h``, increasing), ``n_succ: int64[H]``, ``seen: bool[H, S]``;
+    successors of stage ``h``, increasing) and ``succ_slot: int64[H, S]`` their slots,
+    ``n_succ: int64[H]``, ``slot: int64[H, S]`` (-1: not yet observed);
     ``Qc`` / ``Qu: float64[H, S, A]`` the memo of clipped / unclipped values, valid where
     ``stamp[h, s] == epoch[0]``; ``Vs: float64[S]`` work buffer; ``bvec: float64[d]``,
     ``u: float64[d]`` scratch; ``init_s: int64[m]`` / ``init_p: float64[m]`` the support of
@@ -73,12 +79,13 @@ class LazyState(NamedTuple):
     phi4: np.ndarray
     Lam_inv: np.ndarray
     b_r: np.ndarray
-    M: np.ndarray
+    Mc: np.ndarray
     Lp: np.ndarray
     w: np.ndarray
     succ: np.ndarray
+    succ_slot: np.ndarray
     n_succ: np.ndarray
-    seen: np.ndarray
+    slot: np.ndarray
     Qc: np.ndarray
     Qu: np.ndarray
     stamp: np.ndarray
@@ -148,11 +155,13 @@ def lazy_lsvi_plan(state, params, k, rng):
             for j in range(n):
                 Vs[j] = _lazy_lsvi_row(state, beta, h + 1, state.succ[h, j])
         for i in range(d):
-            t = state.b_r[h, i]
-            if h + 1 < H:
-                for j in range(n):
-                    t += state.M[h, i, state.succ[h, j]] * Vs[j]
-            bvec[i] = t
+            bvec[i] = state.b_r[h, i]
+        if h + 1 < H:   # per i, the terms are added in increasing s' (the table's order)
+            for j in range(n):
+                m = state.Mc[h, state.succ_slot[h, j]]
+                v = Vs[j]
+                for i in range(d):
+                    bvec[i] += m[i] * v
         Li = state.Lp[h]
         for i in range(d):
             t = 0.0
@@ -181,20 +190,31 @@ def lazy_lsvi_act(state, params, h, s):
 
 @njit(cache=True)
 def lazy_lsvi_observe(state, params, h, s, a, r, s_next):
-    """One transition at stage ``h``: the Sherman–Morrison update of ``lsvi_ucb``
-    (:func:`~mdpsim.algorithms.linear.lsvi_ucb_kernels.observe_step`), and ``s_next`` inserted
-    in the sorted successor set ``N_h`` if new."""
-    observe_step(state.phi4, state.Lam_inv, state.b_r, state.M, h, s, a, r, s_next)
-    if not state.seen[h, s_next]:
-        state.seen[h, s_next] = True
+    """One transition at stage ``h`` with ``x = φ_h(s, a)``: ``Λ_h^{-1} ← (Λ_h + x xᵀ)^{-1}``
+    (Sherman–Morrison), ``b_r[h] += x r`` and ``Mc[h, slot[h, s_next]] += x`` — the additions of
+    :func:`~mdpsim.algorithms.linear.lsvi_ucb_kernels.observe_step` — with ``s_next`` given the
+    next slot and inserted in the sorted successor list ``N_h`` if new."""
+    x = state.phi4[min(h, state.phi4.shape[0] - 1), s, a]
+    Li = state.Lam_inv[h]
+    sherman_morrison(Li, x, Li)
+    sl = state.slot[h, s_next]
+    if sl < 0:
         n = state.n_succ[h]
+        sl = n
+        state.slot[h, s_next] = sl
         row = state.succ[h]
+        rslot = state.succ_slot[h]
         j = n
         while j > 0 and row[j - 1] > s_next:
             row[j] = row[j - 1]
+            rslot[j] = rslot[j - 1]
             j -= 1
         row[j] = s_next
+        rslot[j] = sl
         state.n_succ[h] = n + 1
+    for i in range(x.shape[0]):
+        state.b_r[h, i] += x[i] * r
+        state.Mc[h, sl, i] += x[i]
 
 
 @njit(cache=True)
@@ -225,13 +245,15 @@ class LSVI_UCB_Lazy(LSVI_UCB):
     def init_state(cls, info: ModelInfo, hp: dict) -> LazyState:
         phi4 = check_features(cls.name, info)
         H, S, A, d = info.H, info.S, info.A, phi4.shape[3]
-        Lam_inv, b_r, M = lsvi_ucb_state(H, S, d, hp["lam"])
+        Lam_inv, b_r, _ = lsvi_ucb_state(H, 1, d, hp["lam"])
         init = np.asarray(info.init, dtype=np.float64)
         init_s = np.flatnonzero(init > 0.0).astype(np.int64)
-        return LazyState(phi4=phi4, Lam_inv=Lam_inv, b_r=b_r, M=M, Lp=Lam_inv.copy(),
-                         w=np.zeros((H, d)), succ=np.zeros((H, S), dtype=np.int64),
+        return LazyState(phi4=phi4, Lam_inv=Lam_inv, b_r=b_r, Mc=np.zeros((H, S, d)),
+                         Lp=Lam_inv.copy(), w=np.zeros((H, d)),
+                         succ=np.zeros((H, S), dtype=np.int64),
+                         succ_slot=np.zeros((H, S), dtype=np.int64),
                          n_succ=np.zeros(H, dtype=np.int64),
-                         seen=np.zeros((H, S), dtype=np.bool_),
+                         slot=np.full((H, S), -1, dtype=np.int64),
                          Qc=np.zeros((H, S, A)), Qu=np.zeros((H, S, A)),
                          stamp=np.zeros((H, S), dtype=np.int64),
                          epoch=np.zeros(1, dtype=np.int64), Vs=np.zeros(S),
