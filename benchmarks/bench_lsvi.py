@@ -209,11 +209,14 @@ def cost_row(setting, phi4, K, S, d, b, reach, repeats=3):
         oe, se, pe, info, t = _loop_run("lsvi_ucb", setting, phi4, K)
         te = min(te, t)
         spent += t
+        n += 1
+    spent, m = 0.0, 0
+    while m < repeats or (spent < 2.0 and m < 40):
         ol, sl, pl, _, t = _loop_run("lsvi_ucb_lazy", setting, phi4, K)
         tl = min(tl, t)
         spent += t
         split = np.minimum(split, ol[12] * 1e-9 / K)
-        n += 1
+        m += 1
     same = bool(np.array_equal(oe[2], ol[2]) and np.array_equal(oe[0], ol[0])
                 and np.array_equal(oe[5], ol[5]))
     H = info.H
@@ -225,7 +228,7 @@ def cost_row(setting, phi4, K, S, d, b, reach, repeats=3):
     t_plan_e = _per_call(plan_table, tab, se, pe, gen, pi)
     t_eval_e = _per_call(evaluate, policy_value, setting.eval_env(), pi, V)
     t_plan_l = _per_call(plan_lazy, lazy_plan, sl, pl, gen)
-    return dict(S=S, d=d, b=b, K=K, runs=n, reach=reach, same_regret=same,
+    return dict(S=S, d=d, b=b, K=K, runs_table=n, runs_lazy=m, reach=reach, same_regret=same,
                 eager_episode=te / K, eager_plan_final=t_plan_e, eager_eval_kernel=t_eval_e,
                 eager_evals=int(oe[7]),
                 lazy_episode=tl / K, lazy_plan=float(split[0]), lazy_eval=float(split[1]),
