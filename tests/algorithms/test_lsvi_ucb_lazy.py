@@ -143,3 +143,13 @@ def test_contract_declarations_are_checked_at_registration():
         register_learner(_learner("mix_fixture", contract="lazy", plan=k, act=k, estimate=k,
                                   observe=LSVI_UCB.observe, report=k))
     assert "neither_fixture" not in mdpsim.list_algorithms()
+
+
+def test_lazy_equals_eager_with_reevaluation_and_eps_grid():
+    lm = mdpsim.make("linear_simplex", S=30, A=4, d=3, b=3, horizon=4, rng=2)
+    kw = dict(episodes=50, seeds=2, rng=1, eval_every="every", reevaluate="always",
+              eps_grid=[0.05, 0.5])
+    a, b = mdpsim.run("lsvi_ucb", lm, **kw), mdpsim.run("lsvi_ucb_lazy", lm, **kw)
+    cols = [c for c in a.columns if c not in ("algorithm", "params", "switches", "wall_time")]
+    assert [c for c in cols if not a[c].equals(b[c])] == []
+    assert b.attrs["evaluations"] == [50, 50]
