@@ -24,6 +24,28 @@ A learner (online, compiled) is a subclass of :class:`Learner` made of
   ``plan`` drew which of the two to play and ``q`` is the probability of the one not drawn —
   and the engine records the exact value ``(1 - q) V^{pi} + q V^{pi_alt}`` (``q = 0``: none).
 
+**Two policy contracts.** The above is the *table* contract (``contract = "table"``, the
+default; every learner written before the lazy one): ``plan`` writes the whole table
+``pi[H, S, A]``, which the engine compares with the previous episode's and evaluates at every
+state. A learner with a deterministic greedy policy may instead declare
+``contract = "lazy"`` and define
+
+* ``plan(state, params, k, rng)`` (``@njit``, returns nothing): refresh the statistics the
+  policy of episode ``k`` is computed from (e.g. per-stage weights), no table;
+* ``act(state, params, h, s) -> int`` (``@njit``): the action of that policy at stage ``h``
+  in state ``s``, computed on demand (it may memoise in ``state``; it must answer for the
+  policy planned at the start of the episode whatever was observed since, and never draw
+  random numbers);
+* ``observe`` as above, and ``estimate(state, params) -> float`` (``@njit``): the learner's
+  own value estimate of the planned policy, asked for at recorded episodes only;
+* no ``report`` hook (no episode-level mixtures).
+
+The engine then calls ``act`` along the played trajectory and, for the exact evaluation,
+over the states the policy reaches from the initial distribution (a forward pass), so
+nothing the learner does per episode need touch every state
+(:mod:`mdpsim.engine.driver`). A class that defines neither contract's kernels is refused
+at registration with one line saying what is missing.
+
 **What a learner is told.** :class:`ModelInfo`: sizes, the episode budget, the known mean
 rewards and reward range, the initial distribution, and ``info.side``, a :class:`SideInfo`
 holding the side information the setting grants (a baseline policy and its value; offline
@@ -57,7 +79,7 @@ import numpy as np
 
 __all__ = ["HyperParameter", "Learner", "Algorithm", "ModelInfo", "SideInfo", "NO_SIDE",
            "register_learner", "register_algorithm", "get_algorithm", "list_algorithms",
-           "discover", "SOURCES", "SIDE_INFO"]
+           "discover", "SOURCES", "SIDE_INFO", "CONTRACTS"]
 
 #: Provenance of a default: taken from the paper, from the authors' code, or proposed here.
 SOURCES = ("paper", "paper-code", "proposed")
@@ -220,6 +242,11 @@ class Learner:
     plan: Callable = None
     observe: Callable = None
     report: Callable = None
+    #: ``"table"`` (``plan`` writes ``pi[H, S, A]``) or ``"lazy"`` (``plan`` + ``act`` +
+    #: ``estimate``; see the module docstring)
+    contract: str = "table"
+    act: Callable = None
+    estimate: Callable = None
 
     def __init_subclass__(cls, **kw):
         super().__init_subclass__(**kw)
@@ -282,6 +309,32 @@ _REGISTRY: dict[str, type] = {}
 _ALIASES: dict[str, str] = {}
 
 
+#: The learner contracts (module docstring): the policy table, or the lazy ``act``.
+CONTRACTS = ("table", "lazy")
+
+
+def _check_contract(c) -> None:
+    """One-line ``ValueError`` unless ``c`` defines the kernels of the contract it declares."""
+    contract = getattr(c, "contract", "table")
+    if contract not in CONTRACTS:
+        raise ValueError(f"algorithm {c.name!r}: contract must be one of "
+                         f"{', '.join(map(repr, CONTRACTS))}; got {contract!r}")
+    if contract == "table":
+        if c.plan is None or c.observe is None:
+            raise ValueError(f"algorithm {c.name!r} must define plan and observe kernels (the "
+                             f"table contract), or declare contract = 'lazy' with plan, act, "
+                             f"observe and estimate kernels")
+        return
+    missing = [n for n in ("plan", "act", "observe", "estimate") if getattr(c, n) is None]
+    if missing:
+        raise ValueError(f"algorithm {c.name!r} declares contract = 'lazy' but does not define "
+                         f"the kernel(s) {', '.join(missing)} (the lazy contract needs plan, "
+                         f"act, observe and estimate)")
+    if c.report is not None:
+        raise ValueError(f"algorithm {c.name!r}: the lazy contract has no report hook "
+                         f"(episode-level mixtures need the table contract)")
+
+
 def register_learner(cls=None, *, aliases: tuple = ()):
     """Class decorator: ``@register_learner`` (or ``@register_learner(aliases=(...))``)."""
     def deco(c):
@@ -294,8 +347,7 @@ def register_learner(cls=None, *, aliases: tuple = ()):
             if (n in _REGISTRY and _REGISTRY[n] is not c) or \
                     (n in _ALIASES and _ALIASES[n] != c.name):
                 raise ValueError(f"algorithm {n!r} is already registered")
-        if c.plan is None or c.observe is None:
-            raise ValueError(f"algorithm {c.name!r} must define plan and observe kernels")
+        _check_contract(c)
         names = [p.name for p in c.hyperparameters]
         if len(set(names)) != len(names):
             raise ValueError(f"algorithm {c.name!r} has duplicate hyper-parameter names")

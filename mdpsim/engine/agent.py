@@ -95,11 +95,30 @@ class Agent:
         return self.algorithm.name
 
     def _plan(self) -> None:
+        if getattr(self.algorithm, "contract", "table") == "lazy":
+            self._plan_lazy()
+            return
         self.estimate = float(self.algorithm.plan(self._state, self._params, self.episode,
                                                   self.rng, self._pi))
         if self.algorithm.report is not None:
             q, aux, floor = self.algorithm.report(self._state, self._params, self._pi_alt)
             self._report = (float(q), float(aux), float(floor))
+        self.episode += 1
+        self._planned = True
+        self._step = 0
+
+    def _plan_lazy(self) -> None:
+        """A learner on the lazy contract: ``plan``, then its table from ``act`` at every
+        stage and state (the facade shows the whole policy; the compiled engine never builds
+        it) and its ``estimate``."""
+        alg, st, par = self.algorithm, self._state, self._params
+        alg.plan(st, par, self.episode, self.rng)
+        H, S = self.info.H, self.info.S
+        self._pi[:] = 0.0
+        for h in range(H):
+            for s in range(S):
+                self._pi[h, s, int(alg.act(st, par, h, s))] = 1.0
+        self.estimate = float(alg.estimate(st, par))
         self.episode += 1
         self._planned = True
         self._step = 0

@@ -59,6 +59,36 @@ whose exact value is below ``floor`` are counted (``below_floor``, cumulative ov
 episodes); ``q > 0`` declares an episode-level mixture — the policy played (``pi``, drawn
 by ``plan``) or, with probability ``q``, ``pi_alt`` — whose exact value
 ``(1 - q) V^pi + q V^pi_alt`` is the episode's value.
+
+**Lazy-policy learners** (``contract = "lazy"``, :mod:`mdpsim.algorithms._api`) run in a
+second loop body, :func:`_lazy_episode_loop` (:func:`compiled_lazy_loop`, the same
+per-learner copy and cache naming, globals ``plan``, ``act``, ``observe``, ``estimate``), in
+the episodic family of settings (episodic, linear; :func:`mdpsim.run` refuses others in one
+line). Per episode it
+
+1. calls ``plan(state, params, k - 1, rng)`` (no table);
+2. decides whether the played policy changed: it asks ``act`` at the states the last
+   evaluated policy reaches (stored per stage with that policy's actions) and calls it
+   changed when one action differs — then, and only then, the reachable set and the value
+   may differ; otherwise the stored value is reused (a change at an unreached state changes
+   neither). On a change it re-runs the **forward reachability pass** (stage 0: the support
+   of the initial distribution; stage ``h + 1``: every successor with positive probability of
+   a reached ``(s, act(h, s))``) and the backward evaluation over the reached states only,
+   :func:`_reach_value` — the arithmetic of ``policy_value``, so the value has the same bits
+   as the table evaluation of the same policy. ``switches`` counts these changes (never more
+   than the table contract's count, which also sees unreached states);
+3. at recorded episodes only, asks the learner's ``estimate``;
+4. plays the episode as in the table loop, with ``a_h = act(h, s_h)`` and the action's
+   uniform draw still taken (and unused), so the random stream and the trajectory are those
+   of the table contract for the same policy; the start state is drawn over the support of
+   the initial distribution (the same ``F^{-1}``);
+5. returns the table loop's outputs plus ``int64[3]``: nanoseconds spent in ``plan``, in the
+   evaluation (step 2 and the estimate) and in the roll-out (``act``, ``observe``,
+   simulation), recorded by :func:`mdpsim.run` as ``df.attrs["time_split"]``.
+
+Nothing in it is ``O(S)`` per episode except what the reachable set is: the learner's cost is
+whatever its ``plan`` and ``act`` cost, the evaluation ``O(Σ_{reached (h, s)} (act + row
+length))``. Buffers of size ``H x S`` are allocated once per call.
 """
 from __future__ import annotations
 
@@ -78,7 +108,7 @@ from ..kernels.numba_backend import inv_cdf
 from ..settings.episodic import policy_value, tabular_env as env_tuple
 from ._clock import clock_ns
 
-__all__ = ["compiled_loop", "env_tuple", "policy_value"]
+__all__ = ["compiled_loop", "compiled_lazy_loop", "env_tuple", "policy_value"]
 
 
 @njit(cache=True)
@@ -261,7 +291,7 @@ _LOOPS: dict = {}
 _LOCK = threading.Lock()
 
 
-def _identity(algo, evaluator=None) -> str | None:
+def _identity(algo, evaluator=None, prefix="_episode_loop") -> str | None:
     """The compiled loop's name: ``_episode_loop__<module>__<class>__<evaluator>`` (the
     algorithm class's module and qualified name, then the setting evaluator's; non-identifier
     characters replaced by ``_``), plus, when a kernel is defined outside the package, a hash
@@ -270,7 +300,9 @@ def _identity(algo, evaluator=None) -> str | None:
     a cached loop is reloaded by importing its kernels' modules. ``evaluator`` defaults to
     the episodic setting's :func:`~mdpsim.settings.episodic.policy_value`."""
     evaluator = policy_value if evaluator is None else evaluator
-    kernels = [f for f in (algo.plan, algo.observe, algo.report, evaluator) if f is not None]
+    kernels = [f for f in (algo.plan, algo.observe, algo.report, evaluator,
+                           getattr(algo, "act", None), getattr(algo, "estimate", None))
+               if f is not None]
     files = set()
     for f in kernels:
         name = getattr(f.py_func, "__module__", None)
@@ -291,7 +323,7 @@ def _identity(algo, evaluator=None) -> str | None:
             except OSError:
                 return None
         ident += "__" + h.hexdigest()[:12]
-    return "_episode_loop__" + "".join(c if c.isalnum() else "_" for c in ident)
+    return prefix + "__" + "".join(c if c.isalnum() else "_" for c in ident)
 
 
 def compiled_loop(algo, evaluator=None):
@@ -316,4 +348,251 @@ def compiled_loop(algo, evaluator=None):
             f.__module__ = _episode_loop.__module__
             fn = njit(cache=ident is not None, nogil=True)(f)
             _LOOPS[(algo, evaluator)] = fn
+        return fn
+
+
+# ------------------------------------------------------------------ the lazy-policy contract
+@njit(cache=True)
+def _support(p):
+    """``p: float64[n] -> int64[m]``: the indices with ``p > 0``, increasing."""
+    m = 0
+    for i in range(p.shape[0]):
+        if p[i] > 0.0:
+            m += 1
+    out = np.empty(m, dtype=np.int64)
+    m = 0
+    for i in range(p.shape[0]):
+        if p[i] > 0.0:
+            out[m] = i
+            m += 1
+    return out
+
+
+@njit(cache=True)
+def _reach_successors(ev, h, s, a, tag, mark, rs, n_r):
+    """Append to ``rs[h + 1]`` (``n_r[h + 1]`` entries) every successor of ``(s, a)`` at stage
+    ``h`` with positive probability not yet marked ``tag`` in ``mark[h + 1]``."""
+    dense, P, indptr, indices, probs, n_p, R3, init = ev
+    S = mark.shape[1]
+    hp = min(h, n_p - 1)
+    if dense:
+        for y in range(S):
+            if P[hp, s, a, y] > 0.0 and mark[h + 1, y] != tag:
+                mark[h + 1, y] = tag
+                rs[h + 1, n_r[h + 1]] = y
+                n_r[h + 1] += 1
+    else:
+        row = (hp * S + s) * R3.shape[2] + a
+        for kk in range(indptr[row], indptr[row + 1]):
+            y = indices[kk]
+            if probs[kk] > 0.0 and mark[h + 1, y] != tag:
+                mark[h + 1, y] = tag
+                rs[h + 1, n_r[h + 1]] = y
+                n_r[h + 1] += 1
+
+
+@njit(cache=True)
+def _reach_value(ev, init_s, rs, ra, n_r, Vr):
+    """The exact value ``init @ V^pi_0`` of a deterministic policy given on the states it
+    reaches: ``rs[h, :n_r[h]]`` the reachable states of stage ``h`` (row 0: the support of
+    the initial distribution, ``init_s``, increasing), ``ra[h, i]`` the action at
+    ``rs[h, i]``. Backward over ``h``: ``V_h(s) = R_h(s, a) + Σ_{s'} P_h(s'|s, a) V_{h+1}(s')``
+    with the expression and summation order of :func:`~mdpsim.settings.episodic.policy_value`
+    (``Vr: float64[H + 1, S]`` is zero at every unreached state, so the terms that the table
+    evaluation adds there are the same ``±0``): the same bits as ``policy_value`` on the
+    policy's full table. ``Vr`` is left all zero."""
+    dense, P, indptr, indices, probs, n_p, R3, init = ev
+    H = rs.shape[0]
+    S = Vr.shape[1]
+    A = R3.shape[2]
+    for h in range(H - 1, -1, -1):
+        hp = min(h, n_p - 1)
+        hr = min(h, R3.shape[0] - 1)
+        for i in range(n_r[h]):
+            s = rs[h, i]
+            a = ra[h, i]
+            q = 0.0
+            if dense:
+                for y in range(S):
+                    q += P[hp, s, a, y] * Vr[h + 1, y]
+            else:
+                r = (hp * S + s) * A + a
+                for kk in range(indptr[r], indptr[r + 1]):
+                    q += probs[kk] * Vr[h + 1, indices[kk]]
+            acc = 0.0
+            acc += 1.0 * (R3[hr, s, a] + q)
+            Vr[h, s] = acc
+    acc = 0.0
+    for j in range(init_s.shape[0]):
+        acc += init[init_s[j]] * Vr[0, init_s[j]]
+    for h in range(H):
+        for i in range(n_r[h]):
+            Vr[h, rs[h, i]] = 0.0
+    return acc
+
+
+def _lazy_episode_loop(state, params, env, ev, K, rec, vstar, rng, noise, always_eval, eps):
+    dense, P, indptr, indices, probs, n_p, R3, init, H, S, A = env
+    n_rec = rec.shape[0]
+    out_value = np.empty(n_rec)
+    out_return = np.empty(n_rec)
+    out_regret = np.empty(n_rec)
+    out_rregret = np.empty(n_rec)
+    out_switches = np.empty(n_rec, dtype=np.int64)
+    out_est = np.empty(n_rec)
+    out_wall = np.empty(n_rec)
+    out_aux = np.full(n_rec, np.nan)
+    out_below = np.zeros(n_rec, dtype=np.int64)
+    if eps is None:  # pruned at compile time
+        n_eps = 0
+    else:
+        n_eps = eps.shape[0]
+    out_mist = np.zeros((n_rec, n_eps), dtype=np.int64)
+    out_settle = np.ones((n_rec, n_eps), dtype=np.int64)
+    mist = np.zeros(n_eps, dtype=np.int64)
+    settle = np.ones(n_eps, dtype=np.int64)
+    timing = np.zeros(3, dtype=np.int64)   # ns: plan, exact evaluation (+ estimate), roll-out
+    sim_s = _support(init)                  # the simulator's start distribution, its support
+    init_s = _support(ev[7])                # the evaluator's (stage 0 of the reachable set)
+    rs = np.empty((H, S), dtype=np.int64)   # reachable states per stage (last evaluation)
+    ra = np.empty((H, S), dtype=np.int64)   # and the policy's actions there
+    n_r = np.zeros(H, dtype=np.int64)
+    mark = np.zeros((H, S), dtype=np.int64)
+    tag = 0
+    Vr = np.zeros((H + 1, S))
+    vpi = 0.0
+    regret = 0.0
+    rregret = 0.0
+    switches = 0
+    n_evals = 0
+    est = np.nan
+    j = 0
+    t0 = clock_ns()
+    for k in range(K):
+        ta = clock_ns()
+        plan(state, params, k, rng)  # noqa: F821  (bound by compiled_lazy_loop)
+        tb = clock_ns()
+        # the played policy changed iff an action changed at a state the last evaluated
+        # policy reaches (then the reachable set, and the value, are those of that policy)
+        changed = k == 0
+        if not changed:
+            for h in range(H):
+                for i in range(n_r[h]):
+                    if act(state, params, h, rs[h, i]) != ra[h, i]:  # noqa: F821
+                        changed = True
+                        break
+                if changed:
+                    break
+        if changed or always_eval:
+            tag += 1
+            n_r[:] = 0
+            for i in range(init_s.shape[0]):
+                rs[0, i] = init_s[i]
+            n_r[0] = init_s.shape[0]
+            for h in range(H):
+                for i in range(n_r[h]):
+                    a = act(state, params, h, rs[h, i])  # noqa: F821
+                    ra[h, i] = a
+                    if h + 1 < H and n_r[h + 1] < S:   # (all S reached: nothing to add)
+                        _reach_successors(ev, h, rs[h, i], a, tag, mark, rs, n_r)
+            vpi = _reach_value(ev, init_s, rs, ra, n_r, Vr)
+            n_evals += 1
+        if changed and k > 0:
+            switches += 1
+        value = vpi
+        regret += vstar - value
+        if eps is not None:
+            _count_mistakes(eps, vstar - value, k, mist, settle)
+        recorded = j < n_rec and rec[j] == k + 1
+        if recorded:
+            est = estimate(state, params)  # noqa: F821  (bound by compiled_lazy_loop)
+        tc = clock_ns()
+        u = rng.random()
+        c = 0.0
+        s = -1
+        for i in range(sim_s.shape[0]):   # inv_cdf over the support: the same draw
+            c += init[sim_s[i]]
+            s = sim_s[i]
+            if u < c:
+                break
+        ret = 0.0
+        for h in range(H):
+            rng.random()   # the table contract's action draw: same stream, same trajectory
+            a = act(state, params, h, s)  # noqa: F821
+            hp = min(h, n_p - 1)
+            u = rng.random()
+            c = 0.0
+            kk = -1
+            if dense:
+                s2 = -1
+                for y in range(S):
+                    p = P[hp, s, a, y]
+                    if p > 0.0:
+                        c += p
+                        s2 = y
+                        if u < c:
+                            break
+            else:
+                row = (hp * S + s) * A + a
+                for kk_ in range(indptr[row], indptr[row + 1]):
+                    p = probs[kk_]
+                    if p > 0.0:
+                        c += p
+                        kk = kk_
+                        if u < c:
+                            break
+                s2 = indices[kk]
+            r = _reward_at(R3, h, s, a, s2, kk)
+            if noise:
+                r = 1.0 if rng.random() < r else 0.0
+            observe(state, params, h, s, a, r, s2)  # noqa: F821  (bound by compiled_lazy_loop)
+            ret += r
+            s = s2
+        td = clock_ns()
+        timing[0] += tb - ta
+        timing[1] += tc - tb
+        timing[2] += td - tc
+        rregret += vstar - ret
+        if recorded:
+            out_value[j] = value
+            out_return[j] = ret
+            out_regret[j] = regret
+            out_rregret[j] = rregret
+            out_switches[j] = switches
+            out_est[j] = est
+            if eps is not None:
+                out_mist[j] = mist
+                out_settle[j] = settle
+            t = clock_ns()
+            out_wall[j] = (t - t0) * 1e-9 if t >= 0 else np.nan
+            j += 1
+    return (out_value, out_return, out_regret, out_rregret, out_switches, out_est, out_wall,
+            n_evals, out_aux, out_below, out_mist, out_settle, timing)
+
+
+_LAZY_LOOPS: dict = {}
+
+
+def compiled_lazy_loop(algo):
+    """The compiled episode loop of a learner on the lazy contract (``algo.contract ==
+    "lazy"``, :mod:`mdpsim.algorithms._api`) in the episodic family of settings (episodic,
+    linear: the exact evaluator is :func:`~mdpsim.settings.episodic.policy_value`'s
+    reachable-state form, :func:`_reach_value`), built once per process per learner and
+    cached on disk under a name that carries the learner. See the module docstring."""
+    with _LOCK:
+        fn = _LAZY_LOOPS.get(algo)
+        if fn is None:
+            ident = _identity(algo, _reach_value, prefix="_lazy_episode_loop")
+            g = dict(_lazy_episode_loop.__globals__)
+            g["plan"] = algo.plan
+            g["act"] = algo.act
+            g["observe"] = algo.observe
+            g["estimate"] = algo.estimate
+            f = _pytypes.FunctionType(_lazy_episode_loop.__code__, g, "_lazy_episode_loop",
+                                      _lazy_episode_loop.__defaults__,
+                                      _lazy_episode_loop.__closure__)
+            f.__qualname__ = ident or f"_lazy_episode_loop__nocache_{id(algo):x}"
+            f.__module__ = _lazy_episode_loop.__module__
+            fn = njit(cache=ident is not None, nogil=True)(f)
+            _LAZY_LOOPS[algo] = fn
         return fn

@@ -51,6 +51,29 @@ def _slot(T, hp: int, s: int, a: int, s_next: int) -> int:
     return lo + int(np.searchsorted(T.indices[lo:hi], s_next))
 
 
+def _changed_where_reached(T, init, H: int, old, new) -> bool:
+    """Whether the deterministic policies ``old``, ``new`` (``float64[H, S, A]``, one-hot)
+    differ at a state that ``old`` reaches with positive probability from ``init`` — the
+    switch rule of the lazy contract (:mod:`mdpsim.engine.driver`), written independently."""
+    reach = init > 0
+    for h in range(H):
+        a_old = old[h].argmax(axis=1)
+        if np.any(reach & (a_old != new[h].argmax(axis=1))):
+            return True
+        if h + 1 < H:
+            hp = h if T.n_p > 1 else 0
+            nxt = np.zeros(reach.shape[0], dtype=bool)
+            for s in np.flatnonzero(reach):
+                if T.kind == "dense":
+                    nxt |= T.P[hp, s, a_old[s]] > 0
+                else:
+                    r = (hp * T.S + s) * T.A + a_old[s]
+                    lo, hi = int(T.indptr[r]), int(T.indptr[r + 1])
+                    nxt[T.indices[lo:hi][T.probs[lo:hi] > 0]] = True
+            reach = nxt
+    return False
+
+
 def reference_loop(agent, mdp, K: int, rec: np.ndarray, vstar: float, rng, noise: bool,
                    eps=None, value=None):
     """Run ``K`` episodes of ``agent`` (whose generator is ``rng``) on ``mdp``; same outputs
@@ -83,12 +106,20 @@ def reference_loop(agent, mdp, K: int, rec: np.ndarray, vstar: float, rng, noise
         def value(p):
             return float(init @ ref.evaluate_finite(T, R3, H, p)[1][0])
     prev = None
+    lazy = getattr(agent.algorithm, "contract", "table") == "lazy"
     t0 = time.perf_counter()
     for k in range(K):
         pi = agent.policy()                       # the compiled plan kernel, same rng
-        if prev is not None and not np.array_equal(pi, prev):
-            switches += 1
-        prev = pi
+        if lazy:   # a switch: an action changed where the last evaluated policy goes
+            if prev is not None and _changed_where_reached(T, init, H, prev, pi):
+                switches += 1
+                prev = pi
+            elif prev is None:
+                prev = pi
+        else:
+            if prev is not None and not np.array_equal(pi, prev):
+                switches += 1
+            prev = pi
         q, aux, floor, pi_alt = agent.report()
         v = value(pi)
         if q != 0.0:

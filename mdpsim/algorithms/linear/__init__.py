@@ -2,7 +2,9 @@
 
 The compiled LSVI-UCB kernels (:mod:`mdpsim.algorithms.linear.lsvi_ucb_kernels`, standalone
 functions over explicit arrays) and the registered learners over them: ``lsvi_ucb``
-(:mod:`~mdpsim.algorithms.linear.lsvi_ucb`) and ``lsvi_greedy`` (β = 0,
+(:mod:`~mdpsim.algorithms.linear.lsvi_ucb`), the same on the engine's lazy-policy contract,
+``lsvi_ucb_lazy`` (:mod:`~mdpsim.algorithms.linear.lsvi_ucb_lazy`: the learner's work per
+episode does not grow with S), and ``lsvi_greedy`` (β = 0,
 :mod:`~mdpsim.algorithms.linear.lsvi_greedy`) and ``oppo_linear`` (OPPO-style policy optimisation, a
 reconstruction, :mod:`~mdpsim.algorithms.linear.oppo`), discovered with the rest of
 :mod:`mdpsim.algorithms`. They need the linear setting's features
