@@ -179,7 +179,7 @@ def register_planner(cls):
 
 def _load_all():
     from . import drpg, robust_vi  # noqa: F401  (register the built-in planners)
-    from .policy_opt import lpo, npg_exact  # noqa: F401
+    from .policy_opt import lpo, npg_exact, pcpg  # noqa: F401
 
 
 def get_planner(name: str) -> Planner:

@@ -71,10 +71,10 @@ def warm(task: str) -> tuple[str, float]:
         from ..robust import drpg_garnet, drpg_inventory
         if name == "drpg_parametric":
             run_planner(name, drpg_inventory(rng=3), iterations=2, alpha=0.05)
-        elif name in ("lpo", "npg_exact"):       # discounted tabular and linear models
+        elif name in ("lpo", "pcpg", "npg_exact"):   # discounted tabular and linear models
             for mdp in (mdpsim.make("riverswim", S=4, gamma=0.9),
                         mdpsim.make("linear_simplex", S=6, A=2, d=3, gamma=0.9, rng=1)):
-                if name == "lpo":
+                if name in ("lpo", "pcpg"):
                     run_planner(name, mdp, rng=0, budget=200, K=2, M=4)
                 else:
                     run_planner(name, mdp, iterations=2)

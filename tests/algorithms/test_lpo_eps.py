@@ -140,3 +140,31 @@ def test_defaults_leave_numbers_unchanged(rs):
                                      "unknown_pairs"]].to_numpy(np.float64))
         assert (len(df), hashlib.sha256(a.tobytes()).hexdigest()) == want[key]
         assert (df.capped == 0).all() and (df.npg_iterations == 5).all()
+
+
+def test_pcpg_on_the_same_schedule(rs):
+    s = lpo_eps_schedule(0.4, gamma=0.9, A=2, d=8, constants="tuned")
+    df = run_planner("pcpg", rs, rng=1, eps=0.4, eps_constants="tuned", output="exploit")
+    last = df.iloc[-1]
+    assert (int(last.npg_iterations), int(last.critic_samples), int(last.explore_budget)) == \
+        (s["K"], s["M"], s["budget"])
+    assert int(last.output_phase) == 1 and int(last.capped) == 0
+    capped = run_planner("pcpg", rs, rng=1, budget=5000, K=5, M=20, max_transitions=10_000)
+    assert int(capped.capped.iloc[-1]) == 1 and int(capped.transitions.iloc[-1]) >= 10_000
+    for kw, msg in [(dict(eps=-1.0), "pcpg: hyper-parameter eps must be > 0"),
+                    (dict(eps=0.1, M=7), "pcpg: M: set by the eps schedule")]:
+        with pytest.raises(ValueError) as e:
+            run_planner("pcpg", rs, rng=0, **kw)
+        assert msg in str(e.value) and "\n" not in str(e.value)
+
+
+def test_pcpg_defaults_leave_numbers_unchanged(rs):
+    """Digests computed with the pcpg code before the ε argument was added to it."""
+    m = mdpsim.make("linear_simplex", S=8, A=3, d=4, gamma=0.8, rng=2)
+    want = [(83, "2b7d554f1adfc7e0bb1e3dec15c0404f030cb1eef51c24e924e4b8f95d7bf903"),
+            (162, "242bd4595ed712bff6d149022b3d9b36261b79e3eb20b9772a8cdff044cd3f62")]
+    for mod, w in zip((rs, m), want):
+        df = run_planner("pcpg", mod, rng=7, budget=800, K=5, M=20)
+        a = np.ascontiguousarray(df[["value", "transitions", "kept", "switches",
+                                     "unknown_pairs"]].to_numpy(np.float64))
+        assert (len(df), hashlib.sha256(a.tobytes()).hexdigest()) == w

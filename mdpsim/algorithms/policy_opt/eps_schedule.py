@@ -3,7 +3,7 @@ r"""The ε argument of LPO: a theory-style schedule of its budgets in the target
 LPO (Li, Wang, Cheng, Yang, ICML 2023, arXiv:2306.09554) claims an ε-optimal policy from
 :math:`\tilde O(\mathrm{poly}(d)/\varepsilon^3)` samples (``docs/papers/lpo.md`` §1). The
 paper's parameter choices were not readable when this was written: the schedule below is a
-**reconstruction** (``docs/papers/lpo.md`` §7) of how the ε⁻³ splits, from the standard
+**reconstruction** (``docs/papers/lpo.md`` §8) of how the ε⁻³ splits, from the standard
 mirror-descent analysis of NPG (Agarwal, Kakade, Lee, Mahajan, JMLR 2021, arXiv:1908.00261)
 and the elliptical-potential count behind online sensitivity sampling (§2 of the note).
 
