@@ -22,7 +22,8 @@ stopped at 10^8 transitions (``max_transitions``; a capped run is "not reached w
 transitions", not dropped) — 8 seeds at ε >= 0.1, 2 seeds at ε <= 0.05 where the schedule
 predicts 10^8.7 to 10^10 transitions, so every run hits the cap; ``PC-PG`` (planner
 ``pcpg``: the PC-PG-style cover with a full-data covariance, one phase per round; same
-schedule, output and cap, same seed counts). ``LPO-d``: simplex linear MDPs d in {4, 8, 16} at ε = 0.1 (item 3).
+schedule, output and cap, same seed counts); ``LPO-no-bonus`` (``bonus="none"``: the
+no-exploration baseline on the same schedule, 20 seeds, ε >= 0.1). ``LPO-d``: simplex linear MDPs d in {4, 8, 16} at ε = 0.1 (item 3).
 
 Environments (gamma = 0.9): RiverSwim (6 states), combination lock (``chain_lock``, 6
 positions, 2 actions, one combination per seed), simplex linear MDPs (S = 20, A = 5, one
@@ -82,6 +83,10 @@ SPEC = {
                             "params": {**PCPG, "max_transitions": 100_000_000},
                             "grid": {"eps": [0.05, 0.025]}, "seeds": 2,
                             "envs": ["riverswim", "lock", "simplex_d4"]},
+        "LPO-no-bonus": {"planner": "lpo", "params": {**COMMON, "bonus": "none",
+                                                      "max_transitions": 1_000_000_000},
+                         "grid": {"eps": [0.4, 0.2, 0.1]},
+                         "envs": ["riverswim", "lock", "simplex_d4"]},
         "LPO-d": {"planner": "lpo", "params": {**COMMON, "eps": 0.1,
                                                "max_transitions": 1_000_000_000},
                   "envs": ["simplex_d4", "simplex_d8", "simplex_d16"]},
@@ -92,6 +97,11 @@ SPEC = {
     "profiles": {
         "quick": {"description": "4 seeds, LPO on the three instances (all eps) and d-scaling",
                   "seeds": 4, "planners": ["LPO", "LPO-d"]},
+        "lpo": {"description": "the LPO cells of the full profile only (same cells)",
+                "planners": ["LPO", "LPO-d", "LPO-no-bonus"]},
+        "lpo_core": {"description": "LPO cells on the lock and the simplex MDPs only (same "
+                                    "cells)", "planners": ["LPO", "LPO-d"],
+                     "envs": ["lock", "simplex_d4", "simplex_d8", "simplex_d16"]},
         "full": {"description": "LPO 20 seeds; every-round and PC-PG 8 seeds at eps >= 0.1, 2 "
                                 "below (capped at 1e8 transitions)"},
     },

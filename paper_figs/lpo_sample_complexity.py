@@ -11,7 +11,8 @@ its N is only a lower bound and it counts as not successful).
 Left: N(ε) against 1/ε on log-log axes (median and inter-quartile band over seeds; capped
 points drawn as triangles at the cap) with the slope-3 reference line, and the fitted exponent
 of mean N on 1/ε (:func:`mdpsim.theory.sample_complexity.fit_eps_exponent`, bootstrap
-interval over seeds) over the ε values where no run is capped (at least 3 needed). Middle:
+interval over seeds) over the ε values where no run is capped (at least 3 needed; the fits
+table also gives every planner's exponent on the common range ε ∈ {0.4, 0.2, 0.1}). Middle:
 success rate against ε. Right: N against d on the simplex linear MDPs at ε = 0.1 with its
 fitted exponent (same fit, ``d`` in place of ε).
 
@@ -38,16 +39,19 @@ from mdpsim import plot  # noqa: E402
 from mdpsim.theory.sample_complexity import fit_eps_exponent  # noqa: E402
 
 EXPERIMENT = "lpo_sample_complexity"
-BASELINE_PREFIX = "every-round"
+#: line style and marker per planner label
+STYLE = {"LPO": ("-", "o"), "every-round": ("--", "s"), "PC-PG": ("-.", "D"),
+         "LPO-no-bonus": (":", "x")}
+SMALL_EPS_SUFFIX = "-small-eps"
+COMMON_EPS = (0.1, 0.2, 0.4)       # the ε every planner runs uncapped (where it can)    # the baselines' capped small-ε entries (fewer seeds)
 
 
 def runs_table(df: pd.DataFrame) -> pd.DataFrame:
-    """One row per run (its last row): env, planner (``every-round*`` merged), eps, seed, N,
-    gap, success, capped, switches, K, M, T, d."""
+    """One row per run (its last row): env, planner (``X-small-eps`` merged into ``X``), eps,
+    seed, N, gap, success, capped, switches, K, M, T."""
     last = df.sort_values("iteration").groupby(
         ["env_label", "alg_label", "eps", "seed"], observed=True, sort=False).tail(1)
-    planner = last.alg_label.astype(str).where(
-        ~last.alg_label.astype(str).str.startswith(BASELINE_PREFIX), BASELINE_PREFIX)
+    planner = last.alg_label.astype(str).str.replace(SMALL_EPS_SUFFIX, "", regex=False)
     out = pd.DataFrame({
         "env": last.env_label.astype(str).to_numpy(), "planner": planner.to_numpy(),
         "label": last.alg_label.astype(str).to_numpy(),
@@ -96,6 +100,14 @@ def fits_table(runs: pd.DataFrame) -> pd.DataFrame:
         if len(keep) >= 3 and len(Y) >= 2:
             f = fit_eps_exponent(np.asarray(Y.columns, float), Y.to_numpy(float))
             row.update(exponent=-f.exponent, lo=-f.hi, hi=-f.lo)
+        # the common range ε ∈ {0.4, 0.2, 0.1} (every planner ran it): a like-for-like fit
+        common = [e for e in COMMON_EPS if e in keep]
+        Yc = g[g.eps.isin(common)].pivot(index="seed", columns="eps", values="N").dropna()
+        row.update(exponent_common=float("nan"), lo_common=float("nan"),
+                   hi_common=float("nan"))
+        if len(common) == len(COMMON_EPS) and len(Yc) >= 2:
+            f = fit_eps_exponent(np.asarray(Yc.columns, float), Yc.to_numpy(float))
+            row.update(exponent_common=-f.exponent, lo_common=-f.hi, hi_common=-f.lo)
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -136,8 +148,7 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
     colors = {}
     for (env, alg), p in pts.groupby(["env", "planner"], sort=False):
         c = colors.setdefault(env, f"C{len(colors)}")
-        ls = "-" if alg == "LPO" else "--"
-        mk = "o" if alg == "LPO" else "s"
+        ls, mk = STYLE.get(alg, ("-.", "x"))
         p = p.sort_values("eps")
         x = 1.0 / p.eps.to_numpy()
         ok = p.capped.to_numpy() == 0
@@ -148,7 +159,8 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
         a1.fill_between(x[ok], p.N_q25.to_numpy()[ok], p.N_q75.to_numpy()[ok], color=c,
                         alpha=0.2, lw=0)
         if (~ok).any():
-            a1.plot(x[~ok], p.cap.to_numpy()[~ok], "^", color=c, ms=6, mfc="none")
+            a1.plot(x[~ok], p.cap.to_numpy()[~ok], "^", color=c, ms=7, mfc="none")
+            a1.plot(x[~ok], p.cap.to_numpy()[~ok], mk, color=c, ms=3)
         a2.plot(p.eps, p.success_rate, ls, marker=mk, ms=3, color=c, label=f"{env} {alg}")
     lp = pts[(pts.planner == "LPO") & (pts.capped == 0)]
     if len(lp):
@@ -158,11 +170,16 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
         a1.plot(xs, y0 * (xs / x0) ** 3, ":", color="k", lw=1, label="slope 3 (theorem)")
     a1.set_xscale("log")
     a1.set_yscale("log")
+    a1.set_xticks([2.5, 5, 10, 20, 40], labels=["2.5", "5", "10", "20", "40"])
+    a1.minorticks_off()
     a1.set_xlabel("1/ε")
     a1.set_ylabel("total transitions N (median, IQR)")
-    a1.set_title("N(ε) (solid LPO, dashed every-round; ▲ capped)", fontsize=7)
+    a1.set_title("N(ε): LPO solid, every-round dashed, PC-PG dash-dot, no bonus dotted; "
+                 "△ = capped", fontsize=6)
     a1.legend(fontsize=4.5)
     a2.set_xscale("log")
+    a2.set_xticks([0.025, 0.05, 0.1, 0.2, 0.4], labels=["0.025", "0.05", "0.1", "0.2", "0.4"])
+    a2.minorticks_off()
     a2.set_ylim(-0.03, 1.03)
     a2.set_xlabel("ε")
     a2.set_ylabel("success rate P(V* − V^π ≤ ε), exact")
@@ -178,6 +195,8 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
                         textcoords="offset points", xytext=(3, -8))
         a3.set_xscale("log", base=2)
         a3.set_yscale("log")
+        a3.set_xticks([4, 8, 16], labels=["4", "8", "16"])
+        a3.minorticks_off()
         a3.legend(fontsize=5)
     a3.set_xlabel("d (simplex linear MDP, S = 20, A = 5)")
     a3.set_ylabel("total transitions N")
