@@ -176,7 +176,7 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
     a1.set_ylabel("total transitions N (median, IQR)")
     a1.set_title("N(ε): LPO solid, every-round dashed, PC-PG dash-dot, no bonus dotted; "
                  "△ = capped", fontsize=6)
-    a1.legend(fontsize=4.5)
+    a1.legend(fontsize=4.2, loc="lower right")
     a2.set_xscale("log")
     a2.set_xticks([0.025, 0.05, 0.1, 0.2, 0.4], labels=["0.025", "0.05", "0.1", "0.2", "0.4"])
     a2.minorticks_off()
@@ -191,7 +191,7 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
                        f"[{dfit.lo:.2f}, {dfit.hi:.2f}]" if dfit else "LPO"))
         a3.fill_between(dtab.d, dtab.N_q25, dtab.N_q75, color="C3", alpha=0.2, lw=0)
         for _, r in dtab.iterrows():
-            a3.annotate(f"{r.success}/{r.seeds}", (r.d, r.N_median), fontsize=5,
+            a3.annotate(f"{int(r.success)}/{int(r.seeds)}", (r.d, r.N_median), fontsize=5,
                         textcoords="offset points", xytext=(3, -8))
         a3.set_xscale("log", base=2)
         a3.set_yscale("log")
