@@ -47,6 +47,21 @@ setting's evaluator (a linear solve) on the true model; ``gap`` = ``V*(init) - V
 
 One row per switch (``iteration`` = number of switches so far, row 0 = the uniform policy)
 plus a final row when the budget is spent (``switched = 0``).
+
+**ε argument.** ``eps > 0`` sets ``K``, ``M``, ``budget`` and ``eta_scale`` from the
+theory-style schedule of :mod:`mdpsim.algorithms.policy_opt.eps_schedule` (a
+reconstruction: ``K ∝ ε⁻²`` NPG iterations, ``M ∝ d/ε`` critic samples per iteration,
+``T ∝ d log(1/ε)/ε`` exploration transitions) with the named constants ``eps_constants``
+(``"theory"`` or ``"tuned"``); giving ``eps`` together with any of those four is a one-line
+error. ``eps = 0`` (the default) leaves every default and every number unchanged.
+``output="exploit"`` adds, once the exploration budget is spent, one NPG phase of the same
+size on the reward alone (bonus 0; the cover as roll-in distribution; its transitions
+counted, ``output_phase = 1``): the output policy is then optimised for ``r``, not for the
+optimistic ``r + b`` (an mdpsim choice, **[P]**; the default ``"last"`` outputs the last
+optimistic phase's policy). ``max_transitions > 0`` stops a run once its total transitions reach that cap (checked after
+each exploration stretch and each phase; ``capped = 1`` in the rows): a schedule too expensive
+to finish is reported as not reached within the cap. The rows carry the effective
+``npg_iterations``, ``critic_samples``, ``explore_budget`` and ``eta``.
 """
 from __future__ import annotations
 
@@ -60,12 +75,14 @@ from ...settings.discounted import discounted_env, discounted_value, generative_
 from .._planner import Planner, register_planner
 from .._api import HyperParameter
 from .sensitivity import sensitivity_step, sensitivity_step_counts, sensitivity_log_term
+from .eps_schedule import EPS_CONSTANTS, lpo_eps_schedule
 
 __all__ = ["LPO", "lpo_problem", "lpo_bonus", "lpo_npg_phase", "lpo_explore",
-           "SWITCHING", "BONUS"]
+           "SWITCHING", "BONUS", "OUTPUT"]
 
 SWITCHING = ("sensitivity", "every_round")
 BONUS = ("indicator", "none")
+OUTPUT = ("last", "exploit")
 
 
 # ------------------------------------------------------------------------------ kernels
@@ -264,7 +281,9 @@ class LPO(Planner):
                      "reconstructed from Kong et al. 2021 and PC-PG/ENIAC",
                      "linear sensitivity = ridge leverage score",
                      "indicator bonus on unknown pairs, critic on cover roll-ins with "
-                     "uniform action, last-iterate phase output")
+                     "uniform action, last-iterate phase output",
+                     "eps schedule (K ~ 1/eps^2, M ~ d/eps, T ~ d log(1/eps)/eps; "
+                     "eps_schedule.py) reconstructed from the NPG mirror-descent analysis")
     iterations = "max_phases"
     objective_key = "value"
     optimum_key = "optimal_value"
@@ -312,6 +331,20 @@ class LPO(Planner):
                             expected="> 0"),
             "warm_start": H("warm_start", False, bool, "proposed", "start each phase from "
                             "the previous phase's logits (default: uniform, as in ENIAC)"),
+            "eps": H("eps", 0.0, float, "proposed", "target accuracy: > 0 sets K, M, budget "
+                     "and eta_scale by the eps schedule (eps_schedule.py, a reconstruction); "
+                     "0 = off (the defaults above)", valid=_pos,
+                     expected="> 0 (the default 0 means: no eps schedule)"),
+            "eps_constants": H("eps_constants", "theory", str, "proposed", "constants of the "
+                               "eps schedule: theory (multipliers 1, eta_scale 1) | tuned",
+                               choices=tuple(EPS_CONSTANTS)),
+            "output": H("output", "last", str, "proposed", "last: the last phase's policy "
+                        "(optimistic, on r + b) | exploit: one more NPG phase on r alone "
+                        "(no bonus) when the exploration budget is spent, its transitions "
+                        "counted", choices=OUTPUT),
+            "max_transitions": H("max_transitions", 0, int, "proposed", "stop once the total "
+                                 "transitions reach this cap (0 = no cap)", valid=_nonneg,
+                                 expected=">= 0"),
         }
 
     def init(self, model, hp, rng=None):
@@ -324,34 +357,51 @@ class LPO(Planner):
             raise ValueError(f"lpo: gamma must be in [0, 1), got {g!r}")
         S, A = tab.S, tab.A
         d = phi.shape[1]
+        sched = self._schedule(hp, g, A, d)
         ev = discounted_env(tab)
         pi = np.full((S, A), 1.0 / A)
         cover = np.empty((16, S, A))
         cover[0] = pi
         st = LPOState(
             ev=ev, phi=phi, tabular=tabular, S=S, A=A, d=d, gamma=g,
-            rng=as_generator(rng), log_term=sensitivity_log_term(int(hp["budget"]),
+            rng=as_generator(rng), log_term=sensitivity_log_term(sched["budget"],
                                                                  float(hp["delta"])),
+            K=sched["K"], M=sched["M"], budget=sched["budget"], capped=0, output_phase=0,
             Lam=np.zeros((d, d)) if not tabular else np.zeros((1, 1)),
             Linv=(np.eye(d) / hp["lam"]) if not tabular else np.zeros((1, 1)),
             n_w=np.zeros(S * A), visits=np.zeros(S * A, dtype=np.int64),
             logits=np.zeros((S, A)), pi=pi, cover=cover, n_cover=1,
             explore=0, episodes=0, critic=0, kept=0, switches=0, switched=0, done=False,
             unknown=np.ones((S, A), dtype=bool),
-            eta=float(hp["eta_scale"]) * (1.0 - g) * np.sqrt(2.0 * np.log(max(A, 2))
-                                                             / hp["K"]))
+            eta=sched["eta_scale"] * (1.0 - g) * np.sqrt(2.0 * np.log(max(A, 2))
+                                                         / sched["K"]))
         return st
 
-    def _phase(self, hp, st):
+    def _schedule(self, hp, gamma, A, d):
+        """``{K, M, budget, eta_scale}``: the hyper-parameters, or the eps schedule when
+        ``eps > 0`` (then none of the four may be given)."""
+        keys = ("K", "M", "budget", "eta_scale")
+        if not hp["eps"] > 0:
+            return {"K": int(hp["K"]), "M": int(hp["M"]), "budget": int(hp["budget"]),
+                    "eta_scale": float(hp["eta_scale"])}
+        defaults = self.hyperparameters(None)
+        for k in keys:
+            if hp[k] != defaults[k].default:
+                raise ValueError(f"lpo: {k}: set by the eps schedule (eps={hp['eps']!r}); "
+                                 f"give eps or {k}, not both (got {k}={hp[k]!r})")
+        return lpo_eps_schedule(hp["eps"], gamma=gamma, A=A, d=d, delta=float(hp["delta"]),
+                                constants=hp["eps_constants"])
+
+    def _phase(self, hp, st, exploit=False):
         widths = _lpo_widths(st.phi, st.Linv, st.n_w, st.tabular, float(hp["lam"]))
         bonus, unknown = lpo_bonus(widths, beta=hp["beta"], tau=hp["tau"], gamma=st.gamma,
                                    scale=hp["bonus_scale"], S=st.S, A=st.A)
-        if hp["bonus"] == "none":
+        if hp["bonus"] == "none" or exploit:
             bonus = np.zeros_like(bonus)
         if not hp["warm_start"]:
             st.logits = np.zeros((st.S, st.A))
         st.critic += int(lpo_npg_phase(st.ev, st.phi, bonus, st.cover, st.n_cover,
-                                       int(hp["K"]), int(hp["M"]), st.eta,
+                                       st.K, st.M, st.eta,
                                        float(hp["lam_critic"]), st.rng, st.logits))
         pi = np.exp(st.logits - st.logits.max(axis=1, keepdims=True))
         st.pi = pi / pi.sum(axis=1, keepdims=True)
@@ -361,8 +411,14 @@ class LPO(Planner):
         st.n_cover += 1
         st.unknown = unknown
 
+    def _cap(self, hp, st):
+        cap = int(hp["max_transitions"])
+        if cap > 0 and st.explore + st.critic >= cap:
+            st.done, st.capped = True, 1
+        return st.done
+
     def step(self, model, hp, st, t):
-        left = int(hp["budget"]) - st.explore
+        left = st.budget - st.explore
         steps, eps, added = lpo_explore(
             st.ev, st.pi, st.phi, st.tabular, st.Lam, st.Linv, st.n_w, float(hp["C_s"]),
             st.log_term, float(hp["lam"]), st.rng, left, hp["switching"] == "sensitivity",
@@ -370,12 +426,16 @@ class LPO(Planner):
         st.explore += int(steps)
         st.episodes += int(eps)
         st.kept += int(added)
-        if st.explore >= int(hp["budget"]):
+        if st.explore >= st.budget or self._cap(hp, st):
             st.done, st.switched = True, 0
+            if hp["output"] == "exploit" and not st.capped:
+                self._phase(hp, st, exploit=True)
+                st.output_phase = 1
             return st
         self._phase(hp, st)
         st.switches += 1
         st.switched = 1
+        self._cap(hp, st)
         return st
 
     def finished(self, st) -> bool:
@@ -386,7 +446,9 @@ class LPO(Planner):
         return {"value": v, "switched": st.switched, "switches": st.switches,
                 "explore_transitions": st.explore, "critic_transitions": st.critic,
                 "transitions": st.explore + st.critic, "explore_episodes": st.episodes,
-                "kept": st.kept, "unknown_pairs": int(st.unknown.sum())}
+                "kept": st.kept, "unknown_pairs": int(st.unknown.sum()), "capped": st.capped,
+                "output_phase": st.output_phase, "npg_iterations": st.K, "critic_samples": st.M, "explore_budget": st.budget,
+                "eta": st.eta}
 
     def optimum(self, model):
         from ...planning import policy_iteration

@@ -40,6 +40,12 @@ quadratic form ``phiᵀ (Lambda + lam I)^{-1} phi`` (LPO's ``beta`` multiplies a
 default ``1/16 = tau² / (4 beta_LPO)`` at LPO's defaults ``tau = 0.5``, ``beta_LPO = 1`` makes
 the two known sets coincide on the same covariance.
 
+ε argument (as LPO's, ``docs/papers/lpo.md`` §8): ``eps > 0`` sets ``K``, ``M``, ``budget``
+and ``eta_scale`` by :func:`mdpsim.algorithms.policy_opt.eps_schedule.lpo_eps_schedule`
+(``eps_constants``), so the baseline runs on LPO's schedule; ``output="exploit"`` adds a
+bonus-free output phase and ``max_transitions`` caps the run (``capped = 1``), both as in
+``lpo``. The defaults (``eps = 0``, ``output="last"``, no cap) change nothing.
+
 Sample accounting: every environment transition is counted — the cover roll-ins
 (``explore_transitions``, the stream ``T``) and the critic's roll-ins and roll-outs
 (``critic_transitions``); ``transitions`` is their sum. ``value`` of every output policy
@@ -58,7 +64,8 @@ from ...kernels.numba_backend import inv_cdf
 from ...settings.discounted import discounted_env, discounted_value, generative_next
 from .._api import HyperParameter
 from .._planner import Planner, register_planner
-from .lpo import BONUS, lpo_npg_phase, lpo_problem
+from .eps_schedule import EPS_CONSTANTS, lpo_eps_schedule
+from .lpo import BONUS, OUTPUT, lpo_npg_phase, lpo_problem
 
 __all__ = ["PCPG", "pcpg_rollin", "pcpg_bonus"]
 
@@ -149,7 +156,9 @@ class PCPG(Planner):
                      "cover covariance from every visited pair of whole geometric roll-in "
                      "episodes",
                      "LPO's critic (cover roll-ins, uniform action) and actor constants, "
-                     "last-iterate phase output")
+                     "last-iterate phase output",
+                     "eps schedule (when eps > 0): LPO's (eps_schedule.py, delta = 0.1), "
+                     "reconstructed from the NPG mirror-descent analysis")
     iterations = "max_phases"
     objective_key = "value"
     optimum_key = "optimal_value"
@@ -192,7 +201,29 @@ class PCPG(Planner):
                             "(as LPO)", valid=_pos, expected="> 0"),
             "warm_start": H("warm_start", False, bool, "proposed", "start each phase from "
                             "the previous phase's logits (default: uniform)"),
+            "eps": H("eps", 0.0, float, "proposed", "target accuracy: > 0 sets K, M, budget "
+                     "and eta_scale by LPO's eps schedule (a reconstruction); 0 = off",
+                     valid=_pos, expected="> 0 (the default 0 means: no eps schedule)"),
+            "eps_constants": H("eps_constants", "theory", str, "proposed", "constants of the "
+                               "eps schedule: theory | tuned", choices=tuple(EPS_CONSTANTS)),
+            "output": H("output", "last", str, "proposed", "last | exploit (one more NPG "
+                        "phase on r alone when the budget is spent, as lpo)", choices=OUTPUT),
+            "max_transitions": H("max_transitions", 0, int, "proposed", "stop once the total "
+                                 "transitions reach this cap (0 = no cap)", valid=_nonneg,
+                                 expected=">= 0"),
         }
+
+    def _schedule(self, hp, gamma, A, d):
+        if not hp["eps"] > 0:
+            return {"K": int(hp["K"]), "M": int(hp["M"]), "budget": int(hp["budget"]),
+                    "eta_scale": float(hp["eta_scale"])}
+        defaults = self.hyperparameters(None)
+        for k in ("K", "M", "budget", "eta_scale"):
+            if hp[k] != defaults[k].default:
+                raise ValueError(f"pcpg: {k}: set by the eps schedule (eps={hp['eps']!r}); "
+                                 f"give eps or {k}, not both (got {k}={hp[k]!r})")
+        return lpo_eps_schedule(hp["eps"], gamma=gamma, A=A, d=d, delta=0.1,
+                                constants=hp["eps_constants"])
 
     def init(self, model, hp, rng=None):
         if rng is None:
@@ -204,6 +235,7 @@ class PCPG(Planner):
             raise ValueError(f"pcpg: gamma must be in [0, 1), got {g!r}")
         S, A = tab.S, tab.A
         d = phi.shape[1]
+        sched = self._schedule(hp, g, A, d)
         pi = np.full((S, A), 1.0 / A)
         cover = np.empty((16, S, A))
         cover[0] = pi
@@ -212,28 +244,45 @@ class PCPG(Planner):
             Lam=np.zeros((d, d)), visits=np.zeros(S * A, dtype=np.int64),
             logits=np.zeros((S, A)), pi=pi, cover=cover, n_cover=1, explore=0, episodes=0,
             critic=0, switches=0, switched=0, done=False,
-            unknown=np.ones((S, A), dtype=bool),
-            eta=float(hp["eta_scale"]) * (1.0 - g) * np.sqrt(2.0 * np.log(max(A, 2))
-                                                             / hp["K"]))
+            unknown=np.ones((S, A), dtype=bool), K=sched["K"], M=sched["M"],
+            budget=sched["budget"], capped=0, output_phase=0,
+            eta=sched["eta_scale"] * (1.0 - g) * np.sqrt(2.0 * np.log(max(A, 2))
+                                                         / sched["K"]))
+
+    def _cap(self, hp, st):
+        cap = int(hp["max_transitions"])
+        if cap > 0 and st.explore + st.critic >= cap:
+            st.done, st.capped = True, 1
+        return st.done
 
     def step(self, model, hp, st, t):
-        left = int(hp["budget"]) - st.explore
+        left = st.budget - st.explore
         steps, eps = pcpg_rollin(st.ev, st.pi, st.phi, st.Lam, st.visits, st.rng,
                                  int(hp["rollins"]), left)
         st.explore += int(steps)
         st.episodes += int(eps)
-        if st.explore >= int(hp["budget"]):
+        if st.explore >= st.budget or self._cap(hp, st):
             st.done, st.switched = True, 0
+            if hp["output"] == "exploit" and not st.capped:
+                self._phase(hp, st, exploit=True)
+                st.output_phase = 1
             return st
+        self._phase(hp, st)
+        st.switches += 1
+        st.switched = 1
+        self._cap(hp, st)
+        return st
+
+    def _phase(self, hp, st, exploit=False):
         bonus, unknown, _ = pcpg_bonus(st.Lam, st.phi, lam=float(hp["lam"]),
                                        beta=float(hp["beta"]), gamma=st.gamma,
                                        scale=float(hp["bonus_scale"]), S=st.S, A=st.A)
-        if hp["bonus"] == "none":
+        if hp["bonus"] == "none" or exploit:
             bonus = np.zeros_like(bonus)
         if not hp["warm_start"]:
             st.logits = np.zeros((st.S, st.A))
         st.critic += int(lpo_npg_phase(st.ev, st.phi, bonus, st.cover, st.n_cover,
-                                       int(hp["K"]), int(hp["M"]), st.eta,
+                                       st.K, st.M, st.eta,
                                        float(hp["lam_critic"]), st.rng, st.logits))
         pi = np.exp(st.logits - st.logits.max(axis=1, keepdims=True))
         st.pi = pi / pi.sum(axis=1, keepdims=True)
@@ -242,9 +291,6 @@ class PCPG(Planner):
         st.cover[st.n_cover] = st.pi
         st.n_cover += 1
         st.unknown = unknown
-        st.switches += 1
-        st.switched = 1
-        return st
 
     def finished(self, st) -> bool:
         return st.done
@@ -255,7 +301,9 @@ class PCPG(Planner):
                 "explore_transitions": st.explore, "critic_transitions": st.critic,
                 "transitions": st.explore + st.critic, "explore_episodes": st.episodes,
                 "kept": st.explore, "cover_size": st.n_cover,
-                "unknown_pairs": int(st.unknown.sum())}
+                "unknown_pairs": int(st.unknown.sum()), "capped": st.capped,
+                "output_phase": st.output_phase, "npg_iterations": st.K,
+                "critic_samples": st.M, "explore_budget": st.budget, "eta": st.eta}
 
     def optimum(self, model):
         from ...planning import policy_iteration
