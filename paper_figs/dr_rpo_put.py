@@ -30,13 +30,33 @@ from _stored import load_run, save_run  # noqa: E402
 from mdpsim import plot  # noqa: E402
 
 EXPERIMENT = "dr_rpo_put"
-ALGS = ["DR-RPO_rho=0.025", "DR-RPO_rho=0.03", "RPO-nominal", "DR-LSVI-UCB_rho=0.025",
-        "DR-LSVI-UCB_rho=0.03", "LSVI-UCB"]
-PAIRS = [("DR-RPO_rho=0.025", "RPO-nominal"), ("DR-RPO_rho=0.03", "RPO-nominal"),
-         ("DR-LSVI-UCB_rho=0.025", "LSVI-UCB"), ("DR-LSVI-UCB_rho=0.03", "LSVI-UCB")]
-STYLE = {"DR-RPO_rho=0.025": ("tab:blue", "o", "-"), "DR-RPO_rho=0.03": ("navy", "D", "-"),
-         "RPO-nominal": ("tab:red", "s", "-"), "DR-LSVI-UCB_rho=0.025": ("tab:cyan", "^", "--"),
-         "DR-LSVI-UCB_rho=0.03": ("teal", "<", "--"), "LSVI-UCB": ("tab:orange", "v", "--")}
+ALGS = ["DR-RPO_rho=0.03", "RPO-nominal", "DR-LSVI-UCB_rho=0.03", "LSVI-UCB",
+        "DR-RPO_rho=0.03_c=1e-4", "RPO-nominal_c=1e-4"]
+PAIRS = [("DR-RPO_rho=0.03", "RPO-nominal"), ("DR-LSVI-UCB_rho=0.03", "LSVI-UCB"),
+         ("DR-RPO_rho=0.03_c=1e-4", "RPO-nominal_c=1e-4")]
+STYLE = {"DR-RPO_rho=0.03": ("tab:blue", "o", "-"), "RPO-nominal": ("tab:red", "s", "-"),
+         "DR-LSVI-UCB_rho=0.03": ("tab:cyan", "^", "--"), "LSVI-UCB": ("tab:orange", "v", "--"),
+         "DR-RPO_rho=0.03_c=1e-4": ("navy", "D", "-"),
+         "RPO-nominal_c=1e-4": ("darkred", "P", "-")}
+RHO, BETA_REG = 0.03, 0.01
+
+
+def oracle_returns(ps, d=30, horizon=20):
+    """Exact returns at each test ``p`` of four exact optima of the training model ``p0 = 0.5``
+    (reference lines, computed by exact DP, no learner): the nominal and the robust (TV radius
+    ``RHO``) optimal policies, and the two ``β_reg``-regularised (Gibbs) optima."""
+    import mdpsim
+    from mdpsim.robust.linear import drect_solve, drect_evaluate
+    m = mdpsim.make("american_put", d=d, horizon=horizon, p=0.5, rho=0.0)
+    pols = {"optimum, nominal": drect_solve(m).pi,
+            f"optimum, robust rho={RHO:g}": drect_solve(m.replace(radius=RHO)).pi,
+            f"reg. optimum (beta_reg={BETA_REG:g}), nominal": drect_solve(m, beta_reg=BETA_REG).pi,
+            f"reg. optimum (beta_reg={BETA_REG:g}), robust":
+                drect_solve(m.replace(radius=RHO), beta_reg=BETA_REG).pi}
+    tests = {p: mdpsim.make("american_put", d=d, horizon=horizon, p=float(p), rho=0.0)
+             for p in ps}
+    return {k: np.array([drect_evaluate(tests[p], np.asarray(pi)).value for p in ps])
+            for k, pi in pols.items()}
 
 
 def table(df: pd.DataFrame) -> pd.DataFrame:
@@ -84,12 +104,19 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
         ax.fill_between(ps, m - half, m + half, color=c, alpha=0.2, lw=0)
         rows += [{"alg_label": a, "p": p, "mean": mm, "half95": hh, "n_seeds": n}
                  for p, mm, hh in zip(ps, m, half)]
-    ax.axvline(0.5, color="0.4", ls=":", lw=1, label="training p0 = 0.5")
+    ps_all = sorted(t.p.unique())
+    orc = oracle_returns(ps_all)
+    for (k, v), c in zip(orc.items(), ["0.2", "0.45", "0.6", "0.75"]):
+        ax.plot(ps_all, v, color=c, lw=0.9, ls=":" if "nominal" in k else "-.", label=k)
+        rows += [{"alg_label": "exact " + k, "p": p, "mean": vv, "half95": 0.0, "n_seeds": 0}
+                 for p, vv in zip(ps_all, v)]
+    ax.axvline(0.5, color="0.4", ls=":", lw=0.6)
     ax.set_yscale("symlog", linthresh=1e-3)
     ax.set_xlabel("test up-move probability p (hold: price x1.02 w.p. p, x0.98 otherwise)")
     ax.set_ylabel("exact return of the trained policy (payoff / 42)")
     ax.set_title(f"anchor-interpolated American put (d = 30 hats, H = 20), trained "
-                 f"K = {int(df.episode.max()):,} on p0 = 0.5, β_reg = 0.01\n{profile} profile, "
+                 f"K = {int(df.episode.max()):,} on p0 = 0.5, ρ = {RHO:g}, β_reg = {BETA_REG:g}\n"
+                 f"{profile} profile, "
                  f"{len(wide[algs[0]])} seeds: mean and 95% band; DR-RPO: reconstruction",
                  fontsize=7)
     ax.legend(fontsize=6)
@@ -110,22 +137,29 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
             continue
         A, B = wide[r], wide[nr]
         ps = A.columns.to_numpy()
-        pstar = threshold(ps, A.mean(0).to_numpy() - B.mean(0).to_numpy())
+        pstar = threshold(ps, A.mean(axis=0).to_numpy() - B.mean(axis=0).to_numpy())
         boots = []
         for _ in range(2000):
             i = g.integers(len(A), size=len(A))
             j = g.integers(len(B), size=len(B))
-            boots.append(threshold(ps, A.to_numpy()[i].mean(0) - B.to_numpy()[j].mean(0)))
+            boots.append(threshold(ps, A.to_numpy()[i].mean(axis=0) - B.to_numpy()[j].mean(axis=0)))
         boots = np.array(boots)
         ok = np.isfinite(boots)
         lo, hi = (np.quantile(boots[ok], [0.025, 0.975]) if ok.mean() > 0.95
                   else (np.nan, np.nan))
         lines.append(f"  {r} beats {nr} for p > p* = {pstar:.3f} (95% bootstrap [{lo:.3f}, "
                      f"{hi:.3f}], {ok.mean():.0%} of resamples cross); give-up at p = {lo_p:g}: "
-                     f"{B[lo_p].mean() - A[lo_p].mean():.5f}, at p = 0.5: "
-                     f"{B[0.5].mean() - A[0.5].mean():.5f}; gain at p = 0.8: "
+                     f"{B[lo_p].mean() - A[lo_p].mean():.5f}, at p = 0.4: "
+                     f"{B[0.4].mean() - A[0.4].mean():.5f}; gain at p = 0.8: "
                      f"{A[0.8].mean() - B[0.8].mean():.5f}, at p = {hi_p:g}: "
                      f"{A[hi_p].mean() - B[hi_p].mean():.5f}")
+    for k, v in orc.items():
+        lines.append(f"  exact {k:<36} " + ", ".join(f"p={p:g}: {x:.5f}"
+                                                      for p, x in zip(ps_all, v)))
+    for r, nr in [(1, 0), (3, 2)]:
+        kr, kn = list(orc)[r], list(orc)[nr]
+        lines.append(f"  exact: {kr} beats {kn} for p > "
+                     f"{threshold(ps_all, orc[kr] - orc[kn]):.3f} (grid interpolation)")
     return {"paths": paths, "summary": "\n".join(lines), "table": out,
             "profile": profile}
 
