@@ -69,8 +69,12 @@ def table(df: pd.DataFrame) -> pd.DataFrame:
 def threshold(ps, diff):
     """Smallest p beyond which ``diff`` (robust - non-robust, on the grid ``ps``) stays > 0,
     linearly interpolated between the grid points around the last sign change; ``ps[0]`` if
-    it is positive everywhere, NaN if it is not positive at the last grid point."""
+    it is positive everywhere, NaN if it is not positive at the last grid point. Exact ties
+    (``|diff| <= 1e-12``) at the end of the grid are dropped first (both policies return the
+    same there, e.g. 0 at p = 1 when neither exercises)."""
     ps, diff = np.asarray(ps, float), np.asarray(diff, float)
+    while diff.size > 1 and abs(diff[-1]) <= 1e-12:
+        ps, diff = ps[:-1], diff[:-1]
     if diff[-1] <= 0:
         return np.nan
     neg = np.nonzero(diff <= 0)[0]
@@ -114,12 +118,13 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
     ax.set_yscale("symlog", linthresh=1e-3)
     ax.set_xlabel("test up-move probability p (hold: price x1.02 w.p. p, x0.98 otherwise)")
     ax.set_ylabel("exact return of the trained policy (payoff / 42)")
-    ax.set_title(f"anchor-interpolated American put (d = 30 hats, H = 20), trained "
-                 f"K = {int(df.episode.max()):,} on p0 = 0.5, ρ = {RHO:g}, β_reg = {BETA_REG:g}\n"
-                 f"{profile} profile, "
+    ax.set_title(f"anchor-interpolated American put (d = 30 hats, H = 20)\ntrained "
+                 f"K = {int(df.episode.max()):,} on p0 = 0.5, ρ = {RHO:g}, β_reg = {BETA_REG:g}; "
+                 f"\n{profile} profile, "
                  f"{len(wide[algs[0]])} seeds: mean and 95% band; DR-RPO: reconstruction",
                  fontsize=7)
-    ax.legend(fontsize=6)
+    ax.set_ylim(-2e-4, 1.0)
+    ax.legend(fontsize=5.5, loc="upper right", ncol=2)
     ax.grid(alpha=0.3)
     out = pd.DataFrame(rows)
     paths = save_run(fig, figdir, EXPERIMENT, {"": out})

@@ -61,3 +61,4 @@ def test_put_threshold_interpolates_last_sign_change():
     assert put_fig.threshold(ps, [1, 1, 1, 1, 1]) == 0.2
     assert np.isnan(put_fig.threshold(ps, [1, 1, 1, 1, -1]))
     assert abs(put_fig.threshold(ps, [1, -1, -1, 0, 2]) - 0.8) < 1e-12
+    assert abs(put_fig.threshold(ps, [-3, -1, 1, 2, 0.0]) - 0.5) < 1e-12   # trailing tie
