@@ -31,13 +31,18 @@ from mdpsim import plot  # noqa: E402
 
 EXPERIMENT = "dr_rpo_put"
 ALGS = ["DR-RPO_rho=0.03", "RPO-nominal", "DR-LSVI-UCB_rho=0.03", "LSVI-UCB",
-        "DR-RPO_rho=0.03_c=1e-4", "RPO-nominal_c=1e-4"]
+        "DR-RPO_rho=0.03_c=1e-4", "RPO-nominal_c=1e-4", "DR-RPO_rho=0.025",
+        "DR-LSVI-UCB_rho=0.025", "DR-RPO_rho=0.025_c=1e-4"]
 PAIRS = [("DR-RPO_rho=0.03", "RPO-nominal"), ("DR-LSVI-UCB_rho=0.03", "LSVI-UCB"),
-         ("DR-RPO_rho=0.03_c=1e-4", "RPO-nominal_c=1e-4")]
+         ("DR-RPO_rho=0.03_c=1e-4", "RPO-nominal_c=1e-4"), ("DR-RPO_rho=0.025", "RPO-nominal"),
+         ("DR-LSVI-UCB_rho=0.025", "LSVI-UCB"), ("DR-RPO_rho=0.025_c=1e-4", "RPO-nominal_c=1e-4")]
 STYLE = {"DR-RPO_rho=0.03": ("tab:blue", "o", "-"), "RPO-nominal": ("tab:red", "s", "-"),
          "DR-LSVI-UCB_rho=0.03": ("tab:cyan", "^", "--"), "LSVI-UCB": ("tab:orange", "v", "--"),
          "DR-RPO_rho=0.03_c=1e-4": ("navy", "D", "-"),
-         "RPO-nominal_c=1e-4": ("darkred", "P", "-")}
+         "RPO-nominal_c=1e-4": ("darkred", "P", "-"),
+         "DR-RPO_rho=0.025": ("tab:purple", "x", ":"),
+         "DR-LSVI-UCB_rho=0.025": ("tab:olive", "1", ":"),
+         "DR-RPO_rho=0.025_c=1e-4": ("tab:green", "*", ":")}
 RHO, BETA_REG = 0.03, 0.01
 
 
@@ -119,7 +124,8 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
     ax.set_xlabel("test up-move probability p (hold: price x1.02 w.p. p, x0.98 otherwise)")
     ax.set_ylabel("exact return of the trained policy (payoff / 42)")
     ax.set_title(f"anchor-interpolated American put (d = 30 hats, H = 20)\ntrained "
-                 f"K = {int(df.episode.max()):,} on p0 = 0.5, ρ = {RHO:g}, β_reg = {BETA_REG:g}; "
+                 f"K = {int(df.episode.max()):,} on p0 = 0.5, ρ = {RHO:g} (dotted: learners at "
+                 f"ρ = 0.025), β_reg = {BETA_REG:g}; "
                  f"\n{profile} profile, "
                  f"{len(wide[algs[0]])} seeds: mean and 95% band; DR-RPO: reconstruction",
                  fontsize=7)
