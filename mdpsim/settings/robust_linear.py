@@ -29,7 +29,8 @@ import numpy as np
 from numba import njit
 
 from ..envs import register
-from ..envs.robust_linear import drect_fail_state, drect_simplex, drect_simplex_hidden
+from ..envs.robust_linear import (drect_fail_state, drect_simplex, drect_simplex_hidden,
+                                  american_put)
 from ..models.robust_linear import DRectLinearMDP
 from ..robust.linear import (drect_evaluate_kernel, drect_eval_env, drect_solve, drect_evaluate,
                              drect_solve_reference, check_regularisation)
@@ -38,7 +39,7 @@ from .linear import Linear
 __all__ = ["RobustLinear", "drect_policy_value", "ROBUST_LINEAR_COLUMNS",
            "drect_fail_state_reg", "drect_simplex_reg", "drect_simplex_hidden_reg",
            "PerturbedTest",
-           "drect_fail_state_test"]
+           "drect_fail_state_test", "american_put_reg", "american_put_test"]
 
 ROBUST_LINEAR_COLUMNS = {
     "value": "exact robust(-regularised) value of the policy played in episode k: worst case "
@@ -200,3 +201,22 @@ def drect_fail_state_test(*, rho: float = 0.1, q_test: float = 0.0) -> Perturbed
     """Train on the fail-state MDP (``drect_fail_state(rho=rho)``, nominal ``q = 0``), score by
     the exact return in the perturbed fail-state MDP ``q = q_test`` (:class:`PerturbedTest`)."""
     return PerturbedTest(drect_fail_state(rho=rho), drect_fail_state(rho=rho, q=q_test))
+
+
+@register("american_put_reg")
+def american_put_reg(*, d: int = 30, horizon: int = 20, p: float = 0.5, rho: float = 0.025,
+                     beta_reg: float = 0.0) -> RobustLinear:
+    """``RobustLinear(american_put(d=d, horizon=horizon, p=p, rho=rho), beta_reg=beta_reg)``
+    (uniform ``π_ref``): the anchor-interpolated American put scored by its
+    robust-regularised value (``docs/papers/drrpo.md`` §10)."""
+    return RobustLinear(american_put(d=d, horizon=horizon, p=p, rho=rho), beta_reg=beta_reg)
+
+
+@register("american_put_test")
+def american_put_test(*, d: int = 30, horizon: int = 20, rho: float = 0.025, p0: float = 0.5,
+                      p_test: float = 0.5) -> PerturbedTest:
+    """Train on the American put with up-move probability ``p0`` (``american_put(d, horizon,
+    p=p0, rho=rho)``), score by the exact return with up-move probability ``p_test``
+    (:class:`PerturbedTest`; only the hold factors change)."""
+    return PerturbedTest(american_put(d=d, horizon=horizon, p=p0, rho=rho),
+                         american_put(d=d, horizon=horizon, p=p_test, rho=rho))
