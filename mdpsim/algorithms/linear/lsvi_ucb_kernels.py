@@ -47,8 +47,8 @@ import math
 import numpy as np
 from numba import njit
 
-__all__ = ["lsvi_ucb_beta", "lsvi_ucb_state", "sherman_morrison", "lsvi_ucb_observe",
-           "lsvi_ucb_plan", "lsvi_plan", "observe_step", "linear_observe", "ridge_weights", "greedy_action", "greedy_policy"]
+__all__ = ["lsvi_ucb_beta", "lsvi_ucb_state", "sherman_morrison", "ucb_value",
+           "lsvi_ucb_observe", "lsvi_ucb_plan", "lsvi_plan", "observe_step", "linear_observe", "ridge_weights", "greedy_action", "greedy_policy"]
 
 
 def lsvi_ucb_beta(d: int, H: int, K: int, *, delta: float = 0.01, c: float = 1.0) -> float:
@@ -153,6 +153,26 @@ def ridge_weights(Li, b_r_h, M_h, V, bvec, w_h):
         w_h[i] = t
 
 
+@njit(cache=True, inline="always")
+def ucb_value(x, wh, Li, beta, u):
+    """Unclipped optimistic value ``xᵀw_h + β sqrt(xᵀ Λ_h⁻¹ x)`` of one feature row ``x``
+    (``u`` is scratch of length d, left holding ``Λ_h⁻¹ x``). One copy of the arithmetic, in one
+    fixed order, for the table plan (:func:`lsvi_plan`) and the lazy ``act`` of
+    ``lsvi_ucb_lazy``, so the two give the same bits."""
+    d = wh.shape[0]
+    q = 0.0
+    for i in range(d):
+        q += x[i] * wh[i]
+        t = 0.0
+        for j in range(d):
+            t += Li[i, j] * x[j]
+        u[i] = t
+    quad = 0.0
+    for i in range(d):
+        quad += x[i] * u[i]
+    return q + beta * math.sqrt(max(quad, 0.0))
+
+
 @njit(cache=True)
 def lsvi_plan(phi4, Lam_inv, b_r, M, beta, Q, Qu, w, V):
     r"""Optimistic backward induction of LSVI-UCB (:func:`lsvi_ucb_plan`), also keeping the
@@ -173,18 +193,7 @@ def lsvi_plan(phi4, Lam_inv, b_r, M, beta, Q, Qu, w, V):
         for s in range(S):
             best = -np.inf
             for a in range(A):
-                x = ph[s, a]
-                q = 0.0
-                for i in range(d):
-                    q += x[i] * w[h, i]
-                    t = 0.0
-                    for j in range(d):
-                        t += Li[i, j] * x[j]
-                    u[i] = t
-                quad = 0.0
-                for i in range(d):
-                    quad += x[i] * u[i]
-                val = q + beta * math.sqrt(max(quad, 0.0))
+                val = ucb_value(ph[s, a], w[h], Li, beta, u)
                 Qu[h, s, a] = val
                 if val > cap:
                     val = cap

@@ -48,7 +48,6 @@ derives from it). The lazy contract, the successor set ``N_h`` and the per-episo
 """
 from __future__ import annotations
 
-import math
 from typing import NamedTuple
 
 import numpy as np
@@ -56,7 +55,7 @@ from numba import njit
 
 from .._api import ModelInfo, register_learner
 from .lsvi_ucb import LSVI_UCB, check_features
-from .lsvi_ucb_kernels import lsvi_ucb_state, sherman_morrison
+from .lsvi_ucb_kernels import lsvi_ucb_state, sherman_morrison, ucb_value
 
 __all__ = ["LSVI_UCB_Lazy", "LazyState", "lazy_lsvi_plan", "lazy_lsvi_act",
            "lazy_lsvi_observe", "lazy_lsvi_estimate"]
@@ -110,21 +109,9 @@ def _lazy_lsvi_row(state, beta, h, s):
         Li = state.Lp[h]
         wh = state.w[h]
         u = state.u
-        d = wh.shape[0]
         cap = float(state.Lp.shape[0] - h)
         for a in range(A):
-            x = x_all[a]
-            q = 0.0
-            for i in range(d):
-                q += x[i] * wh[i]
-                t = 0.0
-                for j in range(d):
-                    t += Li[i, j] * x[j]
-                u[i] = t
-            quad = 0.0
-            for i in range(d):
-                quad += x[i] * u[i]
-            val = q + beta * math.sqrt(max(quad, 0.0))
+            val = ucb_value(x_all[a], wh, Li, beta, u)
             Qu[h, s, a] = val
             if val > cap:
                 val = cap
