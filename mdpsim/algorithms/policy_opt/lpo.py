@@ -377,6 +377,14 @@ class LPO(Planner):
                                                          / sched["K"]))
         return st
 
+    # The hooks below are what the policy-cover baseline (``pcpg.PCPG``, a subclass) replaces:
+    # its model check, its delta, its exploration stream and its bonus; the schedule, the NPG
+    # phase, the cover, the cap and the switch bookkeeping are this class's, shared.
+    _problem = staticmethod(lpo_problem)
+
+    def _delta(self, hp):
+        return float(hp["delta"])
+
     def _schedule(self, hp, gamma, A, d):
         """``{K, M, budget, eta_scale}``: the hyper-parameters, or the eps schedule when
         ``eps > 0`` (then none of the four may be given)."""
@@ -387,15 +395,31 @@ class LPO(Planner):
         defaults = self.hyperparameters(None)
         for k in keys:
             if hp[k] != defaults[k].default:
-                raise ValueError(f"lpo: {k}: set by the eps schedule (eps={hp['eps']!r}); "
-                                 f"give eps or {k}, not both (got {k}={hp[k]!r})")
-        return lpo_eps_schedule(hp["eps"], gamma=gamma, A=A, d=d, delta=float(hp["delta"]),
+                raise ValueError(f"{self.name}: {k}: set by the eps schedule "
+                                 f"(eps={hp['eps']!r}); give eps or {k}, not both "
+                                 f"(got {k}={hp[k]!r})")
+        return lpo_eps_schedule(hp["eps"], gamma=gamma, A=A, d=d, delta=self._delta(hp),
                                 constants=hp["eps_constants"])
 
-    def _phase(self, hp, st, exploit=False):
+    def _bonus(self, hp, st):
+        """``(bonus[S, A], unknown[S, A])`` of the current kept set (widths, threshold)."""
         widths = _lpo_widths(st.phi, st.Linv, st.n_w, st.tabular, float(hp["lam"]))
-        bonus, unknown = lpo_bonus(widths, beta=hp["beta"], tau=hp["tau"], gamma=st.gamma,
-                                   scale=hp["bonus_scale"], S=st.S, A=st.A)
+        return lpo_bonus(widths, beta=hp["beta"], tau=hp["tau"], gamma=st.gamma,
+                         scale=hp["bonus_scale"], S=st.S, A=st.A)
+
+    def _explore(self, hp, st):
+        """Spend exploration transitions until the kept set changes (or every episode with
+        ``switching="every_round"``) or the budget is out; updates the counters."""
+        steps, eps, added = lpo_explore(
+            st.ev, st.pi, st.phi, st.tabular, st.Lam, st.Linv, st.n_w, float(hp["C_s"]),
+            st.log_term, float(hp["lam"]), st.rng, st.budget - st.explore,
+            hp["switching"] == "sensitivity", st.visits)
+        st.explore += int(steps)
+        st.episodes += int(eps)
+        st.kept += int(added)
+
+    def _phase(self, hp, st, exploit=False):
+        bonus, unknown = self._bonus(hp, st)
         if hp["bonus"] == "none" or exploit:
             bonus = np.zeros_like(bonus)
         if not hp["warm_start"]:
@@ -418,14 +442,7 @@ class LPO(Planner):
         return st.done
 
     def step(self, model, hp, st, t):
-        left = st.budget - st.explore
-        steps, eps, added = lpo_explore(
-            st.ev, st.pi, st.phi, st.tabular, st.Lam, st.Linv, st.n_w, float(hp["C_s"]),
-            st.log_term, float(hp["lam"]), st.rng, left, hp["switching"] == "sensitivity",
-            st.visits)
-        st.explore += int(steps)
-        st.episodes += int(eps)
-        st.kept += int(added)
+        self._explore(hp, st)
         if st.explore >= st.budget or self._cap(hp, st):
             st.done, st.switched = True, 0
             if hp["output"] == "exploit" and not st.capped:
@@ -447,10 +464,9 @@ class LPO(Planner):
                 "explore_transitions": st.explore, "critic_transitions": st.critic,
                 "transitions": st.explore + st.critic, "explore_episodes": st.episodes,
                 "kept": st.kept, "unknown_pairs": int(st.unknown.sum()), "capped": st.capped,
-                "output_phase": st.output_phase, "npg_iterations": st.K, "critic_samples": st.M, "explore_budget": st.budget,
-                "eta": st.eta}
+                "output_phase": st.output_phase, "npg_iterations": st.K,
+                "critic_samples": st.M, "explore_budget": st.budget, "eta": st.eta}
 
     def optimum(self, model):
         from ...planning import policy_iteration
-        tab, _, _ = lpo_problem(model)
-        return {"optimal_value": float(policy_iteration(tab).value)}
+        return {"optimal_value": float(policy_iteration(self._problem(model)[0]).value)}

@@ -63,9 +63,9 @@ from ..._rng import as_generator
 from ...kernels.numba_backend import inv_cdf
 from ...settings.discounted import discounted_env, discounted_value, generative_next
 from .._api import HyperParameter
-from .._planner import Planner, register_planner
-from .eps_schedule import EPS_CONSTANTS, lpo_eps_schedule
-from .lpo import BONUS, OUTPUT, lpo_npg_phase, lpo_problem
+from .._planner import register_planner
+from .eps_schedule import EPS_CONSTANTS
+from .lpo import BONUS, LPO, OUTPUT, lpo_problem
 
 __all__ = ["PCPG", "pcpg_rollin", "pcpg_bonus"]
 
@@ -144,7 +144,7 @@ class PCPGState:
 
 
 @register_planner
-class PCPG(Planner):
+class PCPG(LPO):
     """PC-PG-style cover (module docstring): ``run_planner("pcpg", model, rng=...)``."""
 
     name = "pcpg"
@@ -159,12 +159,6 @@ class PCPG(Planner):
                      "last-iterate phase output",
                      "eps schedule (when eps > 0): LPO's (eps_schedule.py, delta = 0.1), "
                      "reconstructed from the NPG mirror-descent analysis")
-    iterations = "max_phases"
-    objective_key = "value"
-    optimum_key = "optimal_value"
-    sense = "max"
-    stochastic = True
-
     def hyperparameters(self, model, preset="default"):
         H = HyperParameter
         return {
@@ -213,17 +207,10 @@ class PCPG(Planner):
                                  expected=">= 0"),
         }
 
-    def _schedule(self, hp, gamma, A, d):
-        if not hp["eps"] > 0:
-            return {"K": int(hp["K"]), "M": int(hp["M"]), "budget": int(hp["budget"]),
-                    "eta_scale": float(hp["eta_scale"])}
-        defaults = self.hyperparameters(None)
-        for k in ("K", "M", "budget", "eta_scale"):
-            if hp[k] != defaults[k].default:
-                raise ValueError(f"pcpg: {k}: set by the eps schedule (eps={hp['eps']!r}); "
-                                 f"give eps or {k}, not both (got {k}={hp[k]!r})")
-        return lpo_eps_schedule(hp["eps"], gamma=gamma, A=A, d=d, delta=0.1,
-                                constants=hp["eps_constants"])
+    _problem = staticmethod(_problem)
+
+    def _delta(self, hp):
+        return 0.1          # no delta hyper-parameter: LPO's default in the eps schedule
 
     def init(self, model, hp, rng=None):
         if rng is None:
@@ -249,51 +236,19 @@ class PCPG(Planner):
             eta=sched["eta_scale"] * (1.0 - g) * np.sqrt(2.0 * np.log(max(A, 2))
                                                          / sched["K"]))
 
-    def _cap(self, hp, st):
-        cap = int(hp["max_transitions"])
-        if cap > 0 and st.explore + st.critic >= cap:
-            st.done, st.capped = True, 1
-        return st.done
-
-    def step(self, model, hp, st, t):
-        left = st.budget - st.explore
+    def _explore(self, hp, st):
+        """``rollins`` fresh roll-ins of the newest cover policy, every visited pair added to
+        the cover covariance (no sub-sampling); a phase follows every round."""
         steps, eps = pcpg_rollin(st.ev, st.pi, st.phi, st.Lam, st.visits, st.rng,
-                                 int(hp["rollins"]), left)
+                                 int(hp["rollins"]), st.budget - st.explore)
         st.explore += int(steps)
         st.episodes += int(eps)
-        if st.explore >= st.budget or self._cap(hp, st):
-            st.done, st.switched = True, 0
-            if hp["output"] == "exploit" and not st.capped:
-                self._phase(hp, st, exploit=True)
-                st.output_phase = 1
-            return st
-        self._phase(hp, st)
-        st.switches += 1
-        st.switched = 1
-        self._cap(hp, st)
-        return st
 
-    def _phase(self, hp, st, exploit=False):
+    def _bonus(self, hp, st):
         bonus, unknown, _ = pcpg_bonus(st.Lam, st.phi, lam=float(hp["lam"]),
                                        beta=float(hp["beta"]), gamma=st.gamma,
                                        scale=float(hp["bonus_scale"]), S=st.S, A=st.A)
-        if hp["bonus"] == "none" or exploit:
-            bonus = np.zeros_like(bonus)
-        if not hp["warm_start"]:
-            st.logits = np.zeros((st.S, st.A))
-        st.critic += int(lpo_npg_phase(st.ev, st.phi, bonus, st.cover, st.n_cover,
-                                       st.K, st.M, st.eta,
-                                       float(hp["lam_critic"]), st.rng, st.logits))
-        pi = np.exp(st.logits - st.logits.max(axis=1, keepdims=True))
-        st.pi = pi / pi.sum(axis=1, keepdims=True)
-        if st.n_cover == st.cover.shape[0]:
-            st.cover = np.concatenate([st.cover, np.empty_like(st.cover)])
-        st.cover[st.n_cover] = st.pi
-        st.n_cover += 1
-        st.unknown = unknown
-
-    def finished(self, st) -> bool:
-        return st.done
+        return bonus, unknown
 
     def objective(self, model, st):
         v = float(discounted_value(st.ev, st.pi[None], np.empty((1, st.S))))
@@ -304,8 +259,3 @@ class PCPG(Planner):
                 "unknown_pairs": int(st.unknown.sum()), "capped": st.capped,
                 "output_phase": st.output_phase, "npg_iterations": st.K,
                 "critic_samples": st.M, "explore_budget": st.budget, "eta": st.eta}
-
-    def optimum(self, model):
-        from ...planning import policy_iteration
-        tab, _ = _problem(model)
-        return {"optimal_value": float(policy_iteration(tab).value)}
