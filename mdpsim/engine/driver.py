@@ -170,6 +170,38 @@ def _reward_at_impl(R, h, s, a, s2, kk):
     return impl
 
 
+@njit(cache=True, inline="always")
+def _next_state(dense, P, indptr, indices, probs, S, A, hp, s, a, u):
+    """``(s', kk)``: the inverse-CDF next-state draw for the uniform ``u`` at ``(hp, s, a)``,
+    over the dense row ``P[hp, s, a, :]`` (``kk = -1``) or the CSR row of the sparse storage
+    (``kk`` = the entry drawn, which :func:`_reward_at` reads for per-successor rewards).
+    Zero-probability entries are never drawn. Inlined into both episode loops (the table
+    contract's and the lazy contract's): one copy of the draw, the same transitions from the
+    same stream, no call per step."""
+    c = 0.0
+    kk = -1
+    if dense:
+        s2 = -1
+        for y in range(S):
+            p = P[hp, s, a, y]
+            if p > 0.0:
+                c += p
+                s2 = y
+                if u < c:
+                    break
+    else:
+        row = (hp * S + s) * A + a
+        for kk_ in range(indptr[row], indptr[row + 1]):
+            p = probs[kk_]
+            if p > 0.0:
+                c += p
+                kk = kk_
+                if u < c:
+                    break
+        s2 = indices[kk]
+    return s2, kk
+
+
 def _episode_loop(state, params, env, ev, K, rec, vstar, rng, noise, always_eval, eps):
     dense, P, indptr, indices, probs, n_p, R3, init, H, S, A = env
     n_rec = rec.shape[0]
@@ -238,29 +270,8 @@ def _episode_loop(state, params, env, ev, K, rec, vstar, rng, noise, always_eval
                     a = b
                     if u < c:
                         break
-            hp = min(h, n_p - 1)
-            u = rng.random()
-            c = 0.0
-            kk = -1
-            if dense:
-                s2 = -1
-                for y in range(S):
-                    p = P[hp, s, a, y]
-                    if p > 0.0:
-                        c += p
-                        s2 = y
-                        if u < c:
-                            break
-            else:
-                row = (hp * S + s) * A + a
-                for kk_ in range(indptr[row], indptr[row + 1]):
-                    p = probs[kk_]
-                    if p > 0.0:
-                        c += p
-                        kk = kk_
-                        if u < c:
-                            break
-                s2 = indices[kk]
+            s2, kk = _next_state(dense, P, indptr, indices, probs, S, A, min(h, n_p - 1), s,
+                                 a, rng.random())
             r = _reward_at(R3, h, s, a, s2, kk)
             if noise:
                 r = 1.0 if rng.random() < r else 0.0
@@ -519,29 +530,8 @@ def _lazy_episode_loop(state, params, env, ev, K, rec, vstar, rng, noise, always
         for h in range(H):
             rng.random()   # the table contract's action draw: same stream, same trajectory
             a = act(state, params, h, s)  # noqa: F821
-            hp = min(h, n_p - 1)
-            u = rng.random()
-            c = 0.0
-            kk = -1
-            if dense:
-                s2 = -1
-                for y in range(S):
-                    p = P[hp, s, a, y]
-                    if p > 0.0:
-                        c += p
-                        s2 = y
-                        if u < c:
-                            break
-            else:
-                row = (hp * S + s) * A + a
-                for kk_ in range(indptr[row], indptr[row + 1]):
-                    p = probs[kk_]
-                    if p > 0.0:
-                        c += p
-                        kk = kk_
-                        if u < c:
-                            break
-                s2 = indices[kk]
+            s2, kk = _next_state(dense, P, indptr, indices, probs, S, A, min(h, n_p - 1), s,
+                                 a, rng.random())
             r = _reward_at(R3, h, s, a, s2, kk)
             if noise:
                 r = 1.0 if rng.random() < r else 0.0
