@@ -7,9 +7,9 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 import mdpsim
+from mdpsim.theory import wilson_interval
 
 RECON = ("StepMix / EpsMix / budget rule: reconstructions of arXiv:2306.06265 "
          "(mixture family, certificates, weight search)")
@@ -72,15 +72,9 @@ def final_rows(df):
 
 
 def wilson(k, n, level=0.95):
-    """Wilson score interval of a binomial proportion ``k / n``."""
-    if n == 0:
-        return np.nan, np.nan
-    z = stats.norm.ppf(0.5 + level / 2)
-    p = k / n
-    den = 1 + z * z / n
-    c = (p + z * z / (2 * n)) / den
-    h = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
-    return max(0.0, c - h), min(1.0, c + h)
+    """Wilson score interval of a binomial proportion ``k / n``
+    (:func:`mdpsim.theory.wilson_interval`)."""
+    return wilson_interval(int(k), int(n), level)
 
 
 def violation_table(df, by=("env_label", "alg_label", "alg_params")):

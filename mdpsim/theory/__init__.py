@@ -5,9 +5,11 @@ from .fit import SlopeFit, fit_slope
 from . import acceptance, bounds, windows
 from .bounds import Bound, for_algorithm
 from .windows import fit_window
-from .acceptance import SlopeRule, rule_for, judge, eps_rule
+from .acceptance import (SlopeRule, rule_for, judge, eps_rule, wilson_interval,
+                         success_difference)
 from .sample_complexity import EpsFit, eps_mistakes, engine_eps_grid, fit_eps, fit_eps_exponent
 
 __all__ = ["SlopeFit", "fit_slope", "acceptance", "bounds", "windows", "Bound",
            "for_algorithm", "fit_window", "SlopeRule", "rule_for", "judge", "eps_rule", "EpsFit",
-           "eps_mistakes", "engine_eps_grid", "fit_eps", "fit_eps_exponent"]
+           "eps_mistakes", "engine_eps_grid", "fit_eps", "fit_eps_exponent", "wilson_interval",
+           "success_difference"]

@@ -11,7 +11,8 @@ from __future__ import annotations
 import dataclasses
 import math
 
-__all__ = ["SlopeRule", "RULES", "rule_for", "judge", "eps_rule"]
+__all__ = ["SlopeRule", "RULES", "rule_for", "judge", "eps_rule", "wilson_interval",
+           "success_difference"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -82,3 +83,60 @@ def judge(slope: float, rule: SlopeRule | None) -> dict:
     if rule is None:
         return {"rule": "", "passed": None, "margin": math.nan}
     return {"rule": str(rule), "passed": rule.accepts(slope), "margin": rule.margin(slope)}
+
+
+def _check_counts(k, n, name):
+    if isinstance(k, bool) or isinstance(n, bool) or int(k) != k or int(n) != n:
+        raise ValueError(f"{name}: successes and trials must be integers, got k={k!r}, n={n!r}")
+    if not 0 <= k <= n:
+        raise ValueError(f"{name}: need 0 <= k <= n, got k={k!r}, n={n!r}")
+
+
+def _z(level):
+    if not 0.0 < level < 1.0:
+        raise ValueError(f"level must be in (0, 1), got {level!r}")
+    from scipy import stats
+    return float(stats.norm.ppf(0.5 + level / 2))
+
+
+def wilson_interval(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
+    r"""Wilson score interval of a binomial proportion ``k / n`` (``(nan, nan)`` for
+    ``n = 0``):
+
+    .. math:: \frac{\hat p + z^2/2n \pm z\sqrt{\hat p(1-\hat p)/n + z^2/4n^2}}{1 + z^2/n},
+              \qquad z = \Phi^{-1}\big(\tfrac{1 + \text{level}}{2}\big).
+
+    Unlike the Wald interval it stays inside [0, 1] and is not degenerate at ``k = 0`` or
+    ``k = n`` (success counts of 0/20 and 20/20 are common in the experiments)."""
+    _check_counts(k, n, "wilson_interval")
+    z = _z(level)
+    if n == 0:
+        return math.nan, math.nan
+    p = k / n
+    den = 1.0 + z * z / n
+    c = (p + z * z / (2 * n)) / den
+    h = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
+    return max(0.0, c - h), min(1.0, c + h)
+
+
+def success_difference(k1: int, n1: int, k2: int, n2: int,
+                       level: float = 0.95) -> tuple[float, float, float]:
+    r"""``(d, lo, hi)``: the difference of two success rates ``d = k1/n1 - k2/n2`` and its
+    Newcombe hybrid-score interval (Newcombe 1998, method 10), built from the two Wilson
+    intervals ``[l_i, u_i]`` of :func:`wilson_interval`:
+
+    .. math:: \text{lo} = d - \sqrt{(\hat p_1 - l_1)^2 + (u_2 - \hat p_2)^2},\qquad
+              \text{hi} = d + \sqrt{(u_1 - \hat p_1)^2 + (\hat p_2 - l_2)^2}.
+
+    Used for "a learner succeeds more often than its baseline": the margin is shown when
+    ``lo > 0``. Independent samples (different seeds' runs) are assumed."""
+    _check_counts(k1, n1, "success_difference")
+    _check_counts(k2, n2, "success_difference")
+    if n1 == 0 or n2 == 0:
+        raise ValueError(f"success_difference: both groups need trials, got n1={n1}, n2={n2}")
+    p1, p2 = k1 / n1, k2 / n2
+    l1, u1 = wilson_interval(k1, n1, level)
+    l2, u2 = wilson_interval(k2, n2, level)
+    d = p1 - p2
+    return (d, d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2),
+            d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2))
