@@ -27,11 +27,10 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _stored import load_run, save_run  # noqa: E402
-from lpo_exploration_margin import BASELINE, LEARNER, runs_table  # noqa: E402
+from lpo_exploration_margin import BASELINE, LEARNER, exponent_fit, runs_table  # noqa: E402
 
 from mdpsim import plot  # noqa: E402
 from mdpsim.theory import wilson_interval  # noqa: E402
-from mdpsim.theory.sample_complexity import fit_eps_exponent  # noqa: E402
 
 EXPERIMENT = "lpo_d_lock"
 
@@ -59,14 +58,9 @@ def fits_table(runs: pd.DataFrame) -> pd.DataFrame:
     """Exponent of mean N in d per planner (every lock), bootstrap over seeds."""
     rows = []
     for alg, g in runs.groupby("planner", sort=True):
-        g = g.assign(d=g.A * (g.S + 1))
-        Y = g.pivot(index="seed", columns="d", values="N").dropna()
-        row = {"planner": alg, "d": " ".join(str(int(d)) for d in Y.columns),
-               "seeds": len(Y), "exponent": np.nan, "lo": np.nan, "hi": np.nan}
-        if Y.shape[1] >= 3 and len(Y) >= 2:
-            f = fit_eps_exponent(np.asarray(Y.columns, float), Y.to_numpy(float))
-            row.update(exponent=f.exponent, lo=f.lo, hi=f.hi)
-        rows.append(row)
+        Y = g.assign(d=g.A * (g.S + 1)).pivot(index="seed", columns="d", values="N").dropna()
+        rows.append({"planner": alg, "d": " ".join(str(int(d)) for d in Y.columns),
+                     **exponent_fit(Y, of_inverse=False)})
     return pd.DataFrame(rows)
 
 

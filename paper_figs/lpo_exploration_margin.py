@@ -98,17 +98,26 @@ def verdict_table(runs: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def exponent_fit(Y: pd.DataFrame, *, of_inverse: bool) -> dict:
+    """``{seeds, exponent, lo, hi}``: the exponent of mean N (columns of ``Y``: x values, rows:
+    seeds) in x, or in 1/x when ``of_inverse``, with its bootstrap interval over seeds
+    (:func:`fit_eps_exponent`); NaN with fewer than 3 x values or 2 seeds."""
+    row = {"seeds": len(Y), "exponent": np.nan, "lo": np.nan, "hi": np.nan}
+    if Y.shape[1] >= 3 and len(Y) >= 2:
+        f = fit_eps_exponent(np.asarray(Y.columns, float), Y.to_numpy(float))
+        row.update(exponent=-f.exponent, lo=-f.hi, hi=-f.lo) if of_inverse else \
+            row.update(exponent=f.exponent, lo=f.lo, hi=f.hi)
+    return row
+
+
 def fits_table(runs: pd.DataFrame) -> pd.DataFrame:
     """Exponent of mean N on 1/ε per (env, planner), bootstrap over seeds."""
     rows = []
     for (env, alg), g in runs.groupby(["env", "planner"], sort=True):
         Y = g.pivot(index="seed", columns="eps", values="N").dropna()
-        row = {"env": env, "planner": alg, "eps_fitted": " ".join(f"{e:g}" for e in Y.columns),
-               "seeds": len(Y), "exponent": np.nan, "lo": np.nan, "hi": np.nan}
-        if Y.shape[1] >= 3 and len(Y) >= 2:
-            f = fit_eps_exponent(np.asarray(Y.columns, float), Y.to_numpy(float))
-            row.update(exponent=-f.exponent, lo=-f.hi, hi=-f.lo)
-        rows.append(row)
+        rows.append({"env": env, "planner": alg,
+                     "eps_fitted": " ".join(f"{e:g}" for e in Y.columns),
+                     **exponent_fit(Y, of_inverse=True)})
     return pd.DataFrame(rows)
 
 
