@@ -14,7 +14,8 @@ import pytest
 from mdpsim.experiment.spec import expand, load_spec
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-SPECS = {"lpo_exploration_margin": ["full", "quick"], "lpo_d_lock": ["full", "quick"]}
+SPECS = {"lpo_exploration_margin": ["full", "quick"], "lpo_d_lock": ["full", "quick"],
+         "lpo_critic_size": ["full", "quick"]}
 
 
 @pytest.mark.parametrize("name, profile", [(n, p) for n in sorted(SPECS) for p in SPECS[n]])
@@ -28,7 +29,8 @@ def figs():
     sys.path.insert(0, str(ROOT / "paper_figs"))
     try:
         return (importlib.import_module("lpo_exploration_margin"),
-                importlib.import_module("lpo_d_lock"))
+                importlib.import_module("lpo_d_lock"),
+                importlib.import_module("lpo_critic_size"))
     finally:
         sys.path.remove(str(ROOT / "paper_figs"))
 
@@ -48,7 +50,7 @@ def _runs(k_lpo, k_nb, n=20, eps=0.1, S=16, A=2, N=lambda s: 1e6):
 @pytest.mark.parametrize("k_lpo, k_nb, passed", [
     (16, 4, True), (20, 0, True), (15, 0, False), (20, 5, False), (16, 16, False)])
 def test_margin_verdict_applies_the_registered_rule(figs, k_lpo, k_nb, passed):
-    margin, _ = figs
+    margin = figs[0]
     v = margin.verdict_table(_runs(k_lpo, k_nb))
     assert len(v) == 1
     r = v.iloc[0]
@@ -59,7 +61,7 @@ def test_margin_verdict_applies_the_registered_rule(figs, k_lpo, k_nb, passed):
 
 
 def test_d_fit_recovers_known_exponent(figs):
-    _, dlock = figs
+    dlock = figs[1]
     runs = pd.concat([_runs(20, 0, S=S, N=lambda s: 3.0 * (2 * (s + 1)) ** 1.7)
                       for S in (4, 8, 12, 16)])
     f = dlock.fits_table(runs)
@@ -68,3 +70,19 @@ def test_d_fit_recovers_known_exponent(figs):
     pts = dlock.points_table(runs)
     assert list(pts[pts.planner == "LPO"].d) == [10, 18, 26, 34]
     assert np.all(pts.success[pts.planner == "LPO"] == 20)
+
+
+def test_critic_size_table_reads_labels_and_counts_capped_runs_as_failures(figs):
+    critic = figs[2]
+    rows = []
+    for m, gaps in ((1, [0.3, 0.05, 0.2]), (32, [0.01, 0.02, 0.09])):
+        for seed, gap in enumerate(gaps):
+            rows.append({"alg_label": f"LPO-d8-critic-x{m}", "seed": seed, "iteration": 5,
+                         "gap": gap, "capped": int(m == 32 and seed == 2),
+                         "transitions": 1e6 * m, "npg_iterations": 28,
+                         "critic_samples": 267 * m, "explore_budget": 2421, "switches": 13})
+    t = critic.points_table(pd.DataFrame(rows))
+    assert list(t.critic_multiplier) == [1, 32] and list(t.d) == [8, 8]
+    assert list(t.success) == [1, 2]          # the capped run with gap 0.09 is a failure
+    assert list(t.capped) == [0, 1]
+    assert list(t.M) == [267, 267 * 32]
