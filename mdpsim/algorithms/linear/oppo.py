@@ -38,7 +38,8 @@ from ...theory.bounds import Bound
 from .._api import Learner, HyperParameter, ModelInfo, register_learner
 from ..actor_critic import softmax_policy
 from .lsvi_ucb import check_features
-from .lsvi_ucb_kernels import linear_observe, lsvi_ucb_beta, lsvi_ucb_state, ridge_weights
+from .lsvi_ucb_kernels import (linear_observe, lsvi_ucb_beta, lsvi_ucb_state, ridge_weights,
+                               ucb_value)
 
 __all__ = ["OPPO_Linear", "State", "Params", "oppo_linear_regret"]
 
@@ -97,21 +98,11 @@ def _plan(state, params, k, rng, pi):
         Li = Lam_inv[h]
         ridge_weights(Li, b_r[h], M[h], V, bvec, w[h])
         cap = float(H - h)
+        wh = w[h]
         for s in range(S):
             v = 0.0
             for a in range(A):
-                x = ph[s, a]
-                q = 0.0
-                for i in range(d):
-                    q += x[i] * w[h, i]
-                    t = 0.0
-                    for j in range(d):
-                        t += Li[i, j] * x[j]
-                    u[i] = t
-                quad = 0.0
-                for i in range(d):
-                    quad += x[i] * u[i]
-                val = q + beta * math.sqrt(max(quad, 0.0))
+                val = ucb_value(ph[s, a], wh, Li, beta, u)
                 if val > cap:
                     val = cap
                 if val < 0.0:
