@@ -143,6 +143,38 @@ def _count_mistakes(eps, gap, k, mist, settle):
             break
 
 
+@njit(cache=True)
+def _outputs(n_rec, n_eps):
+    """The recorded columns both episode loops fill, one row per recorded episode:
+    ``(value, return, regret, realised regret, switches, estimate, wall seconds, ε-mistakes
+    [n_rec, n_eps], ε-settle [n_rec, n_eps])`` (``n_eps = 0`` without the ε metrics)."""
+    return (np.empty(n_rec), np.empty(n_rec), np.empty(n_rec), np.empty(n_rec),
+            np.empty(n_rec, dtype=np.int64), np.empty(n_rec), np.empty(n_rec),
+            np.zeros((n_rec, n_eps), dtype=np.int64), np.ones((n_rec, n_eps), dtype=np.int64))
+
+
+@njit(cache=True)
+def _record(out, j, value, ret, regret, rregret, switches, est, mist, settle, t0):
+    """Row ``j`` of the columns of :func:`_outputs` (the ε counters are zero-width without
+    the ε metrics), with the wall time since ``t0`` (NaN where the clock is unavailable).
+
+    A call, not inlined: it runs once per recorded episode, and Numba's ``inline="always"``
+    of this tuple-unpacking helper (with :func:`_outputs`) left the loops' returned columns
+    unwritten."""
+    out_value, out_return, out_regret, out_rregret, out_switches, out_est, out_wall, \
+        out_mist, out_settle = out
+    out_value[j] = value
+    out_return[j] = ret
+    out_regret[j] = regret
+    out_rregret[j] = rregret
+    out_switches[j] = switches
+    out_est[j] = est
+    out_mist[j] = mist
+    out_settle[j] = settle
+    t = clock_ns()
+    out_wall[j] = (t - t0) * 1e-9 if t >= 0 else np.nan
+
+
 def _reward_at(R, h, s, a, s2, kk):
     """The reward the simulator pays: ``R[h', s, a]`` (``R: float64[n_r, S, A]``), the
     realised next-state reward ``R[h', s, a, s2]`` (``R: float64[n_r, S, A, S']``, dense
@@ -205,21 +237,13 @@ def _next_state(dense, P, indptr, indices, probs, S, A, hp, s, a, u):
 def _episode_loop(state, params, env, ev, K, rec, vstar, rng, noise, always_eval, eps):
     dense, P, indptr, indices, probs, n_p, R3, init, H, S, A = env
     n_rec = rec.shape[0]
-    out_value = np.empty(n_rec)
-    out_return = np.empty(n_rec)
-    out_regret = np.empty(n_rec)
-    out_rregret = np.empty(n_rec)
-    out_switches = np.empty(n_rec, dtype=np.int64)
-    out_est = np.empty(n_rec)
-    out_wall = np.empty(n_rec)
-    out_aux = np.empty(n_rec)
-    out_below = np.empty(n_rec, dtype=np.int64)
     if eps is None:  # pruned at compile time: the loop without the feature is unchanged
         n_eps = 0
     else:
         n_eps = eps.shape[0]
-    out_mist = np.zeros((n_rec, n_eps), dtype=np.int64)
-    out_settle = np.ones((n_rec, n_eps), dtype=np.int64)
+    out = _outputs(n_rec, n_eps)
+    out_aux = np.empty(n_rec)
+    out_below = np.empty(n_rec, dtype=np.int64)
     mist = np.zeros(n_eps, dtype=np.int64)
     settle = np.ones(n_eps, dtype=np.int64)
     pi = np.zeros((H, S, A))
@@ -280,22 +304,11 @@ def _episode_loop(state, params, env, ev, K, rec, vstar, rng, noise, always_eval
             s = s2
         rregret += vstar - ret
         if j < n_rec and rec[j] == k + 1:
-            out_value[j] = value
-            out_return[j] = ret
-            out_regret[j] = regret
-            out_rregret[j] = rregret
-            out_switches[j] = switches
-            out_est[j] = est
             out_aux[j] = aux
             out_below[j] = below
-            if eps is not None:
-                out_mist[j] = mist
-                out_settle[j] = settle
-            t = clock_ns()
-            out_wall[j] = (t - t0) * 1e-9 if t >= 0 else np.nan
+            _record(out, j, value, ret, regret, rregret, switches, est, mist, settle, t0)
             j += 1
-    return (out_value, out_return, out_regret, out_rregret, out_switches, out_est, out_wall,
-            n_evals, out_aux, out_below, out_mist, out_settle)
+    return out[:7] + (n_evals, out_aux, out_below) + out[7:]
 
 
 _LOOPS: dict = {}
@@ -445,21 +458,13 @@ def _reach_value(ev, init_s, rs, ra, n_r, Vr):
 def _lazy_episode_loop(state, params, env, ev, K, rec, vstar, rng, noise, always_eval, eps):
     dense, P, indptr, indices, probs, n_p, R3, init, H, S, A = env
     n_rec = rec.shape[0]
-    out_value = np.empty(n_rec)
-    out_return = np.empty(n_rec)
-    out_regret = np.empty(n_rec)
-    out_rregret = np.empty(n_rec)
-    out_switches = np.empty(n_rec, dtype=np.int64)
-    out_est = np.empty(n_rec)
-    out_wall = np.empty(n_rec)
-    out_aux = np.full(n_rec, np.nan)
-    out_below = np.zeros(n_rec, dtype=np.int64)
     if eps is None:  # pruned at compile time
         n_eps = 0
     else:
         n_eps = eps.shape[0]
-    out_mist = np.zeros((n_rec, n_eps), dtype=np.int64)
-    out_settle = np.ones((n_rec, n_eps), dtype=np.int64)
+    out = _outputs(n_rec, n_eps)
+    out_aux = np.full(n_rec, np.nan)
+    out_below = np.zeros(n_rec, dtype=np.int64)
     mist = np.zeros(n_eps, dtype=np.int64)
     settle = np.ones(n_eps, dtype=np.int64)
     timing = np.zeros(3, dtype=np.int64)   # ns: plan, exact evaluation (+ estimate), roll-out
@@ -544,20 +549,9 @@ def _lazy_episode_loop(state, params, env, ev, K, rec, vstar, rng, noise, always
         timing[2] += td - tc
         rregret += vstar - ret
         if recorded:
-            out_value[j] = value
-            out_return[j] = ret
-            out_regret[j] = regret
-            out_rregret[j] = rregret
-            out_switches[j] = switches
-            out_est[j] = est
-            if eps is not None:
-                out_mist[j] = mist
-                out_settle[j] = settle
-            t = clock_ns()
-            out_wall[j] = (t - t0) * 1e-9 if t >= 0 else np.nan
+            _record(out, j, value, ret, regret, rregret, switches, est, mist, settle, t0)
             j += 1
-    return (out_value, out_return, out_regret, out_rregret, out_switches, out_est, out_wall,
-            n_evals, out_aux, out_below, out_mist, out_settle, timing)
+    return out[:7] + (n_evals, out_aux, out_below) + out[7:] + (timing,)
 
 
 _LAZY_LOOPS: dict = {}
