@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _bootstrap import two_sample_interval  # noqa: E402
 from _stored import load_run, save_run  # noqa: E402
 
 from mdpsim import plot  # noqa: E402
@@ -116,16 +117,10 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
             continue
         A, B = wide[r], wide[nr]
         q = crossing(A[0.0].mean(), A[1.0].mean(), B[0.0].mean(), B[1.0].mean())
-        boots = []
-        for _ in range(2000):
-            i = g.integers(len(A), size=len(A))
-            j = g.integers(len(B), size=len(B))
-            boots.append(crossing(A[0.0].to_numpy()[i].mean(), A[1.0].to_numpy()[i].mean(),
-                                  B[0.0].to_numpy()[j].mean(), B[1.0].to_numpy()[j].mean()))
-        boots = np.array(boots)
-        ok = np.isfinite(boots)
-        lo, hi = (np.quantile(boots[ok], [0.025, 0.975]) if ok.mean() > 0.95
-                  else (np.nan, np.nan))
+        lo, hi, _ = two_sample_interval(
+            lambda i, j: crossing(A[0.0].to_numpy()[i].mean(), A[1.0].to_numpy()[i].mean(),
+                                  B[0.0].to_numpy()[j].mean(), B[1.0].to_numpy()[j].mean()),
+            len(A), len(B), g)
         lines.append(f"  {r} beats {nr} for q > q* = {q:.4f} (95% bootstrap [{lo:.4f}, "
                      f"{hi:.4f}]); cost at q = 0: {B[0.0].mean() - A[0.0].mean():.4f}, gain at "
                      f"q = 1: {A[1.0].mean() - B[1.0].mean():.4f}")

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _bootstrap import two_sample_interval  # noqa: E402
 from _stored import load_run, save_run  # noqa: E402
 
 from mdpsim import plot  # noqa: E402
@@ -149,17 +150,11 @@ def make_figure(results="results", figdir="figures", profile=None) -> dict:
         A, B = wide[r], wide[nr]
         ps = A.columns.to_numpy()
         pstar = threshold(ps, A.mean(axis=0).to_numpy() - B.mean(axis=0).to_numpy())
-        boots = []
-        for _ in range(2000):
-            i = g.integers(len(A), size=len(A))
-            j = g.integers(len(B), size=len(B))
-            boots.append(threshold(ps, A.to_numpy()[i].mean(axis=0) - B.to_numpy()[j].mean(axis=0)))
-        boots = np.array(boots)
-        ok = np.isfinite(boots)
-        lo, hi = (np.quantile(boots[ok], [0.025, 0.975]) if ok.mean() > 0.95
-                  else (np.nan, np.nan))
+        lo, hi, crossed = two_sample_interval(
+            lambda i, j: threshold(ps, A.to_numpy()[i].mean(axis=0)
+                                   - B.to_numpy()[j].mean(axis=0)), len(A), len(B), g)
         lines.append(f"  {r} beats {nr} for p > p* = {pstar:.3f} (95% bootstrap [{lo:.3f}, "
-                     f"{hi:.3f}], {ok.mean():.0%} of resamples cross); give-up at p = {lo_p:g}: "
+                     f"{hi:.3f}], {crossed:.0%} of resamples cross); give-up at p = {lo_p:g}: "
                      f"{B[lo_p].mean() - A[lo_p].mean():.5f}, at p = 0.4: "
                      f"{B[0.4].mean() - A[0.4].mean():.5f}; gain at p = 0.8: "
                      f"{A[0.8].mean() - B[0.8].mean():.5f}, at p = {hi_p:g}: "
