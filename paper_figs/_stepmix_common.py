@@ -71,12 +71,6 @@ def final_rows(df):
     return df[df.episode == last]
 
 
-def wilson(k, n, level=0.95):
-    """Wilson score interval of a binomial proportion ``k / n``
-    (:func:`mdpsim.theory.wilson_interval`)."""
-    return wilson_interval(int(k), int(n), level)
-
-
 def violation_table(df, by=("env_label", "alg_label", "alg_params")):
     """Per setting: seeds, seeds with any violating episode, violating episodes (sum and
     max over seeds), episodes K, the fraction of violating seeds with its Wilson 95% CI."""
@@ -85,7 +79,7 @@ def violation_table(df, by=("env_label", "alg_label", "alg_params")):
     for key, g in f.groupby(list(by), observed=True):
         n = int(g.seed.nunique())
         k = int((g.below_floor > 0).sum())
-        lo, hi = wilson(k, n)
+        lo, hi = wilson_interval(k, n)
         rows.append({**dict(zip(by, key)), "seeds": n, "violating_seeds": k,
                      "fraction": k / n if n else np.nan, "ci_lo": lo, "ci_hi": hi,
                      "violating_episodes": int(g.below_floor.sum()),
